@@ -1,0 +1,26 @@
+"""MX: MXNet rebuilt for today.  ``import mxnet as mx``."""
+import atexit as _atexit
+
+from . import base
+from .base import MXNetError
+from . import context
+from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from . import ndarray
+from . import ndarray as nd
+from . import random, library, storage, engine
+
+__version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
+
+
+def runtime_version():
+    """libmx's version as (major, minor, patch)."""
+    out = base.ffi.new("int*")
+    base.check_call(base._LIB.MXGetVersion(out))
+    return (out[0] // 10000, out[0] // 100 % 100, out[0] % 100)
+
+
+def _shutdown():
+    base._LIB.MXNotifyShutdown()
+
+
+_atexit.register(_shutdown)

@@ -1,0 +1,80 @@
+"""The one place that talks cffi: loads libmx and declares its C ABI.
+
+The declarations are read from the installed ``c_api.h`` itself (the text
+between MX_CDEF_BEGIN and MX_CDEF_END), so Python calls exactly what C, R and
+Julia call.
+"""
+import ctypes
+import os
+import re
+import sys
+
+import cffi
+
+ABI_MAJOR = 1  # the c_api.h major this binding was written against
+
+
+def _candidate_dirs():
+    env = os.environ.get("MX_LIBRARY_PATH")
+    if env:
+        yield env
+    yield os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib")
+    # An editable install keeps the Python sources in the checkout and the
+    # compiled libraries in site-packages/mxnet/lib.
+    for entry in sys.path:
+        if entry:
+            yield os.path.join(entry, "mxnet", "lib")
+
+
+def _find_library_dir():
+    tried = []
+    for d in _candidate_dirs():
+        if os.path.isfile(os.path.join(d, "libmx.so")):
+            return d
+        tried.append(d)
+    raise ImportError("cannot find libmx.so; looked in: " + ", ".join(tried)
+                      + " (set MX_LIBRARY_PATH to the folder that holds it)")
+
+
+def _preload_openblas():
+    # Rationale: the CPU plugin finds OpenBLAS through its rpath; loading the
+    # wheel's library first by its SONAME makes that independent of where
+    # site-packages lies (editable installs, relocated environments).
+    try:
+        import scipy_openblas32
+    except ImportError:
+        return
+    lib_dir = scipy_openblas32.get_lib_dir()
+    for name in os.listdir(lib_dir):
+        if name.startswith("libscipy_openblas") and ".so" in name:
+            ctypes.CDLL(os.path.join(lib_dir, name), mode=ctypes.RTLD_GLOBAL)
+            return
+
+
+def _read_cdef(header_path):
+    with open(header_path, encoding="utf-8") as f:
+        text = f.read()
+    begin = text.index("MX_CDEF_BEGIN")
+    begin = text.index("*/", begin) + 2
+    end = text.index("/* MX_CDEF_END")
+    region = text[begin:end]
+    region = re.sub(r"/\*.*?\*/", "", region, flags=re.S)
+    return region.replace("MX_API ", "")
+
+
+LIB_DIR = _find_library_dir()
+HEADER = os.path.join(os.path.dirname(LIB_DIR), "include", "mx", "c_api.h")
+if not os.path.isfile(HEADER):
+    HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "include", "mx", "c_api.h")
+
+ffi = cffi.FFI()
+ffi.cdef(_read_cdef(HEADER))
+_preload_openblas()
+lib = ffi.dlopen(os.path.join(LIB_DIR, "libmx.so"))
+
+_major = ffi.new("int*")
+_minor = ffi.new("int*")
+lib.MXGetABIVersion(_major, _minor)
+if _major[0] != ABI_MAJOR:
+    raise ImportError("libmx implements C ABI %d.%d but this binding needs major %d"
+                      % (_major[0], _minor[0], ABI_MAJOR))

@@ -1,0 +1,96 @@
+"""Shared basics: errors, check_call, dtype tables, numeric types."""
+import numpy as np
+
+from ._ffi import ffi, lib as _LIB
+
+__all__ = ["MXNetError", "check_call", "mx_real_t", "numeric_types", "integer_types",
+           "string_types", "py_str", "c_str"]
+
+string_types = (str,)
+numeric_types = (float, int, np.generic)
+integer_types = (int, np.integer)
+mx_real_t = np.float32
+
+
+class MXNetError(RuntimeError):
+    """Default error thrown by MX functions; carries the C library's message."""
+
+
+class InternalError(MXNetError):
+    """A broken invariant inside MX."""
+
+
+def _error_class(name, builtin):
+    # Rationale: an error from libmx is both an MXNetError (what MXNet 1.x
+    # code catches) and the matching builtin (what Python code catches).
+    return type(name, (MXNetError, builtin), {"__module__": "mxnet.base"})
+
+
+MXNetValueError = _error_class("MXNetValueError", ValueError)
+MXNetTypeError = _error_class("MXNetTypeError", TypeError)
+MXNetIndexError = _error_class("MXNetIndexError", IndexError)
+MXNetLookupError = _error_class("MXNetLookupError", LookupError)
+MXNetNotImplementedError = _error_class("MXNetNotImplementedError", NotImplementedError)
+MXNetMemoryError = _error_class("MXNetMemoryError", MemoryError)
+MXNetOSError = _error_class("MXNetOSError", OSError)
+
+# MXErrorKind (c_api.h) -> exception class.
+_ERROR_CLASSES = {
+    1: InternalError,
+    2: MXNetValueError,
+    3: MXNetTypeError,
+    4: MXNetIndexError,
+    5: MXNetLookupError,
+    6: MXNetValueError,
+    7: MXNetNotImplementedError,
+    8: MXNetOSError,
+    9: MXNetMemoryError,
+    10: MXNetOSError,
+    11: MXNetError,
+}
+
+
+def get_last_error():
+    """The exception for the last error libmx reported on this thread."""
+    message = ffi.string(_LIB.MXGetLastError()).decode("utf-8", "replace")
+    return _ERROR_CLASSES.get(_LIB.MXGetLastErrorKind(), MXNetError)(message)
+
+
+def check_call(ret):
+    """Raise the error libmx reported if ``ret`` is not 0."""
+    if ret != 0:
+        raise get_last_error()
+
+
+def py_str(cdata):
+    return ffi.string(cdata).decode("utf-8")
+
+
+def c_str(s):
+    return s.encode("utf-8")
+
+
+# MXNet's dtype codes <-> numpy.
+_DTYPE_NP_TO_MX = {
+    None: -1,
+    np.float32: 0,
+    np.float64: 1,
+    np.float16: 2,
+    np.uint8: 3,
+    np.int32: 4,
+    np.int8: 5,
+    np.int64: 6,
+    np.bool_: 7,
+}
+_DTYPE_MX_TO_NP = {v: k for k, v in _DTYPE_NP_TO_MX.items()}
+
+
+def dtype_code(dtype):
+    """MX dtype code of anything numpy accepts as a dtype."""
+    if dtype is None:
+        dtype = mx_real_t
+    try:
+        return _DTYPE_NP_TO_MX[np.dtype(dtype).type]
+    except (KeyError, TypeError):
+        raise TypeError("dtype %r is not supported by MX (use float32, float64, float16, "
+                        "uint8, int32, int8, int64 or bool)" % (dtype,)) from None

@@ -1,0 +1,108 @@
+"""Devices: Context, cpu(), gpu(), and the current default context."""
+import threading
+
+from .base import check_call, _LIB
+
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+
+
+class _ContextMeta(type):
+    @property
+    def default_ctx(cls):
+        return current_context()
+
+    @default_ctx.setter
+    def default_ctx(cls, ctx):
+        Context._default.value = ctx
+
+
+class Context(metaclass=_ContextMeta):
+    """A device (``cpu(0)``, ``gpu(1)``); also a ``with`` scope that makes it
+    the default for arrays created inside."""
+
+    devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
+    devstr2type = {"cpu": 1, "gpu": 2, "cpu_pinned": 3, "cpu_shared": 5}
+    _default = threading.local()
+
+    def __init__(self, device_type, device_id=0):
+        if isinstance(device_type, Context):
+            self.device_typeid = device_type.device_typeid
+            self.device_id = device_type.device_id
+        else:
+            if device_type not in Context.devstr2type:
+                raise ValueError("unknown device type %r (expected one of %s)"
+                                 % (device_type, ", ".join(Context.devstr2type)))
+            self.device_typeid = Context.devstr2type[device_type]
+            self.device_id = int(device_id)
+        self._old_ctx = None
+
+    @property
+    def device_type(self):
+        return Context.devtype2str[self.device_typeid]
+
+    def __hash__(self):
+        return hash((self.device_typeid, self.device_id))
+
+    def __eq__(self, other):
+        return (isinstance(other, Context) and self.device_typeid == other.device_typeid
+                and self.device_id == other.device_id)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __str__(self):
+        return "%s(%d)" % (self.device_type, self.device_id)
+
+    __repr__ = __str__
+
+    def __enter__(self):
+        self._old_ctx = current_context()
+        Context._default.value = self
+        return self
+
+    def __exit__(self, ptype, value, trace):
+        Context._default.value = self._old_ctx
+
+    def empty_cache(self):
+        """Return this device's pooled memory to the system."""
+        check_call(_LIB.MXStorageReleaseAll(self.device_typeid, self.device_id))
+
+
+def cpu(device_id=0):
+    """A CPU context."""
+    return Context("cpu", device_id)
+
+
+def cpu_pinned(device_id=0):
+    """Page-locked CPU memory (for fast copies to GPUs)."""
+    return Context("cpu_pinned", device_id)
+
+
+def gpu(device_id=0):
+    """A GPU context."""
+    return Context("gpu", device_id)
+
+
+def current_context():
+    """The default context of this thread (``cpu(0)`` unless changed)."""
+    ctx = getattr(Context._default, "value", None)
+    if ctx is None:
+        ctx = Context._default.value = Context("cpu", 0)
+    return ctx
+
+
+def num_gpus():
+    """Number of GPUs MX can use (GPU support arrives with the GPU plugin)."""
+    return 0
+
+
+def _as_context(ctx):
+    if ctx is None:
+        return current_context()
+    if isinstance(ctx, Context):
+        return ctx
+    if isinstance(ctx, str):
+        name, _, rest = ctx.partition("(")
+        return Context(name.strip(), int(rest.rstrip(")") or 0))
+    raise TypeError("expected a Context, got %r" % (ctx,))
+

@@ -1,0 +1,456 @@
+"""NDArray: the imperative tensor of MXNet 1.x, backed by libmx."""
+import operator
+
+import numpy as np
+
+from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_t,
+                    numeric_types, integer_types)
+from ..context import Context, _as_context
+from . import _invoke
+
+__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
+
+_op_handles = {}
+
+
+def _op(name):
+    """The MXOpHandle of an op, cached."""
+    h = _op_handles.get(name)
+    if h is None:
+        out = ffi.new("MXOpHandle*")
+        check_call(_LIB.MXGetOpHandle(name.encode(), out))
+        h = _op_handles[name] = out[0]
+    return h
+
+
+def _new_from_handle(handle, writable=True):
+    arr = NDArray.__new__(NDArray)
+    arr.handle = handle
+    arr.writable = writable
+    return arr
+
+
+def _new_alloc_handle(shape, ctx, dtype):
+    shape = tuple(int(d) for d in shape)
+    ctx = _as_context(ctx)
+    c_shape = ffi.new("int64_t[]", shape) if shape else ffi.NULL
+    out = ffi.new("MXNDArrayHandle*")
+    check_call(_LIB.MXNDArrayCreate(c_shape, len(shape), ctx.device_typeid, ctx.device_id,
+                                    dtype_code(dtype), out))
+    return out[0]
+
+
+def _free(handle, _free_c=_LIB.MXNDArrayFree):
+    _free_c(handle)
+
+
+class NDArray:
+    """An n-dimensional array on a device, computed asynchronously.
+
+    Operations return at once; the engine runs them in dependency order.
+    Reading values (``asnumpy``, ``wait_to_read``) waits, and raises any
+    error the computation produced.
+    """
+
+    __slots__ = ("handle", "writable", "__weakref__")
+    # numpy defers to NDArray's reflected operators.
+    __array_priority__ = 1000.0
+
+    def __init__(self, handle, writable=True):
+        self.handle = handle
+        self.writable = writable
+
+    def __del__(self):
+        handle = getattr(self, "handle", None)
+        if handle is not None and _free is not None:
+            _free(handle)
+
+    # -- attributes ----------------------------------------------------------
+    @property
+    def shape(self):
+        ndim = ffi.new("int*")
+        dims = ffi.new("int64_t**")
+        check_call(_LIB.MXNDArrayGetShape(self.handle, ndim, dims))
+        return tuple(dims[0][0:ndim[0]])
+
+    @property
+    def size(self):
+        size = 1
+        for d in self.shape:
+            size *= d
+        return size
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def dtype(self):
+        code = ffi.new("int*")
+        check_call(_LIB.MXNDArrayGetDType(self.handle, code))
+        return _DTYPE_MX_TO_NP[code[0]]
+
+    @property
+    def context(self):
+        dev_type = ffi.new("int*")
+        dev_id = ffi.new("int*")
+        check_call(_LIB.MXNDArrayGetContext(self.handle, dev_type, dev_id))
+        return Context(Context.devtype2str[dev_type[0]], dev_id[0])
+
+    ctx = context
+
+    @property
+    def stype(self):
+        return "default"
+
+    # -- values --------------------------------------------------------------
+    def asnumpy(self):
+        """A numpy copy of the values (waits for pending writes)."""
+        data = np.empty(self.shape, dtype=self.dtype)
+        check_call(_LIB.MXNDArraySyncCopyToCPU(self.handle, ffi.from_buffer(data), data.size))
+        return data
+
+    def asscalar(self):
+        """The value of a one-element array as a numpy scalar."""
+        if self.size != 1:
+            raise ValueError("The current array is not a scalar")
+        return self.asnumpy().reshape(())[()]
+
+    def __array__(self, dtype=None, copy=None):
+        data = self.asnumpy()
+        return data if dtype is None else data.astype(dtype, copy=False)
+
+    def wait_to_read(self):
+        """Block until pending writes to this array are done."""
+        check_call(_LIB.MXNDArrayWaitToRead(self.handle))
+
+    def wait_to_write(self):
+        check_call(_LIB.MXNDArrayWaitToWrite(self.handle))
+
+    def _sync_copyfrom(self, source_array):
+        """Copy values from a numpy array (or array-like) into this array."""
+        source = np.asarray(source_array, dtype=self.dtype)
+        if source.shape != self.shape:
+            try:
+                source = np.broadcast_to(source, self.shape)
+            except ValueError:
+                raise ValueError("array shape %s does not match the NDArray's %s"
+                                 % (source.shape, self.shape)) from None
+        source = np.ascontiguousarray(source)
+        check_call(_LIB.MXNDArraySyncCopyFromCPU(self.handle, ffi.from_buffer(source), source.size))
+
+    # -- copies, views, conversions -------------------------------------------
+    def copyto(self, other):
+        """Copy into another NDArray (returned), or to a new array on a Context."""
+        if isinstance(other, NDArray):
+            if other.handle == self.handle:
+                return other
+            _invoke.invoke(_op("_copyto"), [self.handle], out_handles=[other.handle])
+            return other
+        if isinstance(other, Context):
+            res = _new_from_handle(_new_alloc_handle(self.shape, other, self.dtype))
+            _invoke.invoke(_op("_copyto"), [self.handle], out_handles=[res.handle])
+            return res
+        raise TypeError("copyto does not support type " + str(type(other)))
+
+    def copy(self):
+        """A deep copy on the same context."""
+        return self.copyto(self.context)
+
+    def as_in_context(self, context):
+        """This array if already on context, else a copy there."""
+        if self.context == context:
+            return self
+        return self.copyto(context)
+
+    as_in_ctx = as_in_context
+
+    def astype(self, dtype, copy=True):
+        """A copy converted to dtype (this array itself if copy=False and the
+        dtype already matches)."""
+        if not copy and np.dtype(dtype) == np.dtype(self.dtype):
+            return self
+        res = _new_from_handle(_new_alloc_handle(self.shape, self.context, dtype))
+        _invoke.invoke(_op("_copyto"), [self.handle], out_handles=[res.handle])
+        return res
+
+    def reshape(self, *shape, **kwargs):
+        """A view with a new shape; accepts MXNet's special codes 0, -1, -2,
+        -3, -4 and reverse=True."""
+        if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
+            shape = shape[0]
+        elif not shape:
+            shape = kwargs.get("shape")
+            if shape is None:
+                raise TypeError("Shape must be provided.")
+        unknown = [k for k in kwargs if k not in ("shape", "reverse")]
+        if unknown:
+            raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments "
+                            "are 'shape' and 'reverse'." % ", ".join(unknown))
+        shape = tuple(int(d) for d in shape)
+        out = ffi.new("MXNDArrayHandle*")
+        dims = ffi.new("int64_t[]", shape) if shape else ffi.NULL
+        check_call(_LIB.MXNDArrayReshape(self.handle, len(shape), dims,
+                                         1 if kwargs.get("reverse", False) else 0, out))
+        return _new_from_handle(out[0], self.writable)
+
+    def _slice(self, start, stop):
+        out = ffi.new("MXNDArrayHandle*")
+        check_call(_LIB.MXNDArraySlice(self.handle, start, stop, out))
+        return _new_from_handle(out[0], self.writable)
+
+    def _at(self, idx):
+        out = ffi.new("MXNDArrayHandle*")
+        check_call(_LIB.MXNDArrayAt(self.handle, idx, out))
+        return _new_from_handle(out[0], self.writable)
+
+    def __getitem__(self, key):
+        """``a[i]`` and ``a[i:j]`` along the first axis are views sharing memory."""
+        if isinstance(key, integer_types) and not isinstance(key, bool):
+            return self._at(int(key))
+        if isinstance(key, slice) and key.step in (None, 1):
+            if not self.shape:
+                raise IndexError("cannot slice a 0-dimensional NDArray")
+            start, stop, _ = key.indices(self.shape[0])
+            return self._slice(start, max(start, stop))
+        if isinstance(key, tuple) and len(key) == 1:
+            return self[key[0]]
+        raise IndexError("NDArray indexing with %r is not supported yet: use integers or "
+                         "slices along the first axis" % (key,))
+
+    def __setitem__(self, key, value):
+        """``a[:] = x``, ``a[i] = x``, ``a[i:j] = x`` with x an NDArray, a number
+        or array-like (broadcast to the target)."""
+        if not self.writable:
+            raise ValueError("Failed to assign to a readonly NDArray")
+        target = self if isinstance(key, slice) and key == slice(None) else self[key]
+        if isinstance(value, NDArray):
+            if value.handle == target.handle:
+                return
+            if value.shape == target.shape:
+                _invoke.invoke(_op("_copyto"), [value.handle], out_handles=[target.handle])
+            else:
+                target._sync_copyfrom(value.asnumpy())  # numpy broadcasting
+        elif isinstance(value, numeric_types):
+            _invoke.invoke(_op("_full"), [], ("shape", "dtype", "value", "ctx"),
+                           (str(target.shape), np.dtype(target.dtype).name, repr(float(value)),
+                            str(target.context)), out_handles=[target.handle])
+        else:
+            target._sync_copyfrom(value)
+
+    def __len__(self):
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of unsized object")
+        return shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self):
+        size = self.size
+        if size == 0:
+            return False
+        if size == 1:
+            return bool(self.asscalar())
+        raise ValueError("The truth value of an NDArray with multiple elements is ambiguous.")
+
+    __nonzero__ = __bool__
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __index__(self):
+        if not np.issubdtype(self.dtype, np.integer) or self.size != 1:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self.asscalar())
+
+    def __repr__(self):
+        shape_info = "x".join("%d" % d for d in self.shape)
+        return "\n%s\n<%s %s @%s>" % (str(self.asnumpy()), self.__class__.__name__, shape_info,
+                                      self.context)
+
+    __hash__ = object.__hash__
+
+    # -- arithmetic ------------------------------------------------------------
+    def __add__(self, other):
+        return _ufunc(self, other, "broadcast_add", operator.add, "_plus_scalar", None)
+
+    def __radd__(self, other):
+        return self.__add__(other)
+
+    def __iadd__(self, other):
+        return _inplace(self, other, "broadcast_add", "_plus_scalar", "add to")
+
+    def __sub__(self, other):
+        return _ufunc(self, other, "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar")
+
+    def __rsub__(self, other):
+        return _ufunc(other, self, "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar")
+
+    def __isub__(self, other):
+        return _inplace(self, other, "broadcast_sub", "_minus_scalar", "subtract from")
+
+    def __mul__(self, other):
+        return _ufunc(self, other, "broadcast_mul", operator.mul, "_mul_scalar", None)
+
+    def __rmul__(self, other):
+        return self.__mul__(other)
+
+    def __imul__(self, other):
+        return _inplace(self, other, "broadcast_mul", "_mul_scalar", "multiply to")
+
+    def __truediv__(self, other):
+        return _ufunc(self, other, "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar")
+
+    def __rtruediv__(self, other):
+        return _ufunc(other, self, "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar")
+
+    def __itruediv__(self, other):
+        return _inplace(self, other, "broadcast_div", "_div_scalar", "divide from")
+
+    __div__, __rdiv__, __idiv__ = __truediv__, __rtruediv__, __itruediv__
+
+    def __mod__(self, other):
+        return _ufunc(self, other, "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar")
+
+    def __rmod__(self, other):
+        return _ufunc(other, self, "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar")
+
+    def __imod__(self, other):
+        return _inplace(self, other, "broadcast_mod", "_mod_scalar", "take modulo from")
+
+    def __pow__(self, other):
+        return _ufunc(self, other, "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar")
+
+    def __rpow__(self, other):
+        return _ufunc(other, self, "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar")
+
+    def __neg__(self):
+        return _new_from_handle(_invoke.invoke(_op("negative"), [self.handle])[0])
+
+    def __pos__(self):
+        return self
+
+    def __eq__(self, other):
+        return _ufunc(self, other, "broadcast_equal", lambda x, y: 1 if x == y else 0,
+                      "_equal_scalar", None)
+
+    def __ne__(self, other):
+        return _ufunc(self, other, "broadcast_not_equal", lambda x, y: 1 if x != y else 0,
+                      "_not_equal_scalar", None)
+
+    def __gt__(self, other):
+        return _ufunc(self, other, "broadcast_greater", lambda x, y: 1 if x > y else 0,
+                      "_greater_scalar", "_lesser_scalar")
+
+    def __ge__(self, other):
+        return _ufunc(self, other, "broadcast_greater_equal", lambda x, y: 1 if x >= y else 0,
+                      "_greater_equal_scalar", "_lesser_equal_scalar")
+
+    def __lt__(self, other):
+        return _ufunc(self, other, "broadcast_lesser", lambda x, y: 1 if x < y else 0,
+                      "_lesser_scalar", "_greater_scalar")
+
+    def __le__(self, other):
+        return _ufunc(self, other, "broadcast_lesser_equal", lambda x, y: 1 if x <= y else 0,
+                      "_lesser_equal_scalar", "_greater_equal_scalar")
+
+
+def _ufunc(lhs, rhs, array_op, scalar_fn, scalar_op, rscalar_op):
+    """MXNet's _ufunc_helper: array op array broadcasts; array op number uses
+    the scalar op (the reversed one when the number is on the left)."""
+    if isinstance(lhs, NDArray):
+        if isinstance(rhs, NDArray):
+            return _new_from_handle(_invoke.invoke_binary(_op(array_op), lhs.handle, rhs.handle))
+        if isinstance(rhs, numeric_types):
+            return _new_from_handle(_invoke.invoke_scalar(_op(scalar_op), lhs.handle, rhs))
+        raise TypeError("type %s not supported" % str(type(rhs)))
+    if isinstance(lhs, numeric_types):
+        if isinstance(rhs, NDArray):
+            op = rscalar_op or scalar_op
+            return _new_from_handle(_invoke.invoke_scalar(_op(op), rhs.handle, lhs))
+        if isinstance(rhs, numeric_types):
+            return scalar_fn(lhs, rhs)
+    raise TypeError("type %s not supported" % str(type(lhs)))
+
+
+def _inplace(self, other, array_op, scalar_op, verb):
+    if not self.writable:
+        raise ValueError("trying to %s a readonly NDArray" % verb)
+    if isinstance(other, NDArray):
+        _invoke.invoke(_op(array_op), [self.handle, other.handle], out_handles=[self.handle])
+    elif isinstance(other, numeric_types):
+        _invoke.invoke_scalar(_op(scalar_op), self.handle, other, out=self.handle)
+    else:
+        raise TypeError("type %s not supported" % str(type(other)))
+    return self
+
+
+# -- creation --------------------------------------------------------------
+def _shape_tuple(shape):
+    if isinstance(shape, integer_types):
+        return (int(shape),)
+    return tuple(int(d) for d in shape)
+
+
+def empty(shape, ctx=None, dtype=None):
+    """A new array with uninitialised values."""
+    return _new_from_handle(_new_alloc_handle(_shape_tuple(shape), ctx, dtype or mx_real_t))
+
+
+def _fill(op_name, shape, ctx, dtype, out, extra=()):
+    ctx = _as_context(ctx)
+    dtype = mx_real_t if dtype is None else dtype
+    keys = ("shape", "ctx", "dtype") + tuple(k for k, _ in extra)
+    vals = (str(_shape_tuple(shape)), str(ctx), np.dtype(dtype).name) + tuple(v for _, v in extra)
+    if out is not None:
+        _invoke.invoke(_op(op_name), [], keys, vals, out_handles=[out.handle])
+        return out
+    return _new_from_handle(_invoke.invoke(_op(op_name), [], keys, vals)[0])
+
+
+def zeros(shape, ctx=None, dtype=None, **kwargs):
+    """A new array of zeros (float32 unless dtype is given)."""
+    return _fill("_zeros", shape, ctx, dtype, kwargs.get("out"))
+
+
+def ones(shape, ctx=None, dtype=None, **kwargs):
+    """A new array of ones (float32 unless dtype is given)."""
+    return _fill("_ones", shape, ctx, dtype, kwargs.get("out"))
+
+
+def full(shape, val, ctx=None, dtype=mx_real_t, out=None):
+    """A new array filled with val."""
+    return _fill("_full", shape, ctx, dtype, out, (("value", repr(float(val))),))
+
+
+def array(source_array, ctx=None, dtype=None):
+    """An NDArray with a copy of source_array's values.
+
+    The dtype defaults to ``source_array.dtype`` for an NDArray and to
+    float32 for anything else (numpy arrays included), as in MXNet.
+    """
+    if isinstance(source_array, NDArray):
+        dtype = source_array.dtype if dtype is None else dtype
+        return source_array.as_in_context(_as_context(ctx)).astype(dtype, copy=True) \
+            if ctx is not None else source_array.astype(dtype, copy=True)
+    dtype = mx_real_t if dtype is None else dtype
+    if not isinstance(source_array, np.ndarray):
+        try:
+            source_array = np.array(source_array, dtype=dtype)
+        except Exception:
+            raise TypeError("source_array must be array like object") from None
+    arr = empty(source_array.shape, ctx, dtype)
+    arr._sync_copyfrom(source_array)
+    return arr
+
+
+def waitall():
+    """Wait for all pending operations; raises the first error among them."""
+    check_call(_LIB.MXNDArrayWaitAll())
+

@@ -1,0 +1,309 @@
+/*
+ * mx/c_api.h -- the stable C ABI of MX.
+ *
+ * Every frontend (Python through cffi, R, Julia, a plain C program) calls MX
+ * through these functions and nothing else.  The header is the specification:
+ * what it does not promise is private.
+ *
+ * Conventions (the same for every function):
+ *   - Every function returns int: 0 on success, -1 on error.  After -1 the
+ *     message is read with MXGetLastError() and its class with
+ *     MXGetLastErrorKind(); both are thread-local.  No C++ exception ever
+ *     leaves a function; a NULL or freed handle, a wrong shape, an unknown
+ *     op or a bad attribute gives -1 and a message, never a crash.
+ *   - Results go out through trailing out_* pointers.
+ *   - Handles are typed and opaque.  Free functions accept NULL and do nothing.
+ *   - Borrowed pointers say how long they live.  "Thread-scratch" means:
+ *     valid until the next MX call on the same thread.
+ *   - Dimensions are int64_t; device types use MXNet's codes (cpu = 1,
+ *     gpu = 2, cpu_pinned = 3); dtypes use MXNet's codes (float32 = 0,
+ *     float64 = 1, float16 = 2, uint8 = 3, int32 = 4, int8 = 5, int64 = 6,
+ *     bool = 7).
+ *   - Thread safety: every function may be called from any thread.
+ *
+ * Versioning: MX_ABI_MAJOR changes only when a published function changes
+ * meaning (never, within a major); MX_ABI_MINOR grows when functions are
+ * appended.  A frontend compiled against (M, m) works with a library that
+ * reports (M, m') for any m' >= m.  A successor of a function gets a _v2
+ * suffix; the original stays.
+ */
+#ifndef MX_C_API_H_
+#define MX_C_API_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MX_ABI_MAJOR 1
+#define MX_ABI_MINOR 0
+
+#if defined(_WIN32)
+#define MX_API __declspec(dllexport)
+#else
+#define MX_API __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* MX_CDEF_BEGIN -- the Python binding feeds the text from here to
+ * MX_CDEF_END to cffi (with the MX_API token removed): keep it plain C
+ * declarations, no other macros. */
+
+/* ------------------------------------------------------------------ */
+/* Handles                                                            */
+/* ------------------------------------------------------------------ */
+
+/* An n-dimensional array: a view (shape, dtype, offset) of a shared,
+ * engine-tracked buffer.  Owned by the caller; free with MXNDArrayFree. */
+typedef struct MXNDArray_* MXNDArrayHandle;
+
+/* An operator of the registry.  Borrowed: lives as long as the process;
+ * never freed. */
+typedef struct MXOp_* MXOpHandle;
+
+/* ------------------------------------------------------------------ */
+/* Errors and versions                                                */
+/* ------------------------------------------------------------------ */
+
+/* The class of the last error, so frontends pick an exception type without
+ * parsing the message. */
+typedef enum {
+  MX_ERROR_NONE = 0,
+  MX_ERROR_INTERNAL = 1,        /* a broken invariant inside MX */
+  MX_ERROR_VALUE = 2,           /* a bad value: shape, size, attribute */
+  MX_ERROR_TYPE = 3,            /* a dtype mismatch or unsupported dtype */
+  MX_ERROR_INDEX = 4,           /* an index or axis out of range */
+  MX_ERROR_NOT_FOUND = 5,       /* an unknown name: op, parameter, file */
+  MX_ERROR_HANDLE = 6,          /* a NULL or freed handle */
+  MX_ERROR_NOT_IMPLEMENTED = 7, /* no kernel for this op, device and dtype */
+  MX_ERROR_PLUGIN = 8,          /* a plugin failed to load or register */
+  MX_ERROR_MEMORY = 9,          /* out of memory */
+  MX_ERROR_IO = 10,             /* a file could not be read or written */
+  MX_ERROR_CALLBACK = 11        /* a frontend callback reported failure */
+} MXErrorKind;
+
+/* The message of the last error on this thread ("" if none).
+ * Thread-scratch: valid until the next MX call on this thread. */
+MX_API const char* MXGetLastError(void);
+
+/* The MXErrorKind of the last error on this thread. */
+MX_API int MXGetLastErrorKind(void);
+
+/* Record an error for this thread.  For callbacks a frontend hands to MX
+ * (engine functions, kernels): set the message, then return non-zero.
+ * kind: an MXErrorKind; message: copied. */
+MX_API int MXSetLastError(int kind, const char* message);
+
+/* The library version as major * 10000 + minor * 100 + patch. */
+MX_API int MXGetVersion(int* out);
+
+/* The ABI version the library implements; a frontend compiled against
+ * MX_ABI_MAJOR must refuse a different *out_major. */
+MX_API int MXGetABIVersion(int* out_major, int* out_minor);
+
+/* Wait for all pending work and stop the engine's threads.  Called by
+ * frontends at exit; later calls still work, synchronously. */
+MX_API int MXNotifyShutdown(void);
+
+/* ------------------------------------------------------------------ */
+/* NDArray                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Create an array of the given shape, device and dtype; its contents are
+ * uninitialised.  shape: ndim entries, each >= 0 (0-size arrays are valid);
+ * ndim in [0, 32].  out: a new handle owned by the caller. */
+MX_API int MXNDArrayCreate(const int64_t* shape, int ndim, int dev_type,
+                           int dev_id, int dtype, MXNDArrayHandle* out);
+
+/* Release a handle.  The buffer is freed once no view uses it and every
+ * pending operation on it is done.  NULL is a no-op. */
+MX_API int MXNDArrayFree(MXNDArrayHandle handle);
+
+/* The shape.  *out_shape is borrowed: valid while the handle lives. */
+MX_API int MXNDArrayGetShape(MXNDArrayHandle handle, int* out_ndim,
+                             const int64_t** out_shape);
+
+/* The dtype code. */
+MX_API int MXNDArrayGetDType(MXNDArrayHandle handle, int* out_dtype);
+
+/* The device. */
+MX_API int MXNDArrayGetContext(MXNDArrayHandle handle, int* out_dev_type,
+                               int* out_dev_id);
+
+/* The address of the first element.  Does not wait for pending work: call
+ * MXNDArrayWaitToRead/WaitToWrite first.  Borrowed: valid while the handle
+ * lives.  NULL for 0-size arrays. */
+MX_API int MXNDArrayGetData(MXNDArrayHandle handle, void** out_data);
+
+/* Copy `size` elements (not bytes) from host memory into the array, in
+ * order behind pending work on it, and wait.  size must equal the array's
+ * number of elements. */
+MX_API int MXNDArraySyncCopyFromCPU(MXNDArrayHandle handle, const void* data,
+                                    size_t size);
+
+/* Copy the array's `size` elements into host memory after pending writes,
+ * and wait.  An error stored on the array by a failed operation is returned
+ * here (and cleared). */
+MX_API int MXNDArraySyncCopyToCPU(MXNDArrayHandle handle, void* data,
+                                  size_t size);
+
+/* Wait until pending writes to the array are done; returns a stored error. */
+MX_API int MXNDArrayWaitToRead(MXNDArrayHandle handle);
+
+/* Wait until pending reads and writes of the array are done. */
+MX_API int MXNDArrayWaitToWrite(MXNDArrayHandle handle);
+
+/* Wait for all pushed work; returns the first error raised since the last
+ * wait-all. */
+MX_API int MXNDArrayWaitAll(void);
+
+/* A view with a new shape sharing the buffer.  dims may use MXNet's special
+ * codes (0 copy, -1 infer, -2 copy rest, -3 merge two, -4 split), applied
+ * right to left when reverse != 0.  out: a new handle. */
+MX_API int MXNDArrayReshape(MXNDArrayHandle handle, int ndim,
+                            const int64_t* dims, int reverse,
+                            MXNDArrayHandle* out);
+
+/* A view of rows [begin, end) along the first axis (negative values count
+ * from the end).  out: a new handle sharing the buffer. */
+MX_API int MXNDArraySlice(MXNDArrayHandle handle, int64_t begin, int64_t end,
+                          MXNDArrayHandle* out);
+
+/* A view of row idx of the first axis, the axis dropped (a 1-d array gives
+ * shape (1,), as in MXNet).  out: a new handle sharing the buffer. */
+MX_API int MXNDArrayAt(MXNDArrayHandle handle, int64_t idx,
+                       MXNDArrayHandle* out);
+
+/* ------------------------------------------------------------------ */
+/* Operators: introspection                                           */
+/* ------------------------------------------------------------------ */
+
+/* The names of all registered ops and aliases, sorted.
+ * *out_names: thread-scratch array of *out_size borrowed strings (each
+ * string lives as long as the process). */
+MX_API int MXListOps(uint32_t* out_size, const char*** out_names);
+
+/* Find an op by name or alias.  Unknown name: -1, MX_ERROR_NOT_FOUND. */
+MX_API int MXGetOpHandle(const char* name, MXOpHandle* out);
+
+/* An op's description.  Strings live as long as the process.
+ * out_num_inputs: -1 when the count comes from the parameter named by
+ * *out_key_var_num_args ("" if none).  out_num_outputs: -1 when it depends
+ * on parameters.  Any out pointer may be NULL. */
+MX_API int MXOpGetInfo(MXOpHandle op, const char** out_name,
+                       const char** out_description, int* out_num_inputs,
+                       int* out_num_outputs,
+                       const char** out_key_var_num_args);
+
+/* An op's input names (for a variadic op: one name, e.g. "data").
+ * *out_names: thread-scratch array of borrowed strings. */
+MX_API int MXOpGetInputNames(MXOpHandle op, uint32_t* out_size,
+                             const char*** out_names);
+
+/* An op's output names.  *out_names: thread-scratch array. */
+MX_API int MXOpGetOutputNames(MXOpHandle op, uint32_t* out_size,
+                              const char*** out_names);
+
+/* An op's parameters, in declaration order: name, type as MXNet writes it
+ * ("int", "float", "boolean", "string", "Shape(tuple)", "int or None",
+ * "{'a', 'b'}", ...), default as a string (NULL when required) and doc.
+ * Each out array is thread-scratch; the strings live as long as the
+ * process. */
+MX_API int MXOpGetParams(MXOpHandle op, uint32_t* out_num,
+                         const char*** out_names, const char*** out_types,
+                         const char*** out_defaults, const char*** out_docs);
+
+/* ------------------------------------------------------------------ */
+/* Operators: imperative invocation                                   */
+/* ------------------------------------------------------------------ */
+
+/* Run an op on arrays, asynchronously through the engine.
+ * inputs: num_inputs handles (borrowed).
+ * params: num_params key/value strings, parsed once here; an op without
+ *   inputs takes its device from a "ctx" parameter ("cpu(0)", default cpu).
+ * outputs: if *outputs is NULL on entry, MX creates the outputs: on return
+ *   *num_outputs is their count and *outputs a thread-scratch array of new
+ *   handles owned by the caller.  Otherwise *outputs holds *num_outputs
+ *   caller arrays (shape and dtype must match) that are written.
+ * Shape, dtype and attribute errors are returned here; an error inside the
+ * kernel is stored on the outputs and returned by the next wait or read. */
+MX_API int MXImperativeInvoke(MXOpHandle op, int num_inputs,
+                              const MXNDArrayHandle* inputs,
+                              int* num_outputs, MXNDArrayHandle** outputs,
+                              int num_params, const char* const* param_keys,
+                              const char* const* param_vals);
+
+/* ------------------------------------------------------------------ */
+/* Engine                                                             */
+/* ------------------------------------------------------------------ */
+
+/* A function run by the engine.  Returns 0, or non-zero after calling
+ * MXSetLastError; the error is then stored on the mutable arrays. */
+typedef int (*MXEngineFunc)(void* param);
+/* Called once with param after fn ran (or was skipped); may be NULL. */
+typedef void (*MXEngineDeleter)(void* param);
+
+/* Push fn to the engine: it runs after all earlier writes to const_arrays
+ * and all earlier reads and writes of mutable_arrays, on a worker thread of
+ * the device.  The arrays are borrowed for the call only.  name: for errors
+ * and profiling, may be NULL. */
+MX_API int MXEnginePushSync(MXEngineFunc fn, void* param,
+                            MXEngineDeleter deleter, int dev_type,
+                            int dev_id, const MXNDArrayHandle* const_arrays,
+                            int num_const,
+                            const MXNDArrayHandle* mutable_arrays,
+                            int num_mutable, const char* name);
+
+/* The running engine: "ThreadedEngine" or "NaiveEngine" (chosen by the
+ * MXNET_ENGINE_TYPE environment variable at start-up).  Process lifetime. */
+MX_API int MXEngineGetType(const char** out_name);
+
+/* ------------------------------------------------------------------ */
+/* Random numbers                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Seed the generators of every device. */
+MX_API int MXRandomSeed(int seed);
+
+/* Seed the generator of one device. */
+MX_API int MXRandomSeedContext(int seed, int dev_type, int dev_id);
+
+/* ------------------------------------------------------------------ */
+/* Plugins                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Load a plugin shared library (see mx/plugin.h) and register its kernels
+ * and ops.  A missing file, missing entry point, ABI mismatch or failing
+ * init returns -1 with MX_ERROR_PLUGIN and registers nothing. */
+MX_API int MXPluginLoad(const char* path);
+
+/* ------------------------------------------------------------------ */
+/* Storage                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Memory statistics of one device's pool, in bytes and counts. */
+typedef struct MXStorageStats {
+  size_t struct_size;        /* set by the caller to sizeof(MXStorageStats) */
+  uint64_t bytes_in_use;     /* handed out to arrays now */
+  uint64_t peak_bytes_in_use;
+  uint64_t bytes_pooled;     /* freed by arrays, kept for reuse */
+  uint64_t num_allocs;       /* requests served */
+  uint64_t num_frees;
+  uint64_t num_system_allocs; /* requests that reached the system allocator */
+} MXStorageStats;
+
+/* Fill *out for a device.  out->struct_size must be set; fields past it are
+ * left untouched (older callers keep working). */
+MX_API int MXStorageGetStats(int dev_type, int dev_id, MXStorageStats* out);
+
+/* Return a device's pooled (unused) memory to the system. */
+MX_API int MXStorageReleaseAll(int dev_type, int dev_id);
+
+/* MX_CDEF_END */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* MX_C_API_H_ */

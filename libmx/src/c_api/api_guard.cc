@@ -1,0 +1,75 @@
+#include "c_api/api_guard.h"
+
+#include <deque>
+#include <mutex>
+
+#include "c_api/handle.h"
+#include "plugin/loader.h"
+
+namespace mx {
+
+namespace {
+
+struct LastError {
+  std::string message;
+  int kind = MX_ERROR_NONE;
+};
+thread_local LastError last_error;
+
+constexpr size_t kQuarantine = 8192;
+std::mutex quarantine_mu;
+std::deque<MXNDArrayHandle>& Quarantine() {
+  static auto* q = new std::deque<MXNDArrayHandle>();
+  return *q;
+}
+
+}  // namespace
+
+int SetLastError(ErrorKind kind, const char* message) {
+  last_error.kind = static_cast<int>(kind);
+  last_error.message = message ? message : "";
+  return -1;
+}
+
+ThreadScratch& Scratch() {
+  thread_local ThreadScratch scratch;
+  return scratch;
+}
+
+void EnsureRuntime() { LoadBuiltinPlugins(); }
+
+MXNDArrayHandle NewHandle(NDArray array) {
+  return new MXNDArray_{kLiveHandle, std::move(array)};
+}
+
+void FreeHandle(MXNDArrayHandle handle) {
+  ArrayOf(handle, "handle to free");
+  handle->magic = 0;
+  handle->array = NDArray();  // releases the buffer (behind pending work)
+  MXNDArrayHandle evicted = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(quarantine_mu);
+    Quarantine().push_back(handle);
+    if (Quarantine().size() > kQuarantine) {
+      evicted = Quarantine().front();
+      Quarantine().pop_front();
+    }
+  }
+  delete evicted;
+}
+
+}  // namespace mx
+
+extern "C" {
+
+const char* MXGetLastError(void) { return mx::last_error.message.c_str(); }
+
+int MXGetLastErrorKind(void) { return mx::last_error.kind; }
+
+int MXSetLastError(int kind, const char* message) {
+  if (kind < MX_ERROR_INTERNAL || kind > MX_ERROR_CALLBACK) kind = MX_ERROR_CALLBACK;
+  mx::SetLastError(static_cast<mx::ErrorKind>(kind), message);
+  return 0;
+}
+
+}  // extern "C"

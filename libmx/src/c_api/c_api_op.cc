@@ -1,0 +1,136 @@
+// Operator introspection and imperative invocation.
+#include "c_api/api_guard.h"
+#include "c_api/handle.h"
+#include "imperative/invoke.h"
+#include "ops/op.h"
+
+namespace {
+
+const mx::op::OpDef* OpOf(MXOpHandle op) {
+  MX_CHECK(op != nullptr, kHandle, "op handle is NULL");
+  return reinterpret_cast<const mx::op::OpDef*>(op);
+}
+
+void Export(const std::vector<std::string>& src, std::vector<const char*>* dst, uint32_t* out_size,
+            const char*** out) {
+  dst->clear();
+  for (const std::string& s : src) dst->push_back(s.c_str());
+  *out_size = static_cast<uint32_t>(dst->size());
+  *out = dst->data();
+}
+
+}  // namespace
+
+extern "C" {
+
+int MXListOps(uint32_t* out_size, const char*** out_names) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out_size);
+  MX_CHECK_OUT(out_names);
+  mx::EnsureRuntime();
+  mx::ThreadScratch& s = mx::Scratch();
+  s.owned = mx::op::Registry::Get().ListNames();
+  Export(s.owned, &s.strings[0], out_size, out_names);
+  MX_API_END();
+}
+
+int MXGetOpHandle(const char* name, MXOpHandle* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  MX_CHECK(name != nullptr, kValue, "op name is NULL");
+  mx::EnsureRuntime();
+  *out = reinterpret_cast<MXOpHandle>(const_cast<mx::op::OpDef*>(mx::op::Registry::Get().FindOrThrow(name)));
+  MX_API_END();
+}
+
+int MXOpGetInfo(MXOpHandle handle, const char** out_name, const char** out_description,
+                int* out_num_inputs, int* out_num_outputs, const char** out_key_var_num_args) {
+  MX_API_BEGIN();
+  const mx::op::OpDef* op = OpOf(handle);
+  if (out_name) *out_name = op->name.c_str();
+  if (out_description) *out_description = op->description.c_str();
+  if (out_num_inputs) *out_num_inputs = op->variadic() ? -1 : static_cast<int>(op->input_names.size());
+  if (out_num_outputs) *out_num_outputs = op->num_outputs_fn ? -1 : op->num_outputs;
+  if (out_key_var_num_args) *out_key_var_num_args = op->key_var_num_args.c_str();
+  MX_API_END();
+}
+
+int MXOpGetInputNames(MXOpHandle handle, uint32_t* out_size, const char*** out_names) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out_size);
+  MX_CHECK_OUT(out_names);
+  Export(OpOf(handle)->input_names, &mx::Scratch().strings[0], out_size, out_names);
+  MX_API_END();
+}
+
+int MXOpGetOutputNames(MXOpHandle handle, uint32_t* out_size, const char*** out_names) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out_size);
+  MX_CHECK_OUT(out_names);
+  const mx::op::OpDef* op = OpOf(handle);
+  std::vector<std::string> names = op->output_names;
+  if (names.empty() && !op->num_outputs_fn)
+    for (int k = 0; k < op->num_outputs; ++k) names.push_back(op->num_outputs == 1 ? "output" : "output" + std::to_string(k));
+  mx::ThreadScratch& s = mx::Scratch();
+  s.owned = std::move(names);
+  Export(s.owned, &s.strings[0], out_size, out_names);
+  MX_API_END();
+}
+
+int MXOpGetParams(MXOpHandle handle, uint32_t* out_num, const char*** out_names,
+                  const char*** out_types, const char*** out_defaults, const char*** out_docs) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out_num);
+  const mx::op::OpDef* op = OpOf(handle);
+  mx::ThreadScratch& s = mx::Scratch();
+  for (auto& v : s.strings) v.clear();
+  for (const mx::op::ParamSpec& p : op->params) {
+    s.strings[0].push_back(p.name.c_str());
+    s.strings[1].push_back(p.type_info.c_str());
+    s.strings[2].push_back(p.has_default ? p.default_value.c_str() : nullptr);
+    s.strings[3].push_back(p.doc.c_str());
+  }
+  *out_num = static_cast<uint32_t>(op->params.size());
+  if (out_names) *out_names = s.strings[0].data();
+  if (out_types) *out_types = s.strings[1].data();
+  if (out_defaults) *out_defaults = s.strings[2].data();
+  if (out_docs) *out_docs = s.strings[3].data();
+  MX_API_END();
+}
+
+int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle* inputs,
+                       int* num_outputs, MXNDArrayHandle** outputs, int num_params,
+                       const char* const* param_keys, const char* const* param_vals) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(num_outputs);
+  MX_CHECK_OUT(outputs);
+  MX_CHECK(num_inputs >= 0 && (inputs != nullptr || num_inputs == 0), kValue, "invalid inputs");
+  MX_CHECK(num_params >= 0 && ((param_keys && param_vals) || num_params == 0), kValue,
+           "invalid parameters");
+  mx::EnsureRuntime();
+  const mx::op::OpDef* op = OpOf(handle);
+  std::shared_ptr<const mx::op::Attrs> attrs;
+  if (num_params == 0 && op->Defaults()->complete()) attrs = op->Defaults();
+  else attrs = mx::op::Attrs::Parse(op, num_params, param_keys, param_vals);
+
+  std::vector<mx::NDArray> in;
+  in.reserve(num_inputs);
+  for (int i = 0; i < num_inputs; ++i) in.push_back(mx::ArrayOf(inputs[i], "input handle"));
+  std::vector<mx::NDArray> out;
+  const bool given = *outputs != nullptr;
+  if (given) {
+    MX_CHECK(*num_outputs >= 0, kValue, "invalid number of outputs");
+    for (int k = 0; k < *num_outputs; ++k) out.push_back(mx::ArrayOf((*outputs)[k], "output handle"));
+  }
+  mx::imperative::Invoke(op, attrs, in, &out);
+  if (!given) {
+    std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
+    handles.clear();
+    for (mx::NDArray& a : out) handles.push_back(mx::NewHandle(std::move(a)));
+    *num_outputs = static_cast<int>(handles.size());
+    *outputs = handles.data();
+  }
+  MX_API_END();
+}
+
+}  // extern "C"

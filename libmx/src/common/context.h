@@ -1,0 +1,27 @@
+// A device: MXNet's (dev_type, dev_id) pair.
+#ifndef MX_COMMON_CONTEXT_H_
+#define MX_COMMON_CONTEXT_H_
+
+#include <string>
+
+namespace mx {
+
+struct Context {
+  enum DeviceType : int { kCPU = 1, kGPU = 2, kCPUPinned = 3, kCPUShared = 5 };
+  int dev_type = kCPU;
+  int dev_id = 0;
+
+  bool operator==(const Context& o) const { return dev_type == o.dev_type && dev_id == o.dev_id; }
+  bool operator!=(const Context& o) const { return !(*this == o); }
+  bool is_cpu() const { return dev_type != kGPU; }
+
+  // "cpu(0)", "gpu(1)": the spelling of MXNet's Context repr and "ctx" attrs.
+  std::string ToString() const;
+  // Parses "cpu(0)", "gpu(1)", "cpu_pinned(0)", "cpu"; throws kValue otherwise.
+  static Context Parse(const std::string& text);
+  static Context CPU(int id = 0) { return Context{kCPU, id}; }
+};
+
+}  // namespace mx
+
+#endif  // MX_COMMON_CONTEXT_H_

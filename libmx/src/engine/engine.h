@@ -1,0 +1,72 @@
+// The dependency engine (MXNet paper, section 3.2).
+//
+// Every NDArray buffer owns a Var.  An operation is pushed with the vars it
+// reads and the vars it writes; it runs once every earlier write to what it
+// reads, and every earlier read and write of what it writes, is done.  So
+// independent operations run in parallel and mutations run in push order,
+// with no locks in user code.
+//
+// Errors thrown by an operation are stored on the vars it writes, propagate
+// to operations that read those vars, and are raised by the next wait on
+// them.
+#ifndef MX_ENGINE_ENGINE_H_
+#define MX_ENGINE_ENGINE_H_
+
+#include <cstddef>
+#include <functional>
+
+#include "common/context.h"
+
+namespace mx {
+namespace engine {
+
+struct Var;  // opaque; created and destroyed by the engine
+
+// An operation.  Throws mx::Error (or any std::exception) on failure.
+using SyncFn = std::function<void()>;
+
+struct PushOptions {
+  // May the op run on the pushing thread when nothing it touches is pending?
+  // Rationale: for small ops the hand-off to a worker costs more than the
+  // op itself; big ops still go to workers so the caller runs ahead.
+  bool allow_inline = true;
+  const char* name = "";
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // The process-wide engine, chosen by MXNET_ENGINE_TYPE on first use
+  // ("NaiveEngine" runs every op synchronously; default ThreadedEngine).
+  static Engine* Get();
+
+  virtual Var* NewVariable() = 0;
+  // Runs on_delete after all pending work on var, then frees var.
+  virtual void DeleteVariable(SyncFn on_delete, Context ctx, Var* var) = 0;
+
+  // Vars may repeat and may appear in both lists (then it counts as a write).
+  virtual void Push(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
+                    Var* const* mutable_vars, size_t num_mutable,
+                    const PushOptions& options = PushOptions()) = 0;
+  // Push and block until fn is done; rethrows its error (or an error stored on
+  // the vars it reads).
+  virtual void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
+                           Var* const* mutable_vars, size_t num_mutable,
+                           const char* name) = 0;
+
+  // Wait for pending writes (for_write: also reads) of var, then raise and
+  // clear an error stored on it.
+  virtual void WaitForVar(Var* var, bool for_write) = 0;
+  // Wait for everything pushed; raise the first error since the last call.
+  virtual void WaitForAll() = 0;
+  // WaitForAll, then stop worker threads; later pushes run synchronously.
+  virtual void Shutdown() = 0;
+
+  virtual const char* Name() const = 0;
+};
+
+}  // namespace engine
+}  // namespace mx
+
+#endif  // MX_ENGINE_ENGINE_H_

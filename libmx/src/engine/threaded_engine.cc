@@ -1,0 +1,291 @@
+// The default engine: per-var FIFO queues of readers and writers, a worker
+// pool, and an inline fast path for small ops whose vars are idle.
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <thread>
+
+#include "common/error.h"
+#include "engine/op_block.h"
+#include "engine/engines.h"
+
+namespace mx {
+namespace engine {
+
+namespace {
+
+int WorkerCount() {
+  if (const char* env = std::getenv("MXNET_CPU_WORKER_NTHREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0) return n;
+  }
+  // At least two, so independent ops overlap even on a one-core machine.
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+void Enqueue(Var* v, OprBlock* op, bool write) {
+  Waiter* w = new Waiter{op, write, nullptr};
+  if (v->tail) v->tail->next = w; else v->head = w;
+  v->tail = w;
+}
+
+OprBlock* PopHead(Var* v, bool* write) {
+  Waiter* w = v->head;
+  v->head = w->next;
+  if (!v->head) v->tail = nullptr;
+  OprBlock* op = w->op;
+  *write = w->write;
+  delete w;
+  return op;
+}
+
+class ThreadedEngine final : public Engine {
+ public:
+  ThreadedEngine() {
+    const int n = WorkerCount();
+    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  }
+
+  const char* Name() const override { return "ThreadedEngine"; }
+
+  Var* NewVariable() override { return new Var(); }
+
+  void DeleteVariable(SyncFn on_delete, Context ctx, Var* var) override {
+    OprBlock* op = new OprBlock();
+    op->fn = std::move(on_delete);
+    op->ctx = ctx;
+    op->name = "DeleteVariable";
+    op->delete_var = var;
+    op->SetVars(nullptr, 0, &var, 1);
+    Schedule(op);
+  }
+
+  void Push(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
+            Var* const* mutable_vars, size_t num_mutable, const PushOptions& options) override {
+    OprBlock* op = new OprBlock();
+    op->fn = std::move(fn);
+    op->ctx = ctx;
+    op->name = options.name;
+    op->allow_inline = options.allow_inline;
+    op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
+    Schedule(op);
+  }
+
+  void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
+                   Var* const* mutable_vars, size_t num_mutable, const char* name) override {
+    Completion done;
+    OprBlock* op = new OprBlock();
+    op->fn = std::move(fn);
+    op->ctx = ctx;
+    op->name = name;
+    op->completion = &done;
+    op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
+    Schedule(op);
+    done.Wait();
+    if (done.error) std::rethrow_exception(done.error);
+  }
+
+  void WaitForVar(Var* var, bool for_write) override {
+    bool idle;
+    {
+      std::lock_guard<std::mutex> lock(var->mu);
+      idle = !var->pending_write && var->head == nullptr &&
+             (!for_write || var->num_pending_reads == 0);
+    }
+    if (!idle) {
+      Completion done;
+      OprBlock* op = new OprBlock();
+      op->marker = true;
+      op->name = "WaitForVar";
+      op->completion = &done;
+      op->SetVars(for_write ? nullptr : &var, for_write ? 0 : 1, for_write ? &var : nullptr,
+                  for_write ? 1 : 0);
+      Schedule(op);
+      done.Wait();
+    }
+    if (std::exception_ptr err = TakeVarError(var)) std::rethrow_exception(err);
+  }
+
+  void WaitForAll() override {
+    {
+      std::unique_lock<std::mutex> lock(all_mu_);
+      all_waiters_.fetch_add(1);
+      all_cv_.wait(lock, [this] { return pending_.load() == 0; });
+      all_waiters_.fetch_sub(1);
+    }
+    std::exception_ptr err;
+    {
+      std::lock_guard<std::mutex> lock(error_mu_);
+      std::swap(err, first_error_);
+    }
+    if (err) std::rethrow_exception(err);
+  }
+
+  void Shutdown() override {
+    try {
+      WaitForAll();
+    } catch (...) {
+      // Errors nobody waited for are dropped at exit, as in MXNet.
+    }
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
+    queue_cv_.notify_all();
+    for (std::thread& t : workers_) t.join();
+    workers_.clear();
+  }
+
+ private:
+  // Appends op to each var's queue; runs or dispatches it once all are granted.
+  void Schedule(OprBlock* op) {
+    pending_.fetch_add(1);
+    const int n = static_cast<int>(op->vars.size());
+    op->wait.store(n + 1);
+    int granted = 0;
+    {
+      // Rationale: one lock makes pushes from several threads totally ordered;
+      // without it two ops on the same two vars could be queued in opposite
+      // orders on each and wait on each other forever.
+      std::lock_guard<std::mutex> push_lock(push_mu_);
+      for (const VarUse& u : op->vars) granted += u.write ? AppendWrite(u.var, op) : AppendRead(u.var, op);
+    }
+    if (op->wait.fetch_sub(granted + 1) == granted + 1) {
+      if (op->allow_inline || stopped_) {
+        RunAndComplete(op, /*on_worker=*/false);
+      } else {
+        Dispatch(op);
+      }
+    }
+  }
+
+  static bool AppendRead(Var* v, OprBlock* op) {
+    std::lock_guard<std::mutex> lock(v->mu);
+    if (!v->pending_write && v->head == nullptr) {
+      ++v->num_pending_reads;
+      return true;
+    }
+    Enqueue(v, op, false);
+    return false;
+  }
+
+  static bool AppendWrite(Var* v, OprBlock* op) {
+    std::lock_guard<std::mutex> lock(v->mu);
+    if (!v->pending_write && v->num_pending_reads == 0 && v->head == nullptr) {
+      v->pending_write = true;
+      return true;
+    }
+    Enqueue(v, op, true);
+    return false;
+  }
+
+  // Releases op's hold on its vars; ops that thereby become runnable go to
+  // *ready.
+  void Release(OprBlock* op, std::vector<OprBlock*>* ready) {
+    std::vector<OprBlock*> granted;
+    for (const VarUse& u : op->vars) {
+      Var* v = u.var;
+      std::lock_guard<std::mutex> lock(v->mu);
+      bool write = false;
+      if (u.write) {
+        v->pending_write = false;
+        if (v->head && v->head->write) {
+          granted.push_back(PopHead(v, &write));
+          v->pending_write = true;
+        } else {
+          while (v->head && !v->head->write) {
+            granted.push_back(PopHead(v, &write));
+            ++v->num_pending_reads;
+          }
+        }
+      } else if (--v->num_pending_reads == 0 && v->head && v->head->write) {
+        granted.push_back(PopHead(v, &write));
+        v->pending_write = true;
+      }
+    }
+    for (OprBlock* g : granted)
+      if (g->wait.fetch_sub(1) == 1) ready->push_back(g);
+  }
+
+  void RunAndComplete(OprBlock* op, bool on_worker) {
+    while (op) {
+      std::exception_ptr err;
+      if (!op->marker) err = ExecuteOpr(op, &any_error_);
+      if (err) RecordError(err);
+      std::vector<OprBlock*> ready;
+      Release(op, &ready);
+      if (op->completion) op->completion->Signal(err);
+      delete op->delete_var;
+      delete op;
+      OprBlock* next = nullptr;
+      for (OprBlock* r : ready) {
+        // A worker continues with the first op it released: no queue hop.
+        if (on_worker && !next) next = r; else Dispatch(r);
+      }
+      Finish();
+      op = next;
+    }
+  }
+
+  void Dispatch(OprBlock* op) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      if (!stopped_) {
+        queue_.push_back(op);
+        queue_cv_.notify_one();
+        return;
+      }
+    }
+    RunAndComplete(op, /*on_worker=*/false);  // after shutdown: synchronous
+  }
+
+  void WorkerLoop() {
+    for (;;) {
+      OprBlock* op;
+      {
+        std::unique_lock<std::mutex> lock(queue_mu_);
+        queue_cv_.wait(lock, [this] { return stopped_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        op = queue_.front();
+        queue_.pop_front();
+      }
+      RunAndComplete(op, /*on_worker=*/true);
+    }
+  }
+
+  void Finish() {
+    if (pending_.fetch_sub(1) == 1 && all_waiters_.load() > 0) {
+      std::lock_guard<std::mutex> lock(all_mu_);
+      all_cv_.notify_all();
+    }
+  }
+
+  void RecordError(std::exception_ptr err) {
+    std::lock_guard<std::mutex> lock(error_mu_);
+    if (!first_error_) first_error_ = err;
+  }
+
+  std::mutex push_mu_;
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<OprBlock*> queue_;
+  std::atomic<bool> stopped_{false};
+  std::vector<std::thread> workers_;
+
+  std::atomic<int64_t> pending_{0};
+  std::atomic<int> all_waiters_{0};
+  std::mutex all_mu_;
+  std::condition_variable all_cv_;
+
+  std::atomic<bool> any_error_{false};
+  std::mutex error_mu_;
+  std::exception_ptr first_error_;
+};
+
+}  // namespace
+
+Engine* CreateThreadedEngine() { return new ThreadedEngine(); }
+
+}  // namespace engine
+}  // namespace mx

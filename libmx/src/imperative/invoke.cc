@@ -1,0 +1,158 @@
+#include "imperative/invoke.h"
+
+#include <cstring>
+
+#include "common/dtype.h"
+#include "common/error.h"
+#include "plugin/kernel_table.h"
+#include "plugin/loader.h"
+#include "random/seed.h"
+
+namespace mx {
+namespace imperative {
+
+namespace {
+
+// Ops producing at most this many elements may run on the calling thread
+// when nothing they touch is pending (see engine::PushOptions).
+constexpr int64_t kInlineElements = 1 << 15;
+
+// Stack storage for the DLTensors of a call frame.
+constexpr int kFrameTensors = 8;
+
+Context OutputContext(const op::OpDef* op, const op::Attrs& attrs, const std::vector<NDArray>& inputs) {
+  if (!inputs.empty()) {
+    const Context ctx = inputs[0].ctx();
+    for (size_t i = 1; i < inputs.size(); ++i)
+      MX_CHECK(inputs[i].ctx() == ctx, kValue, "operator ", op->name, ": input ", i, " is on ",
+               inputs[i].ctx().ToString(), " but input 0 is on ", ctx.ToString());
+    return ctx;
+  }
+  for (const MXAttr& a : attrs.values())
+    if (std::strcmp(a.name, "ctx") == 0 && a.s && *a.s) return Context::Parse(a.s);
+  return Context::CPU();
+}
+
+void RunKernel(const Kernel* kernel, const op::OpDef* op, const op::Attrs& attrs,
+               const std::vector<NDArray>& inputs, const std::vector<NDArray>& outputs,
+               const std::vector<int32_t>& req, uint64_t seed) {
+  DLTensor in_stack[kFrameTensors], out_stack[kFrameTensors];
+  std::vector<DLTensor> in_heap, out_heap;
+  DLTensor* in = in_stack;
+  DLTensor* out = out_stack;
+  if (inputs.size() > kFrameTensors) in = (in_heap.resize(inputs.size()), in_heap.data());
+  if (outputs.size() > kFrameTensors) out = (out_heap.resize(outputs.size()), out_heap.data());
+  for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i].ToDLTensor();
+  for (size_t i = 0; i < outputs.size(); ++i) out[i] = outputs[i].ToDLTensor();
+
+  MXKernelCall call;
+  call.struct_size = sizeof(MXKernelCall);
+  call.inputs = in;
+  call.num_inputs = static_cast<int32_t>(inputs.size());
+  call.outputs = out;
+  call.num_outputs = static_cast<int32_t>(outputs.size());
+  call.req = req.data();
+  call.attrs = attrs.values().data();
+  call.num_attrs = static_cast<int32_t>(attrs.values().size());
+  call.stream = nullptr;
+  call.workspace = nullptr;
+  call.workspace_size = 0;
+  call.kernel_data = kernel->data;
+  call.seed = seed;
+
+  StorageHandle workspace;
+  if (kernel->workspace) {
+    call.workspace_size = kernel->workspace(&call);
+    if (call.workspace_size) {
+      const Context ctx = outputs.empty() ? inputs[0].ctx() : outputs[0].ctx();
+      workspace = Storage::Alloc(call.workspace_size, ctx);
+      call.workspace = workspace.dptr;
+    }
+  }
+  const int rc = kernel->fn(&call);
+  Storage::Free(workspace);
+  if (rc != 0) Throw(ErrorKind::kInternal, "operator ", op->name, ": ", TakePluginError());
+}
+
+}  // namespace
+
+void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
+            const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs) {
+  const int num_inputs = op->NumInputs(*attrs);
+  MX_CHECK(static_cast<int>(inputs.size()) == num_inputs, kValue, "operator ", op->name,
+           " takes ", num_inputs, " input(s), got ", inputs.size());
+  const int num_outputs = op->NumOutputs(*attrs);
+  if (outputs->empty()) outputs->resize(num_outputs);
+  MX_CHECK(static_cast<int>(outputs->size()) == num_outputs, kValue, "operator ", op->name,
+           " has ", num_outputs, " output(s), got ", outputs->size(), " output arrays");
+
+  const Context ctx = OutputContext(op, *attrs, inputs);
+  std::vector<Shape> in_shapes(inputs.size());
+  std::vector<int> in_types(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    in_shapes[i] = inputs[i].shape();
+    in_types[i] = inputs[i].dtype();
+  }
+  std::vector<Shape> out_shapes(num_outputs);
+  std::vector<int> out_types(num_outputs, -1);
+  for (int k = 0; k < num_outputs; ++k) {
+    if ((*outputs)[k].is_none()) continue;
+    out_shapes[k] = (*outputs)[k].shape();
+    out_types[k] = (*outputs)[k].dtype();
+  }
+  op->infer_shape(*attrs, &in_shapes, &out_shapes);
+  op->infer_type(*attrs, &in_types, &out_types);
+  int64_t out_elements = 0;
+  for (int k = 0; k < num_outputs; ++k) {
+    MX_CHECK(out_shapes[k].is_known(), kValue, "operator ", op->name, ": cannot infer the shape of output ", k);
+    MX_CHECK(IsValidDType(out_types[k]), kType, "operator ", op->name, ": cannot infer the dtype of output ", k);
+    NDArray& out = (*outputs)[k];
+    if (out.is_none()) {
+      out = NDArray(out_shapes[k], ctx, out_types[k]);
+    } else {
+      MX_CHECK(out.ctx() == ctx, kValue, "operator ", op->name, ": output ", k, " is on ",
+               out.ctx().ToString(), " but the op runs on ", ctx.ToString());
+    }
+    out_elements += out_shapes[k].Size();
+  }
+
+  const int dispatch_dtype = !inputs.empty() ? inputs[0].dtype() : out_types.empty() ? kFloat32 : out_types[0];
+  const int device = ctx.is_cpu() ? kDLCPU : kDLCUDA;
+  const Kernel* kernel = KernelTable::Get().Find(op, device, dispatch_dtype);
+  if (!kernel) {
+    const std::string& plugin_error = CPUPluginError();
+    Throw(ErrorKind::kNotImplemented, "operator ", op->name, " has no kernel for ", ctx.ToString(),
+          " and dtype ", DTypeName(dispatch_dtype), " (kernels exist for: ",
+          KernelTable::Get().DTypesFor(op, device), ")",
+          plugin_error.empty() ? "" : "; " + plugin_error);
+  }
+
+  std::vector<int32_t> req(num_outputs, MX_REQ_WRITE);
+  for (int k = 0; k < num_outputs; ++k)
+    for (const NDArray& in : inputs)
+      if (in.SameData((*outputs)[k])) req[k] = MX_REQ_INPLACE;
+
+  const uint64_t seed = op->needs_rng ? random::NextSeed(ctx) : 0;
+
+  engine::Var* read_stack[kFrameTensors];
+  engine::Var* write_stack[kFrameTensors];
+  std::vector<engine::Var*> read_heap, write_heap;
+  engine::Var** reads = read_stack;
+  engine::Var** writes = write_stack;
+  if (inputs.size() > kFrameTensors) reads = (read_heap.resize(inputs.size()), read_heap.data());
+  if (outputs->size() > kFrameTensors) writes = (write_heap.resize(outputs->size()), write_heap.data());
+  for (size_t i = 0; i < inputs.size(); ++i) reads[i] = inputs[i].var();
+  for (size_t k = 0; k < outputs->size(); ++k) writes[k] = (*outputs)[k].var();
+
+  engine::PushOptions options;
+  options.name = op->name.c_str();
+  options.allow_inline = out_elements <= kInlineElements;
+  engine::Engine::Get()->Push(
+      [kernel, op, attrs, inputs, outs = *outputs, req = std::move(req), seed] {
+        RunKernel(kernel, op, *attrs, inputs, outs, req, seed);
+      },
+      ctx, reads, inputs.size(), writes, outputs->size(), options);
+}
+
+}  // namespace imperative
+}  // namespace mx

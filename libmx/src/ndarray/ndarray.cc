@@ -1,0 +1,112 @@
+#include "ndarray/ndarray.h"
+
+#include <cstring>
+
+#include "common/dtype.h"
+#include "common/error.h"
+
+namespace mx {
+
+Chunk::Chunk(size_t bytes, Context c) : mem(Storage::Alloc(bytes, c)), var(nullptr), ctx(c) {
+  var = engine::Engine::Get()->NewVariable();
+}
+
+Chunk::~Chunk() {
+  StorageHandle m = mem;
+  engine::Engine::Get()->DeleteVariable([m] { Storage::Free(m); }, ctx, var);
+}
+
+NDArray::NDArray(const Shape& shape, Context ctx, int dtype) : shape_(shape), dtype_(dtype) {
+  MX_CHECK(IsValidDType(dtype), kType, "invalid dtype code ", dtype);
+  MX_CHECK(shape.ndim() >= 0, kValue, "cannot create an array of unknown shape");
+  for (int64_t d : shape)
+    MX_CHECK(d >= 0, kValue, "invalid shape ", shape.ToString(), ": dimensions must be non-negative");
+  chunk_ = std::make_shared<Chunk>(static_cast<size_t>(shape.Size()) * DTypeSize(dtype), ctx);
+}
+
+size_t NDArray::nbytes() const { return static_cast<size_t>(size()) * DTypeSize(dtype_); }
+
+void* NDArray::data() const {
+  if (!chunk_->mem.dptr) return nullptr;
+  return static_cast<char*>(chunk_->mem.dptr) + offset_;
+}
+
+NDArray NDArray::Reshape(const Shape& shape) const {
+  MX_CHECK(shape.Size() == size(), kValue, "cannot reshape array of shape ", shape_.ToString(),
+           " into shape ", shape.ToString(), ": the number of elements differs");
+  NDArray v = *this;
+  v.shape_ = shape;
+  return v;
+}
+
+NDArray NDArray::Slice(int64_t begin, int64_t end) const {
+  MX_CHECK(shape_.ndim() > 0, kIndex, "cannot slice a 0-dimensional array");
+  const int64_t n = shape_[0];
+  if (begin < 0) begin += n;
+  if (end < 0) end += n;
+  MX_CHECK(begin >= 0 && begin <= end && end <= n, kIndex, "slice [", begin, ", ", end,
+           ") is out of range for axis 0 of size ", n);
+  NDArray v = *this;
+  v.shape_[0] = end - begin;
+  v.offset_ += static_cast<size_t>(begin) * (nbytes() / (n ? n : 1));
+  return v;
+}
+
+NDArray NDArray::At(int64_t index) const {
+  MX_CHECK(shape_.ndim() > 0, kIndex, "cannot index a 0-dimensional array");
+  const int64_t n = shape_[0];
+  MX_CHECK(index >= -n && index < n, kIndex, "index ", index, " is out of bounds for axis 0 with size ", n);
+  if (index < 0) index += n;
+  NDArray v = Slice(index, index + 1);
+  if (shape_.ndim() > 1) v.shape_ = Shape(shape_.data() + 1, shape_.ndim() - 1);
+  return v;
+}
+
+void NDArray::SyncCopyFromCPU(const void* src, size_t num_elements) const {
+  MX_CHECK(num_elements == static_cast<size_t>(size()), kValue, "copy of ", num_elements,
+           " elements into an array of ", size(), " elements");
+  MX_CHECK(src != nullptr || num_elements == 0, kValue, "source pointer is NULL");
+  NDArray self = *this;
+  engine::Var* v = var();
+  engine::Engine::Get()->PushAndWait(
+      [self, src] {
+        if (self.nbytes()) std::memcpy(self.data(), src, self.nbytes());
+      },
+      ctx(), nullptr, 0, &v, 1, "SyncCopyFromCPU");
+}
+
+void NDArray::SyncCopyToCPU(void* dst, size_t num_elements) const {
+  MX_CHECK(num_elements == static_cast<size_t>(size()), kValue, "copy of ", num_elements,
+           " elements out of an array of ", size(), " elements");
+  MX_CHECK(dst != nullptr || num_elements == 0, kValue, "destination pointer is NULL");
+  engine::Engine* engine = engine::Engine::Get();
+  // Rationale: wait first so a stored error is raised (and cleared) the way
+  // WaitToRead raises it; then copy inside the engine so the read is ordered
+  // against writes other threads push meanwhile.
+  engine->WaitForVar(var(), false);
+  NDArray self = *this;
+  engine::Var* v = var();
+  engine->PushAndWait(
+      [self, dst] {
+        if (self.nbytes()) std::memcpy(dst, self.data(), self.nbytes());
+      },
+      ctx(), &v, 1, nullptr, 0, "SyncCopyToCPU");
+}
+
+void NDArray::WaitToRead() const { engine::Engine::Get()->WaitForVar(var(), false); }
+void NDArray::WaitToWrite() const { engine::Engine::Get()->WaitForVar(var(), true); }
+
+DLTensor NDArray::ToDLTensor() const {
+  DLTensor t;
+  t.data = data();
+  t.device.device_type = ctx().is_cpu() ? kDLCPU : kDLCUDA;
+  t.device.device_id = ctx().dev_id;
+  t.ndim = shape_.ndim();
+  t.dtype = ToDLDataType(dtype_);
+  t.shape = const_cast<int64_t*>(shape_.data());
+  t.strides = nullptr;
+  t.byte_offset = 0;
+  return t;
+}
+
+}  // namespace mx

@@ -1,0 +1,138 @@
+// What an operator means: its parameters, inputs and outputs, how output
+// shapes and dtypes follow from inputs, and which outputs may reuse which
+// inputs' memory.  No arithmetic lives here: kernels come from plugins.
+#ifndef MX_OPS_OP_H_
+#define MX_OPS_OP_H_
+
+#include <atomic>
+#include <mutex>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/shape.h"
+#include "ops/param.h"
+
+namespace mx {
+namespace op {
+
+// Fill unknown shapes from known ones (MXNet's FInferShape).  Unknown is
+// Shape::Unknown(); throw kValue on a contradiction.  Imperative calls pass
+// every input known.  Returns false if some shape stayed unknown.
+using InferShapeFn = std::function<bool(const Attrs&, std::vector<Shape>* in, std::vector<Shape>* out)>;
+// The same for dtypes; -1 is unknown; throw kType on a contradiction.
+using InferTypeFn = std::function<bool(const Attrs&, std::vector<int>* in, std::vector<int>* out)>;
+
+struct OpDef {
+  std::string name;
+  std::string description;
+  std::vector<std::string> aliases;
+  std::vector<ParamSpec> params;
+  // Inputs: a fixed list of names, or (variadic) one name and the INT
+  // parameter holding the count.
+  std::vector<std::string> input_names;
+  std::string key_var_num_args;
+  // Outputs: a fixed count, or a function of the parameters.
+  int num_outputs = 1;
+  std::function<int(const Attrs&)> num_outputs_fn;
+  std::vector<std::string> output_names;
+  InferShapeFn infer_shape;
+  InferTypeFn infer_type;
+  // (input, output) pairs whose memory may be shared.
+  std::vector<std::pair<int, int>> inplace;
+  // Kernels draw random numbers: each call gets MXKernelCall::seed.
+  bool needs_rng = false;
+
+  int index = -1;  // dense id, for per-op tables in libmx
+
+  // Every parameter at its default (throws if one is required).  Built once.
+  const std::shared_ptr<const Attrs>& Defaults() const;
+
+  int NumInputs(const Attrs& attrs) const;
+  int NumOutputs(const Attrs& attrs) const;
+  bool variadic() const { return !key_var_num_args.empty(); }
+
+  // Builder used by the registration code in ops/.
+  OpDef& Describe(std::string text) { description = std::move(text); return *this; }
+  OpDef& Inputs(std::vector<std::string> names) { input_names = std::move(names); return *this; }
+  OpDef& VariadicInputs(std::string name, std::string count_param) {
+    input_names = {std::move(name)};
+    key_var_num_args = std::move(count_param);
+    return *this;
+  }
+  OpDef& Outputs(std::vector<std::string> names) {
+    num_outputs = static_cast<int>(names.size());
+    output_names = std::move(names);
+    return *this;
+  }
+  OpDef& NumOutputsFn(std::function<int(const Attrs&)> fn) { num_outputs_fn = std::move(fn); return *this; }
+  // default_value nullptr: required.
+  OpDef& Param(const std::string& name, const std::string& type, const char* default_value,
+               const std::string& doc) {
+    params.push_back(ParamSpec::Make(name, type, default_value, doc));
+    return *this;
+  }
+  OpDef& Shapes(InferShapeFn fn) { infer_shape = std::move(fn); return *this; }
+  OpDef& Types(InferTypeFn fn) { infer_type = std::move(fn); return *this; }
+  OpDef& Inplace(std::vector<std::pair<int, int>> pairs) { inplace = std::move(pairs); return *this; }
+  OpDef& Alias(const std::string& alias);
+
+ private:
+  mutable std::once_flag defaults_once_;
+  mutable std::shared_ptr<const Attrs> defaults_;
+};
+
+// The registry of ops.  Ops from ops/ register during static initialisation
+// of libmx; plugins add more at run time.  Thread-safe; OpDefs never move
+// and are never freed.
+class Registry {
+ public:
+  static Registry& Get();
+  // A new op; throws kValue if the name is taken.
+  OpDef& Register(const std::string& name);
+  // Adds a complete op built elsewhere (a plugin's); throws kValue if its
+  // name or an alias is taken.
+  const OpDef* Add(std::unique_ptr<OpDef> op);
+  void AddAlias(OpDef* op, const std::string& alias);
+  // nullptr if unknown.
+  const OpDef* Find(const std::string& name) const;
+  // Throws kNotFound.
+  const OpDef* FindOrThrow(const std::string& name) const;
+  std::vector<std::string> ListNames() const;
+  int NumOps() const;
+
+ private:
+  Registry() = default;
+  struct Impl;
+  Impl* impl();
+  const Impl* impl() const;
+};
+
+// Common inference helpers.
+// Every output takes input 0's dtype; all inputs must agree.
+bool SameTypes(const Attrs&, std::vector<int>* in, std::vector<int>* out);
+// Output k has input k's shape (elementwise ops): all shapes must agree.
+bool SameShapes(const Attrs&, std::vector<Shape>* in, std::vector<Shape>* out);
+// Set *dst from src, or check they agree; `what` names the slot for errors.
+void AssignShape(Shape* dst, const Shape& src, const OpDef& op, const char* what);
+void AssignType(int* dst, int src, const OpDef& op, const char* what);
+
+}  // namespace op
+}  // namespace mx
+
+// Registers an op with static storage; chain builder calls after it:
+//   MX_REGISTER_OP(negative).Describe("...").Inputs({"data"}) ...;
+#define MX_REGISTER_OP(NAME) \
+  static ::mx::op::OpDef& MX_OP_DEF_##NAME##_ __attribute__((unused)) = \
+      ::mx::op::Registry::Get().Register(#NAME)
+
+// A block of registration code run at load time (for table-driven ops).
+#define MX_REGISTER_OPS(TAG)                                   \
+  static void MX_OPS_##TAG##_();                               \
+  static const bool MX_OPS_##TAG##_done_ __attribute__((unused)) = \
+      (MX_OPS_##TAG##_(), true);                               \
+  static void MX_OPS_##TAG##_()
+
+#endif  // MX_OPS_OP_H_

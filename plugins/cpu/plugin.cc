@@ -1,0 +1,42 @@
+// The CPU plugin: libmx loads it at start-up through mx/plugin.h, like any
+// other plugin.
+#include "kernel_util.h"
+
+namespace mx_cpu {
+
+namespace {
+const MXPluginHost* host = nullptr;
+}
+
+const MXPluginHost* Host() { return host; }
+
+int Fail(const char* message) {
+  host->set_error(message);
+  return -1;
+}
+
+int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
+                   std::initializer_list<int32_t> dtypes) {
+  MXKernelDesc d{};
+  d.struct_size = sizeof(MXKernelDesc);
+  d.abi_major = MX_PLUGIN_ABI_MAJOR;
+  d.op_name = op_name;
+  d.device_type = kDLCPU;
+  d.dtypes = dtypes.begin();
+  d.num_dtypes = static_cast<int32_t>(dtypes.size());
+  d.fn = fn;
+  d.kernel_data = data;
+  return host->register_kernel(&d);
+}
+
+}  // namespace mx_cpu
+
+extern "C" MX_PLUGIN_EXPORT int mx_plugin_init(const MXPluginHost* host, int abi_version) {
+  MX_PLUGIN_CHECK_ABI(abi_version);
+  mx_cpu::host = host;
+  for (int (*reg)() : {mx_cpu::RegisterElemwiseBinary, mx_cpu::RegisterElemwiseUnary,
+                       mx_cpu::RegisterInit, mx_cpu::RegisterDot}) {
+    if (int rc = reg()) return rc;
+  }
+  return 0;
+}
