@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 0
+#define MX_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -61,6 +61,10 @@ typedef struct MXNDArray_* MXNDArrayHandle;
 /* An operator of the registry.  Borrowed: lives as long as the process;
  * never freed. */
 typedef struct MXOp_* MXOpHandle;
+
+/* An op with its parameters parsed and bound, ready to be invoked many
+ * times.  Owned by the caller; free with MXOpCallFree. */
+typedef struct MXOpCall_* MXOpCallHandle;
 
 /* ------------------------------------------------------------------ */
 /* Errors and versions                                                */
@@ -233,6 +237,25 @@ MX_API int MXImperativeInvoke(MXOpHandle op, int num_inputs,
                               int* num_outputs, MXNDArrayHandle** outputs,
                               int num_params, const char* const* param_keys,
                               const char* const* param_vals);
+
+/* Bind parameters to an op once (parsing and validating them) for repeated
+ * invocation with MXOpCallInvoke: the fast path of frontends, which keep one
+ * bound call per (op, parameters).  Parameter errors are returned here.
+ * out: a new handle owned by the caller. */
+MX_API int MXOpCallCreate(MXOpHandle op, int num_params,
+                          const char* const* param_keys,
+                          const char* const* param_vals, MXOpCallHandle* out);
+
+/* Release a bound call.  NULL is a no-op. */
+MX_API int MXOpCallFree(MXOpCallHandle call);
+
+/* Invoke a bound call, as MXImperativeInvoke does.  outputs: num_outputs
+ * slots, num_outputs equal to the op's number of outputs; a NULL slot
+ * receives a new array (a handle owned by the caller), a non-NULL slot is
+ * an array to write. */
+MX_API int MXOpCallInvoke(MXOpCallHandle call, int num_inputs,
+                          const MXNDArrayHandle* inputs, int num_outputs,
+                          MXNDArrayHandle* outputs);
 
 /* ------------------------------------------------------------------ */
 /* Engine                                                             */

@@ -4,7 +4,29 @@
 #include "imperative/invoke.h"
 #include "ops/op.h"
 
+// A bound call: an op and its parsed parameters.
+struct MXOpCall_ {
+  uint64_t magic;
+  const mx::op::OpDef* op;
+  std::shared_ptr<const mx::op::Attrs> attrs;
+};
+
 namespace {
+
+constexpr uint64_t kLiveCall = 0x4d584f7043616c6cull;  // "MXOpCall"
+
+const MXOpCall_& CallOf(MXOpCallHandle call) {
+  MX_CHECK(call != nullptr, kHandle, "op call handle is NULL");
+  MX_CHECK(call->magic == kLiveCall, kHandle, "op call handle is not live (already freed?)");
+  return *call;
+}
+
+std::shared_ptr<const mx::op::Attrs> ParseParams(const mx::op::OpDef* op, int num_params,
+                                                 const char* const* keys, const char* const* vals) {
+  MX_CHECK(num_params >= 0 && ((keys && vals) || num_params == 0), kValue, "invalid parameters");
+  if (num_params == 0 && op->Defaults()->complete()) return op->Defaults();
+  return mx::op::Attrs::Parse(op, num_params, keys, vals);
+}
 
 const mx::op::OpDef* OpOf(MXOpHandle op) {
   MX_CHECK(op != nullptr, kHandle, "op handle is NULL");
@@ -105,13 +127,9 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
   MX_CHECK_OUT(num_outputs);
   MX_CHECK_OUT(outputs);
   MX_CHECK(num_inputs >= 0 && (inputs != nullptr || num_inputs == 0), kValue, "invalid inputs");
-  MX_CHECK(num_params >= 0 && ((param_keys && param_vals) || num_params == 0), kValue,
-           "invalid parameters");
   mx::EnsureRuntime();
   const mx::op::OpDef* op = OpOf(handle);
-  std::shared_ptr<const mx::op::Attrs> attrs;
-  if (num_params == 0 && op->Defaults()->complete()) attrs = op->Defaults();
-  else attrs = mx::op::Attrs::Parse(op, num_params, param_keys, param_vals);
+  const std::shared_ptr<const mx::op::Attrs> attrs = ParseParams(op, num_params, param_keys, param_vals);
 
   std::vector<mx::NDArray> in;
   in.reserve(num_inputs);
@@ -122,7 +140,7 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
     MX_CHECK(*num_outputs >= 0, kValue, "invalid number of outputs");
     for (int k = 0; k < *num_outputs; ++k) out.push_back(mx::ArrayOf((*outputs)[k], "output handle"));
   }
-  mx::imperative::Invoke(op, attrs, in, &out);
+  mx::imperative::Invoke(op, attrs, std::move(in), &out);
   if (!given) {
     std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
     handles.clear();
@@ -130,6 +148,47 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
     *num_outputs = static_cast<int>(handles.size());
     *outputs = handles.data();
   }
+  MX_API_END();
+}
+
+int MXOpCallCreate(MXOpHandle handle, int num_params, const char* const* param_keys,
+                   const char* const* param_vals, MXOpCallHandle* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  mx::EnsureRuntime();
+  const mx::op::OpDef* op = OpOf(handle);
+  *out = new MXOpCall_{kLiveCall, op, ParseParams(op, num_params, param_keys, param_vals)};
+  MX_API_END();
+}
+
+int MXOpCallFree(MXOpCallHandle call) {
+  MX_API_BEGIN();
+  if (call) {
+    CallOf(call);
+    call->magic = 0;
+    delete call;
+  }
+  MX_API_END();
+}
+
+int MXOpCallInvoke(MXOpCallHandle handle, int num_inputs, const MXNDArrayHandle* inputs,
+                   int num_outputs, MXNDArrayHandle* outputs) {
+  MX_API_BEGIN();
+  const MXOpCall_& call = CallOf(handle);
+  MX_CHECK(num_inputs >= 0 && (inputs != nullptr || num_inputs == 0), kValue, "invalid inputs");
+  MX_CHECK(num_outputs >= 0 && (outputs != nullptr || num_outputs == 0), kValue, "invalid outputs");
+  const int expected = call.op->NumOutputs(*call.attrs);
+  MX_CHECK(num_outputs == expected, kValue, "operator ", call.op->name, " has ", expected,
+           " output(s), got ", num_outputs, " output slots");
+  std::vector<mx::NDArray> in;
+  in.reserve(num_inputs);
+  for (int i = 0; i < num_inputs; ++i) in.push_back(mx::ArrayOf(inputs[i], "input handle"));
+  std::vector<mx::NDArray> out(num_outputs);
+  for (int k = 0; k < num_outputs; ++k)
+    if (outputs[k]) out[k] = mx::ArrayOf(outputs[k], "output handle");
+  mx::imperative::Invoke(call.op, call.attrs, std::move(in), &out);
+  for (int k = 0; k < num_outputs; ++k)
+    if (!outputs[k]) outputs[k] = mx::NewHandle(std::move(out[k]));
   MX_API_END();
 }
 

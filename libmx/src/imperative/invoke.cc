@@ -33,51 +33,88 @@ Context OutputContext(const op::OpDef* op, const op::Attrs& attrs, const std::ve
   return Context::CPU();
 }
 
-void RunKernel(const Kernel* kernel, const op::OpDef* op, const op::Attrs& attrs,
-               const std::vector<NDArray>& inputs, const std::vector<NDArray>& outputs,
-               const std::vector<int32_t>& req, uint64_t seed) {
-  DLTensor in_stack[kFrameTensors], out_stack[kFrameTensors];
-  std::vector<DLTensor> in_heap, out_heap;
-  DLTensor* in = in_stack;
-  DLTensor* out = out_stack;
-  if (inputs.size() > kFrameTensors) in = (in_heap.resize(inputs.size()), in_heap.data());
-  if (outputs.size() > kFrameTensors) out = (out_heap.resize(outputs.size()), out_heap.data());
-  for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i].ToDLTensor();
-  for (size_t i = 0; i < outputs.size(); ++i) out[i] = outputs[i].ToDLTensor();
+// Everything one pushed kernel call needs, owned by the engine closure.
+// Rationale: one allocation per call (the closure holds a shared_ptr, which
+// fits std::function's inline buffer) instead of one per captured vector.
+struct KernelCallRecord {
+  const Kernel* kernel;
+  const op::OpDef* op;
+  std::shared_ptr<const op::Attrs> attrs;
+  std::vector<NDArray> inputs;
+  std::vector<NDArray> outputs;
+  std::vector<int32_t> req;
+  uint64_t seed;
 
-  MXKernelCall call;
-  call.struct_size = sizeof(MXKernelCall);
-  call.inputs = in;
-  call.num_inputs = static_cast<int32_t>(inputs.size());
-  call.outputs = out;
-  call.num_outputs = static_cast<int32_t>(outputs.size());
-  call.req = req.data();
-  call.attrs = attrs.values().data();
-  call.num_attrs = static_cast<int32_t>(attrs.values().size());
-  call.stream = nullptr;
-  call.workspace = nullptr;
-  call.workspace_size = 0;
-  call.kernel_data = kernel->data;
-  call.seed = seed;
+  void Run() const {
+    DLTensor in_stack[kFrameTensors], out_stack[kFrameTensors];
+    std::vector<DLTensor> in_heap, out_heap;
+    DLTensor* in = in_stack;
+    DLTensor* out = out_stack;
+    if (inputs.size() > kFrameTensors) in = (in_heap.resize(inputs.size()), in_heap.data());
+    if (outputs.size() > kFrameTensors) out = (out_heap.resize(outputs.size()), out_heap.data());
+    for (size_t i = 0; i < inputs.size(); ++i) in[i] = inputs[i].ToDLTensor();
+    for (size_t i = 0; i < outputs.size(); ++i) out[i] = outputs[i].ToDLTensor();
 
-  StorageHandle workspace;
-  if (kernel->workspace) {
-    call.workspace_size = kernel->workspace(&call);
-    if (call.workspace_size) {
-      const Context ctx = outputs.empty() ? inputs[0].ctx() : outputs[0].ctx();
-      workspace = Storage::Alloc(call.workspace_size, ctx);
-      call.workspace = workspace.dptr;
+    MXKernelCall call;
+    call.struct_size = sizeof(MXKernelCall);
+    call.inputs = in;
+    call.num_inputs = static_cast<int32_t>(inputs.size());
+    call.outputs = out;
+    call.num_outputs = static_cast<int32_t>(outputs.size());
+    call.req = req.data();
+    call.attrs = attrs->values().data();
+    call.num_attrs = static_cast<int32_t>(attrs->values().size());
+    call.stream = nullptr;
+    call.workspace = nullptr;
+    call.workspace_size = 0;
+    call.kernel_data = kernel->data;
+    call.seed = seed;
+
+    StorageHandle workspace;
+    if (kernel->workspace) {
+      call.workspace_size = kernel->workspace(&call);
+      if (call.workspace_size) {
+        workspace = Storage::Alloc(call.workspace_size, outputs.empty() ? inputs[0].ctx() : outputs[0].ctx());
+        call.workspace = workspace.dptr;
+      }
     }
+    const int rc = kernel->fn(&call);
+    Storage::Free(workspace);
+    if (rc != 0) Throw(ErrorKind::kInternal, "operator ", op->name, ": ", TakePluginError());
   }
-  const int rc = kernel->fn(&call);
-  Storage::Free(workspace);
-  if (rc != 0) Throw(ErrorKind::kInternal, "operator ", op->name, ": ", TakePluginError());
-}
+};
+
+// Shape/dtype inference buffers, reused across calls on a thread.
+// Rationale: four vectors of up to ~264-byte Shapes per call were a
+// measurable part of a small op; a kernel may call Invoke again (a Python
+// plugin), so each nesting depth gets its own set.
+struct InferScratch {
+  std::vector<Shape> in_shapes, out_shapes;
+  std::vector<int> in_types, out_types;
+};
+
+class ScratchScope {
+ public:
+  ScratchScope() {
+    thread_local std::vector<std::unique_ptr<InferScratch>> stack;
+    thread_local size_t depth = 0;
+    if (depth == stack.size()) stack.push_back(std::make_unique<InferScratch>());
+    scratch_ = stack[depth].get();
+    depth_ = &depth;
+    ++depth;
+  }
+  ~ScratchScope() { --*depth_; }
+  InferScratch* operator->() { return scratch_; }
+
+ private:
+  InferScratch* scratch_;
+  size_t* depth_;
+};
 
 }  // namespace
 
 void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
-            const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs) {
+            std::vector<NDArray> inputs, std::vector<NDArray>* outputs) {
   const int num_inputs = op->NumInputs(*attrs);
   MX_CHECK(static_cast<int>(inputs.size()) == num_inputs, kValue, "operator ", op->name,
            " takes ", num_inputs, " input(s), got ", inputs.size());
@@ -87,14 +124,19 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
            " has ", num_outputs, " output(s), got ", outputs->size(), " output arrays");
 
   const Context ctx = OutputContext(op, *attrs, inputs);
-  std::vector<Shape> in_shapes(inputs.size());
-  std::vector<int> in_types(inputs.size());
+  ScratchScope scratch;
+  std::vector<Shape>& in_shapes = scratch->in_shapes;
+  std::vector<Shape>& out_shapes = scratch->out_shapes;
+  std::vector<int>& in_types = scratch->in_types;
+  std::vector<int>& out_types = scratch->out_types;
+  in_shapes.resize(inputs.size());
+  in_types.resize(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     in_shapes[i] = inputs[i].shape();
     in_types[i] = inputs[i].dtype();
   }
-  std::vector<Shape> out_shapes(num_outputs);
-  std::vector<int> out_types(num_outputs, -1);
+  out_shapes.assign(num_outputs, Shape::Unknown());
+  out_types.assign(num_outputs, -1);
   for (int k = 0; k < num_outputs; ++k) {
     if ((*outputs)[k].is_none()) continue;
     out_shapes[k] = (*outputs)[k].shape();
@@ -127,12 +169,16 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
           plugin_error.empty() ? "" : "; " + plugin_error);
   }
 
-  std::vector<int32_t> req(num_outputs, MX_REQ_WRITE);
+  auto record = std::make_shared<KernelCallRecord>();
+  record->kernel = kernel;
+  record->op = op;
+  record->attrs = attrs;
+  record->outputs = *outputs;
+  record->req.assign(num_outputs, MX_REQ_WRITE);
   for (int k = 0; k < num_outputs; ++k)
     for (const NDArray& in : inputs)
-      if (in.SameData((*outputs)[k])) req[k] = MX_REQ_INPLACE;
-
-  const uint64_t seed = op->needs_rng ? random::NextSeed(ctx) : 0;
+      if (in.SameData((*outputs)[k])) record->req[k] = MX_REQ_INPLACE;
+  record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
 
   engine::Var* read_stack[kFrameTensors];
   engine::Var* write_stack[kFrameTensors];
@@ -147,11 +193,10 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   engine::PushOptions options;
   options.name = op->name.c_str();
   options.allow_inline = out_elements <= kInlineElements;
-  engine::Engine::Get()->Push(
-      [kernel, op, attrs, inputs, outs = *outputs, req = std::move(req), seed] {
-        RunKernel(kernel, op, *attrs, inputs, outs, req, seed);
-      },
-      ctx, reads, inputs.size(), writes, outputs->size(), options);
+  const size_t num_reads = inputs.size();
+  record->inputs = std::move(inputs);
+  engine::Engine::Get()->Push([record] { record->Run(); }, ctx, reads, num_reads, writes,
+                              outputs->size(), options);
 }
 
 }  // namespace imperative

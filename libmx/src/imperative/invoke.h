@@ -13,10 +13,11 @@ namespace imperative {
 
 // Infers output shapes and dtypes, creates the outputs that are none (or
 // checks the given ones), finds the kernel, and pushes the call to the
-// engine.  Errors of shape, dtype, parameters or missing kernels throw here;
+// engine.  Outputs that are none are created; in MXOpCallInvoke's mixed case
+// only those.  Errors of shape, dtype, parameters or missing kernels throw here;
 // errors inside the kernel are stored on the outputs.
 void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
-            const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs);
+            std::vector<NDArray> inputs, std::vector<NDArray>* outputs);
 
 }  // namespace imperative
 }  // namespace mx

@@ -73,40 +73,65 @@ def invoke(op, input_handles, keys=(), vals=(), out_handles=None):
     return [res[i] for i in range(b.num_outputs[0])]
 
 
-def invoke_binary(op, lhs, rhs):
-    """Fast path: two input handles, no parameters, one new output handle."""
-    b = _buffers
-    ins = b.inputs
+# -- bound calls: the fast path ---------------------------------------------
+_call_c = _LIB.MXOpCallInvoke
+_free_call = _LIB.MXOpCallFree
+_tls = threading.local()
+_bound = {}
+_MAX_BOUND = 4096  # distinct (op, parameters) pairs kept; beyond, start over
+
+
+def bound_call(op, keys=(), vals=()):
+    """The MXOpCallHandle of op (an MXOpHandle) with these parameters (str
+    keys and values), parsed once and cached."""
+    key = (op, keys, vals)
+    call = _bound.get(key)
+    if call is None:
+        n = len(keys)
+        c_keys = [_key(k) for k in keys]
+        c_vals = [ffi.new("char[]", v.encode()) for v in vals]
+        out = ffi.new("MXOpCallHandle*")
+        if _LIB.MXOpCallCreate(op, n, ffi.new("const char*[]", c_keys) if n else _NULL,
+                               ffi.new("const char*[]", c_vals) if n else _NULL, out) != 0:
+            raise get_last_error()
+        call = ffi.gc(out[0], _free_call)
+        if len(_bound) >= _MAX_BOUND:
+            _bound.clear()
+        _bound[key] = call
+    return call
+
+
+def _slots():
+    try:
+        return _tls.slots
+    except AttributeError:
+        _tls.slots = (ffi.new("MXNDArrayHandle[2]"), ffi.new("MXNDArrayHandle[1]"))
+        return _tls.slots
+
+
+def call_binary(call, lhs, rhs):
+    """Invoke a bound call on two input handles; returns the new output handle."""
+    try:
+        ins, out = _tls.slots
+    except AttributeError:
+        ins, out = _slots()
     ins[0] = lhs
     ins[1] = rhs
-    outs = b.outputs
-    outs[0] = _NULL
-    if _invoke_c(op, 2, ins, b.num_outputs, outs, 0, _NULL, _NULL) != 0:
+    out[0] = _NULL
+    if _call_c(call, 2, ins, 1, out) != 0:
         raise get_last_error()
-    return outs[0][0]
+    return out[0]
 
 
-_SCALAR_KEYS = None
-
-
-def invoke_scalar(op, data, scalar, out=None):
-    """Fast path: one input handle and a `scalar` parameter."""
-    global _SCALAR_KEYS
-    if _SCALAR_KEYS is None:
-        _SCALAR_KEYS = ffi.new("const char*[1]", [_key("scalar")])
-    b = _buffers
-    ins = b.inputs
+def call_unary(call, data, out_handle=_NULL):
+    """Invoke a bound call on one input handle, writing out_handle or
+    returning a new output handle."""
+    try:
+        ins, out = _tls.slots
+    except AttributeError:
+        ins, out = _slots()
     ins[0] = data
-    value = ffi.new("char[]", repr(float(scalar)).encode())
-    vs = b.vals
-    vs[0] = value
-    outs = b.outputs
-    if out is None:
-        outs[0] = _NULL
-    else:
-        b.given[0] = out
-        outs[0] = b.given
-        b.num_outputs[0] = 1
-    if _invoke_c(op, 1, ins, b.num_outputs, outs, 1, _SCALAR_KEYS, vs) != 0:
+    out[0] = out_handle
+    if _call_c(call, 1, ins, 1, out) != 0:
         raise get_last_error()
-    return out if out is not None else outs[0][0]
+    return out[0]

@@ -40,10 +40,6 @@ def _new_alloc_handle(shape, ctx, dtype):
     return out[0]
 
 
-def _free(handle, _free_c=_LIB.MXNDArrayFree):
-    _free_c(handle)
-
-
 class NDArray:
     """An n-dimensional array on a device, computed asynchronously.
 
@@ -60,9 +56,10 @@ class NDArray:
         self.handle = handle
         self.writable = writable
 
-    def __del__(self):
-        handle = getattr(self, "handle", None)
-        if handle is not None and _free is not None:
+    def __del__(self, _free=_LIB.MXNDArrayFree):
+        # _free is bound at definition: module globals may be gone at exit.
+        handle = self.handle
+        if handle is not None:
             _free(handle)
 
     # -- attributes ----------------------------------------------------------
@@ -278,6 +275,10 @@ class NDArray:
 
     # -- arithmetic ------------------------------------------------------------
     def __add__(self, other):
+        if type(other) is NDArray:
+            return _binary(self, other, "broadcast_add")
+        if type(other) is float or type(other) is int:
+            return _scalar(self, other, "_plus_scalar")
         return _ufunc(self, other, "broadcast_add", operator.add, "_plus_scalar", None)
 
     def __radd__(self, other):
@@ -287,6 +288,10 @@ class NDArray:
         return _inplace(self, other, "broadcast_add", "_plus_scalar", "add to")
 
     def __sub__(self, other):
+        if type(other) is NDArray:
+            return _binary(self, other, "broadcast_sub")
+        if type(other) is float or type(other) is int:
+            return _scalar(self, other, "_minus_scalar")
         return _ufunc(self, other, "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar")
 
     def __rsub__(self, other):
@@ -296,6 +301,10 @@ class NDArray:
         return _inplace(self, other, "broadcast_sub", "_minus_scalar", "subtract from")
 
     def __mul__(self, other):
+        if type(other) is NDArray:
+            return _binary(self, other, "broadcast_mul")
+        if type(other) is float or type(other) is int:
+            return _scalar(self, other, "_mul_scalar")
         return _ufunc(self, other, "broadcast_mul", operator.mul, "_mul_scalar", None)
 
     def __rmul__(self, other):
@@ -305,6 +314,10 @@ class NDArray:
         return _inplace(self, other, "broadcast_mul", "_mul_scalar", "multiply to")
 
     def __truediv__(self, other):
+        if type(other) is NDArray:
+            return _binary(self, other, "broadcast_div")
+        if type(other) is float or type(other) is int:
+            return _scalar(self, other, "_div_scalar")
         return _ufunc(self, other, "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar")
 
     def __rtruediv__(self, other):
@@ -331,7 +344,7 @@ class NDArray:
         return _ufunc(other, self, "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar")
 
     def __neg__(self):
-        return _new_from_handle(_invoke.invoke(_op("negative"), [self.handle])[0])
+        return _new_from_handle(_invoke.call_unary(_call("negative"), self.handle))
 
     def __pos__(self):
         return self
@@ -361,19 +374,65 @@ class NDArray:
                       "_lesser_equal_scalar", "_greater_equal_scalar")
 
 
+_calls = {}
+
+
+def _call(op_name):
+    """The bound call of a parameterless op, by name."""
+    call = _calls.get(op_name)
+    if call is None:
+        call = _calls[op_name] = _invoke.bound_call(_op(op_name))
+    return call
+
+
+def _binary(lhs, rhs, op_name):
+    """lhs op rhs for two NDArrays: the hot path of the operators."""
+    arr = _new(NDArray)
+    arr.handle = _call_binary(_calls.get(op_name) or _call(op_name), lhs.handle, rhs.handle)
+    arr.writable = True
+    return arr
+
+
+_new = NDArray.__new__
+_call_binary = _invoke.call_binary
+
+
+_scalar_calls = {}
+_call_unary = _invoke.call_unary
+
+
+def _scalar_call(op_name, scalar):
+    """The bound call of a scalar op (``_plus_scalar``...) for one value."""
+    key = (op_name, scalar)
+    call = _scalar_calls.get(key)
+    if call is None:
+        if len(_scalar_calls) >= 4096:
+            _scalar_calls.clear()
+        call = _scalar_calls[key] = _invoke.bound_call(_op(op_name), ("scalar",), (repr(float(scalar)),))
+    return call
+
+
+def _scalar(data, scalar, op_name):
+    """data op scalar (or scalar op data for the _r* ops)."""
+    arr = _new(NDArray)
+    arr.handle = _call_unary(_scalar_calls.get((op_name, scalar)) or _scalar_call(op_name, scalar),
+                             data.handle)
+    arr.writable = True
+    return arr
+
+
 def _ufunc(lhs, rhs, array_op, scalar_fn, scalar_op, rscalar_op):
     """MXNet's _ufunc_helper: array op array broadcasts; array op number uses
     the scalar op (the reversed one when the number is on the left)."""
     if isinstance(lhs, NDArray):
         if isinstance(rhs, NDArray):
-            return _new_from_handle(_invoke.invoke_binary(_op(array_op), lhs.handle, rhs.handle))
+            return _binary(lhs, rhs, array_op)
         if isinstance(rhs, numeric_types):
-            return _new_from_handle(_invoke.invoke_scalar(_op(scalar_op), lhs.handle, rhs))
+            return _scalar(lhs, rhs, scalar_op)
         raise TypeError("type %s not supported" % str(type(rhs)))
     if isinstance(lhs, numeric_types):
         if isinstance(rhs, NDArray):
-            op = rscalar_op or scalar_op
-            return _new_from_handle(_invoke.invoke_scalar(_op(op), rhs.handle, lhs))
+            return _scalar(rhs, lhs, rscalar_op or scalar_op)
         if isinstance(rhs, numeric_types):
             return scalar_fn(lhs, rhs)
     raise TypeError("type %s not supported" % str(type(lhs)))
@@ -385,7 +444,7 @@ def _inplace(self, other, array_op, scalar_op, verb):
     if isinstance(other, NDArray):
         _invoke.invoke(_op(array_op), [self.handle, other.handle], out_handles=[self.handle])
     elif isinstance(other, numeric_types):
-        _invoke.invoke_scalar(_op(scalar_op), self.handle, other, out=self.handle)
+        _invoke.call_unary(_scalar_call(scalar_op, other), self.handle, self.handle)
     else:
         raise TypeError("type %s not supported" % str(type(other)))
     return self
