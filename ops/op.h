@@ -44,6 +44,8 @@ struct OpDef {
   std::vector<std::pair<int, int>> inplace;
   // Kernels draw random numbers: each call gets MXKernelCall::seed.
   bool needs_rng = false;
+  // Outputs may live on another device than the inputs (copies).
+  bool cross_device = false;
 
   int index = -1;  // dense id, for per-op tables in libmx
 
@@ -77,6 +79,7 @@ struct OpDef {
   OpDef& Shapes(InferShapeFn fn) { infer_shape = std::move(fn); return *this; }
   OpDef& Types(InferTypeFn fn) { infer_type = std::move(fn); return *this; }
   OpDef& Inplace(std::vector<std::pair<int, int>> pairs) { inplace = std::move(pairs); return *this; }
+  OpDef& CrossDevice() { cross_device = true; return *this; }
   OpDef& Alias(const std::string& alias);
 
  private:

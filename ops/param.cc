@@ -250,7 +250,7 @@ std::shared_ptr<const Attrs> Attrs::Parse(const OpDef* op, int num, const char* 
     if (k == op->params.size()) {
       std::string known;
       for (const ParamSpec& p : op->params) known += (known.empty() ? "" : ", ") + p.name;
-      Throw(ErrorKind::kValue, "operator ", op->name, ": unknown parameter '", key, "'",
+      Throw(ErrorKind::kNotFound, "operator ", op->name, ": unknown parameter '", key, "'",
             known.empty() ? std::string("; it takes no parameters") : "; its parameters are: " + known);
     }
     ParseValue(op, op->params[k], vals[i], &attrs->slots_[k], &attrs->values_[k]);

@@ -40,7 +40,8 @@ MX_REGISTER_OP(_copyto)
               "moving to its device if they differ.")
     .Inputs({"data"})
     .Shapes(SameShapes)
-    .Types(CopyToType);
+    .Types(CopyToType)
+    .CrossDevice();
 
 MX_REGISTER_OP(Cast)
     .Describe("Casts all elements of the input to a new type.\n\n"

@@ -68,6 +68,9 @@ Shape InferReshape(const Shape& src, const Shape& spec, bool reverse, const std:
     out[infer_idx] = src.Size() / known;
   }
   if (reverse) std::reverse(out.begin(), out.end());
+  int64_t size = 1;
+  for (int64_t d : out)
+    if (__builtin_mul_overflow(size, d, &size)) fail("the number of elements overflows 64 bits");
   Shape result(out);
   if (result.Size() != src.Size()) fail("the number of elements differs");
   return result;

@@ -92,5 +92,5 @@ def dtype_code(dtype):
     try:
         return _DTYPE_NP_TO_MX[np.dtype(dtype).type]
     except (KeyError, TypeError):
-        raise TypeError("dtype %r is not supported by MX (use float32, float64, float16, "
-                        "uint8, int32, int8, int64 or bool)" % (dtype,)) from None
+        raise MXNetTypeError("dtype %r is not supported by MX (use float32, float64, float16, "
+                             "uint8, int32, int8, int64 or bool)" % (dtype,)) from None

@@ -159,7 +159,9 @@ MX_API int MXNDArrayWaitToRead(MXNDArrayHandle handle);
 MX_API int MXNDArrayWaitToWrite(MXNDArrayHandle handle);
 
 /* Wait for all pushed work; returns the first error raised since the last
- * wait-all. */
+ * wait-all that no other wait has already returned.  As in MXNet 1.x each
+ * error is returned once: by the first wait (on an array or on all) that
+ * meets it. */
 MX_API int MXNDArrayWaitAll(void);
 
 /* A view with a new shape sharing the buffer.  dims may use MXNet's special

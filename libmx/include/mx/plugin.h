@@ -270,7 +270,8 @@ typedef struct MXPluginHost {
   const char* plugin_path;  /* the file being loaded */
 } MXPluginHost;
 
-/* The one entry point, exported by every plugin. */
+/* The one entry point, exported by every plugin.  `host` stays valid for the
+ * life of the process: a plugin may keep it (e.g. for set_error in kernels). */
 typedef int (*MXPluginInitFn)(const MXPluginHost* host, int abi_version);
 
 #ifdef __cplusplus

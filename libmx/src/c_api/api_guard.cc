@@ -17,9 +17,14 @@ struct LastError {
 thread_local LastError last_error;
 
 constexpr size_t kQuarantine = 8192;
+
+struct Parked {
+  void* handle;
+  void (*destroy)(void*);
+};
 std::mutex quarantine_mu;
-std::deque<MXNDArrayHandle>& Quarantine() {
-  static auto* q = new std::deque<MXNDArrayHandle>();
+std::deque<Parked>& Quarantine() {
+  static auto* q = new std::deque<Parked>();
   return *q;
 }
 
@@ -42,20 +47,24 @@ MXNDArrayHandle NewHandle(NDArray array) {
   return new MXNDArray_{kLiveHandle, std::move(array)};
 }
 
-void FreeHandle(MXNDArrayHandle handle) {
-  ArrayOf(handle, "handle to free");
-  handle->magic = 0;
-  handle->array = NDArray();  // releases the buffer (behind pending work)
-  MXNDArrayHandle evicted = nullptr;
+void Park(void* handle, void (*destroy)(void*)) {
+  Parked evicted{nullptr, nullptr};
   {
     std::lock_guard<std::mutex> lock(quarantine_mu);
-    Quarantine().push_back(handle);
+    Quarantine().push_back(Parked{handle, destroy});
     if (Quarantine().size() > kQuarantine) {
       evicted = Quarantine().front();
       Quarantine().pop_front();
     }
   }
-  delete evicted;
+  if (evicted.handle) evicted.destroy(evicted.handle);
+}
+
+void FreeHandle(MXNDArrayHandle handle) {
+  ArrayOf(handle, "handle to free");
+  handle->magic = 0;
+  handle->array = NDArray();  // releases the buffer (behind pending work)
+  Park(handle, [](void* h) { delete static_cast<MXNDArrayHandle>(h); });
 }
 
 }  // namespace mx

@@ -6,19 +6,6 @@
 
 using mx::ArrayOf;
 
-namespace {
-
-mx::Context MakeContext(int dev_type, int dev_id) {
-  mx::Context ctx{dev_type, dev_id};
-  MX_CHECK(dev_id >= 0, kValue, "invalid device id ", dev_id);
-  MX_CHECK(dev_type == mx::Context::kCPU || dev_type == mx::Context::kGPU ||
-               dev_type == mx::Context::kCPUPinned || dev_type == mx::Context::kCPUShared,
-           kValue, "invalid device type ", dev_type);
-  return ctx;
-}
-
-}  // namespace
-
 extern "C" {
 
 int MXNDArrayCreate(const int64_t* shape, int ndim, int dev_type, int dev_id, int dtype,
@@ -28,7 +15,7 @@ int MXNDArrayCreate(const int64_t* shape, int ndim, int dev_type, int dev_id, in
   MX_CHECK(shape != nullptr || ndim == 0, kValue, "shape is NULL");
   MX_CHECK(mx::IsValidDType(dtype), kType, "invalid dtype code ", dtype);
   mx::EnsureRuntime();
-  *out = mx::NewHandle(mx::NDArray(mx::Shape(shape, ndim), MakeContext(dev_type, dev_id), dtype));
+  *out = mx::NewHandle(mx::NDArray(mx::Shape(shape, ndim), mx::DeviceOf(dev_type, dev_id), dtype));
   MX_API_END();
 }
 

@@ -166,7 +166,8 @@ int MXOpCallFree(MXOpCallHandle call) {
   if (call) {
     CallOf(call);
     call->magic = 0;
-    delete call;
+    call->attrs.reset();
+    mx::Park(call, [](void* c) { delete static_cast<MXOpCallHandle>(c); });
   }
   MX_API_END();
 }

@@ -63,8 +63,7 @@ int MXEnginePushSync(MXEngineFunc fn, void* param, MXEngineDeleter deleter, int 
                      const MXNDArrayHandle* mutable_arrays, int num_mutable, const char* name) {
   MX_API_BEGIN();
   MX_CHECK(fn != nullptr, kValue, "engine function is NULL");
-  const mx::Context ctx{dev_type, dev_id};
-  MX_CHECK(ctx.is_cpu() || dev_type == mx::Context::kGPU, kValue, "invalid device type ", dev_type);
+  const mx::Context ctx = mx::DeviceOf(dev_type, dev_id);
   std::vector<mx::engine::Var*> reads = VarsOf(const_arrays, num_const, "const");
   std::vector<mx::engine::Var*> writes = VarsOf(mutable_arrays, num_mutable, "mutable");
   auto call = std::make_shared<PushedCall>();
@@ -80,10 +79,15 @@ int MXEnginePushSync(MXEngineFunc fn, void* param, MXEngineDeleter deleter, int 
   options.allow_inline = false;
   mx::engine::Engine::Get()->Push(
       [call] {
+        // Clear first: the thread may hold an error from an earlier call,
+        // which a callback that fails without MXSetLastError would report.
+        mx::SetLastError(mx::ErrorKind::kNone, "");
         if (call->fn(call->param) != 0) {
+          // Keep the kind the callback gave MXSetLastError, if it gave one.
+          const int kind = MXGetLastErrorKind();
           const char* msg = MXGetLastError();
-          mx::Throw(mx::ErrorKind::kCallback, call->name, ": ",
-                    msg && *msg ? msg : "the engine function reported an error");
+          mx::Throw(static_cast<mx::ErrorKind>(kind == MX_ERROR_NONE ? MX_ERROR_CALLBACK : kind),
+                    call->name, ": ", *msg ? msg : "the engine function reported an error");
         }
       },
       ctx, reads.data(), reads.size(), writes.data(), writes.size(), options);
@@ -105,7 +109,7 @@ int MXRandomSeed(int seed) {
 
 int MXRandomSeedContext(int seed, int dev_type, int dev_id) {
   MX_API_BEGIN();
-  mx::random::Seed(seed, mx::Context{dev_type, dev_id});
+  mx::random::Seed(seed, mx::DeviceOf(dev_type, dev_id));
   MX_API_END();
 }
 
@@ -121,7 +125,7 @@ int MXStorageGetStats(int dev_type, int dev_id, MXStorageStats* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
   MX_CHECK(out->struct_size >= sizeof(size_t), kValue, "MXStorageStats.struct_size is not set");
-  const mx::StorageStats s = mx::Storage::Stats(mx::Context{dev_type, dev_id});
+  const mx::StorageStats s = mx::Storage::Stats(mx::DeviceOf(dev_type, dev_id));
   MXStorageStats full;
   full.struct_size = sizeof(MXStorageStats);
   full.bytes_in_use = s.bytes_in_use;
@@ -138,7 +142,7 @@ int MXStorageGetStats(int dev_type, int dev_id, MXStorageStats* out) {
 
 int MXStorageReleaseAll(int dev_type, int dev_id) {
   MX_API_BEGIN();
-  mx::Storage::ReleaseAll(mx::Context{dev_type, dev_id});
+  mx::Storage::ReleaseAll(mx::DeviceOf(dev_type, dev_id));
   MX_API_END();
 }
 

@@ -1,10 +1,12 @@
 // What an MXNDArrayHandle points to, and how a NULL, freed or foreign handle
-// is told apart from a live one without crashing.
+// is told apart from a live one without crashing.  Also the check of the
+// other argument that names a runtime object: a device.
 #ifndef MX_C_API_HANDLE_H_
 #define MX_C_API_HANDLE_H_
 
 #include <cstdint>
 
+#include "common/context.h"
 #include "common/error.h"
 #include "mx/c_api.h"
 #include "ndarray/ndarray.h"
@@ -27,11 +29,25 @@ constexpr uint64_t kLiveHandle = 0x4d58'4e44'4172'7261ull;  // "MXNDArra"
 // released immediately.
 MXNDArrayHandle NewHandle(NDArray array);
 void FreeHandle(MXNDArrayHandle handle);
+// Parks any freed handle (its magic already cleared) in the quarantine;
+// destroy runs when it leaves.
+void Park(void* handle, void (*destroy)(void*));
 
 inline NDArray& ArrayOf(MXNDArrayHandle h, const char* what = "array handle") {
   MX_CHECK(h != nullptr, kHandle, what, " is NULL");
   MX_CHECK(h->magic == kLiveHandle, kHandle, what, " is not a live NDArray (already freed?)");
   return h->array;
+}
+
+// The device (dev_type, dev_id) names; throws kValue for an unknown type or a
+// negative id.  Rationale: Context::is_cpu() holds for any type but gpu, so an
+// unchecked type 99 would silently mean the CPU.
+inline Context DeviceOf(int dev_type, int dev_id) {
+  MX_CHECK(dev_type == Context::kCPU || dev_type == Context::kGPU ||
+               dev_type == Context::kCPUPinned || dev_type == Context::kCPUShared,
+           kValue, "invalid device type ", dev_type);
+  MX_CHECK(dev_id >= 0, kValue, "invalid device id ", dev_id);
+  return Context{dev_type, dev_id};
 }
 
 }  // namespace mx

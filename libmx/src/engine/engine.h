@@ -7,8 +7,9 @@
 // with no locks in user code.
 //
 // Errors thrown by an operation are stored on the vars it writes, propagate
-// to operations that read those vars, and are raised by the next wait on
-// them.
+// to operations that read those vars (which are skipped), and are raised by
+// the next wait on any of them.  As in MXNet 1.x each error is raised once:
+// the first wait that raises it (or WaitForAll) spends it everywhere.
 #ifndef MX_ENGINE_ENGINE_H_
 #define MX_ENGINE_ENGINE_H_
 
@@ -49,16 +50,17 @@ class Engine {
   virtual void Push(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
                     Var* const* mutable_vars, size_t num_mutable,
                     const PushOptions& options = PushOptions()) = 0;
-  // Push and block until fn is done; rethrows its error (or an error stored on
-  // the vars it reads).
+  // Push and block until fn is done; raises its error (or an unspent error
+  // stored on the vars it reads).
   virtual void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
                            Var* const* mutable_vars, size_t num_mutable,
                            const char* name) = 0;
 
-  // Wait for pending writes (for_write: also reads) of var, then raise and
-  // clear an error stored on it.
+  // Wait for pending writes (for_write: also reads) of var, then clear an
+  // error stored on it and raise it unless already spent.
   virtual void WaitForVar(Var* var, bool for_write) = 0;
-  // Wait for everything pushed; raise the first error since the last call.
+  // Wait for everything pushed; spend every error raised since the last
+  // call and raise the first one no other wait raised.
   virtual void WaitForAll() = 0;
   // WaitForAll, then stop worker threads; later pushes run synchronously.
   virtual void Shutdown() = 0;

@@ -29,45 +29,35 @@ class NaiveEngine final : public Engine {
 
   void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
                    Var* const* mutable_vars, size_t num_mutable, const char* name) override {
-    if (std::exception_ptr err =
-            Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, name))
-      std::rethrow_exception(err);
+    RaiseOnce(Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, name));
   }
 
-  void WaitForVar(Var* var, bool) override {
-    if (std::exception_ptr err = TakeVarError(var)) std::rethrow_exception(err);
-  }
+  void WaitForVar(Var* var, bool) override { RaiseOnce(TakeVarError(var)); }
 
-  void WaitForAll() override {
-    std::exception_ptr err;
-    {
-      std::lock_guard<std::mutex> lock(error_mu_);
-      std::swap(err, first_error_);
-    }
-    if (err) std::rethrow_exception(err);
-  }
+  void WaitForAll() override { errors_.RaiseFirst(); }
 
   void Shutdown() override {}
 
  private:
-  std::exception_ptr Run(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
-                         Var* const* mutable_vars, size_t num_mutable, const char* name) {
+  ErrorRef Run(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
+               Var* const* mutable_vars, size_t num_mutable, const char* name) {
     OprBlock op;
     op.fn = std::move(fn);
     op.ctx = ctx;
     op.name = name;
     op.SetVars(const_vars, num_const, mutable_vars, num_mutable);
-    std::exception_ptr err = ExecuteOpr(&op, &any_error_);
-    if (err) {
-      std::lock_guard<std::mutex> lock(error_mu_);
-      if (!first_error_) first_error_ = err;
+    if (any_error_.load(std::memory_order_acquire)) {
+      // Every op runs at push time, which is when it is granted its vars.
+      for (VarUse& u : op.vars) {
+        std::lock_guard<std::mutex> lock(u.var->mu);
+        GrantVar(&u);
+      }
     }
-    return err;
+    return ExecuteOpr(&op, &any_error_, &errors_);
   }
 
   std::atomic<bool> any_error_{false};
-  std::mutex error_mu_;
-  std::exception_ptr first_error_;
+  ErrorLog errors_;
 };
 
 }  // namespace

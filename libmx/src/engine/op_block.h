@@ -6,21 +6,62 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <exception>
+#include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "engine/engine.h"
 
 namespace mx {
 namespace engine {
 
+// The error of a failed operation.  One record is shared by the vars the op
+// wrote, by the ops that inherit it and by the engine's error log; as in
+// MXNet, it is reported once: by the first wait that meets it (on any array
+// carrying it, or WaitForAll).  Afterwards it is spent: waits ignore it and
+// readers no longer inherit it.
+// Rationale: a plain record rather than a std::exception_ptr.  The object
+// behind an exception_ptr is shared by every thread that holds one and freed
+// by whichever drops it last, through reference counts inside libstdc++ that
+// ThreadSanitizer cannot see; a wait throws its own mx::Error instead.
+struct OpError {
+  OpError(ErrorKind k, std::string m) : kind(k), message(std::move(m)) {}
+  const ErrorKind kind;
+  const std::string message;
+  std::atomic<bool> reported{false};
+};
+using ErrorRef = std::shared_ptr<OpError>;
+
+// The exception being handled, as a record (call inside a catch block).
+// Kinds as at the C boundary: std::bad_alloc is kMemory, anything else
+// that is not an mx::Error is kInternal.
+ErrorRef CaptureError();
+// Throws err as an mx::Error unless it is null or was reported already.
+void RaiseOnce(const ErrorRef& err);
+
+// The errors ops raised since the last WaitForAll.
+class ErrorLog {
+ public:
+  void Add(ErrorRef err);
+  // Marks every logged error reported (a wait on an array after WaitForAll
+  // does not raise them again) and throws the first not reported before.
+  void RaiseFirst();
+
+ private:
+  std::mutex mu_;
+  std::vector<ErrorRef> errors_;
+  size_t prune_at_ = 64;  // size at which Add drops reported errors
+};
+
 struct OprBlock;
+struct VarUse;
 
 // A pushed operation waiting on a var, in push order.
 struct Waiter {
   OprBlock* op;
-  bool write;
+  VarUse* use;  // op's entry for the var: how it uses it
   Waiter* next;
 };
 
@@ -33,8 +74,8 @@ struct Var {
   Waiter* head = nullptr;
   Waiter* tail = nullptr;
   // Set when an op writing this var failed; cleared by a later successful
-  // write or when a wait raises it.
-  std::exception_ptr error;
+  // write or by a wait.
+  ErrorRef error;
 };
 
 // Signalled when one operation is done (PushAndWait, WaitForVar).
@@ -42,9 +83,9 @@ struct Completion {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
-  std::exception_ptr error;
+  ErrorRef error;
 
-  void Signal(std::exception_ptr e) {
+  void Signal(ErrorRef e) {
     std::lock_guard<std::mutex> lock(mu);
     error = std::move(e);
     done = true;
@@ -60,7 +101,18 @@ struct VarUse {
   Var* var;
   bool read;   // errors stored on it propagate to this op
   bool write;  // scheduled as a write
+  // For a read: the unreported error stored on var when the op was granted
+  // it, taken under var->mu by GrantVar.  Rationale: looked up at run time
+  // instead, the error could already be reported and spent by a wait granted
+  // alongside this op although the op was pushed first.
+  ErrorRef error;
 };
+
+// Records that op may now use var (call with u->var->mu held).
+inline void GrantVar(VarUse* u) {
+  const ErrorRef& err = u->var->error;
+  if (u->read && err && !err->reported.load(std::memory_order_relaxed)) u->error = err;
+}
 
 struct OprBlock {
   SyncFn fn;
@@ -79,14 +131,15 @@ struct OprBlock {
 };
 
 // Runs op->fn with MXNet's error semantics: an error stored on a var the op
-// reads is propagated without running fn; fn's error (or the propagated one)
-// is stored on every var it writes; a successful write clears stale errors.
-// Returns the error, if any.  any_error latches once an error was seen so
-// the common path takes no locks.
-std::exception_ptr ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error);
+// reads (as GrantVar saw it) is inherited without running fn; fn's error
+// (or the inherited one) is stored on every var it writes; a successful
+// write clears stale errors.  Returns the error, if any; fn's own errors also
+// go to *log.  any_error latches once an error was seen so the common path
+// takes no locks.
+ErrorRef ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error, ErrorLog* log);
 
 // Pieces both engines use for WaitForVar / WaitForAll.
-std::exception_ptr TakeVarError(Var* var);
+ErrorRef TakeVarError(Var* var);
 
 }  // namespace engine
 }  // namespace mx

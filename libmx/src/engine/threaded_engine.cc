@@ -23,18 +23,19 @@ int WorkerCount() {
   return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-void Enqueue(Var* v, OprBlock* op, bool write) {
-  Waiter* w = new Waiter{op, write, nullptr};
+void Enqueue(Var* v, OprBlock* op, VarUse* use) {
+  Waiter* w = new Waiter{op, use, nullptr};
   if (v->tail) v->tail->next = w; else v->head = w;
   v->tail = w;
 }
 
-OprBlock* PopHead(Var* v, bool* write) {
+// Grants the first waiter of v its use of v and returns its op.
+OprBlock* GrantHead(Var* v) {
   Waiter* w = v->head;
   v->head = w->next;
   if (!v->head) v->tail = nullptr;
   OprBlock* op = w->op;
-  *write = w->write;
+  GrantVar(w->use);
   delete w;
   return op;
 }
@@ -82,7 +83,7 @@ class ThreadedEngine final : public Engine {
     op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
     Schedule(op);
     done.Wait();
-    if (done.error) std::rethrow_exception(done.error);
+    RaiseOnce(done.error);
   }
 
   void WaitForVar(Var* var, bool for_write) override {
@@ -103,7 +104,7 @@ class ThreadedEngine final : public Engine {
       Schedule(op);
       done.Wait();
     }
-    if (std::exception_ptr err = TakeVarError(var)) std::rethrow_exception(err);
+    RaiseOnce(TakeVarError(var));
   }
 
   void WaitForAll() override {
@@ -113,12 +114,7 @@ class ThreadedEngine final : public Engine {
       all_cv_.wait(lock, [this] { return pending_.load() == 0; });
       all_waiters_.fetch_sub(1);
     }
-    std::exception_ptr err;
-    {
-      std::lock_guard<std::mutex> lock(error_mu_);
-      std::swap(err, first_error_);
-    }
-    if (err) std::rethrow_exception(err);
+    errors_.RaiseFirst();
   }
 
   void Shutdown() override {
@@ -149,7 +145,7 @@ class ThreadedEngine final : public Engine {
       // without it two ops on the same two vars could be queued in opposite
       // orders on each and wait on each other forever.
       std::lock_guard<std::mutex> push_lock(push_mu_);
-      for (const VarUse& u : op->vars) granted += u.write ? AppendWrite(u.var, op) : AppendRead(u.var, op);
+      for (VarUse& u : op->vars) granted += u.write ? AppendWrite(&u, op) : AppendRead(&u, op);
     }
     if (op->wait.fetch_sub(granted + 1) == granted + 1) {
       if (op->allow_inline || stopped_) {
@@ -160,23 +156,28 @@ class ThreadedEngine final : public Engine {
     }
   }
 
-  static bool AppendRead(Var* v, OprBlock* op) {
+  // Each returns whether op was granted the var at once.
+  static bool AppendRead(VarUse* u, OprBlock* op) {
+    Var* v = u->var;
     std::lock_guard<std::mutex> lock(v->mu);
     if (!v->pending_write && v->head == nullptr) {
       ++v->num_pending_reads;
+      GrantVar(u);
       return true;
     }
-    Enqueue(v, op, false);
+    Enqueue(v, op, u);
     return false;
   }
 
-  static bool AppendWrite(Var* v, OprBlock* op) {
+  static bool AppendWrite(VarUse* u, OprBlock* op) {
+    Var* v = u->var;
     std::lock_guard<std::mutex> lock(v->mu);
     if (!v->pending_write && v->num_pending_reads == 0 && v->head == nullptr) {
       v->pending_write = true;
+      GrantVar(u);
       return true;
     }
-    Enqueue(v, op, true);
+    Enqueue(v, op, u);
     return false;
   }
 
@@ -187,20 +188,19 @@ class ThreadedEngine final : public Engine {
     for (const VarUse& u : op->vars) {
       Var* v = u.var;
       std::lock_guard<std::mutex> lock(v->mu);
-      bool write = false;
       if (u.write) {
         v->pending_write = false;
-        if (v->head && v->head->write) {
-          granted.push_back(PopHead(v, &write));
+        if (v->head && v->head->use->write) {
+          granted.push_back(GrantHead(v));
           v->pending_write = true;
         } else {
-          while (v->head && !v->head->write) {
-            granted.push_back(PopHead(v, &write));
+          while (v->head && !v->head->use->write) {
+            granted.push_back(GrantHead(v));
             ++v->num_pending_reads;
           }
         }
-      } else if (--v->num_pending_reads == 0 && v->head && v->head->write) {
-        granted.push_back(PopHead(v, &write));
+      } else if (--v->num_pending_reads == 0 && v->head && v->head->use->write) {
+        granted.push_back(GrantHead(v));
         v->pending_write = true;
       }
     }
@@ -210,9 +210,8 @@ class ThreadedEngine final : public Engine {
 
   void RunAndComplete(OprBlock* op, bool on_worker) {
     while (op) {
-      std::exception_ptr err;
-      if (!op->marker) err = ExecuteOpr(op, &any_error_);
-      if (err) RecordError(err);
+      ErrorRef err;
+      if (!op->marker) err = ExecuteOpr(op, &any_error_, &errors_);
       std::vector<OprBlock*> ready;
       Release(op, &ready);
       if (op->completion) op->completion->Signal(err);
@@ -261,11 +260,6 @@ class ThreadedEngine final : public Engine {
     }
   }
 
-  void RecordError(std::exception_ptr err) {
-    std::lock_guard<std::mutex> lock(error_mu_);
-    if (!first_error_) first_error_ = err;
-  }
-
   std::mutex push_mu_;
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
@@ -279,8 +273,7 @@ class ThreadedEngine final : public Engine {
   std::condition_variable all_cv_;
 
   std::atomic<bool> any_error_{false};
-  std::mutex error_mu_;
-  std::exception_ptr first_error_;
+  ErrorLog errors_;
 };
 
 }  // namespace

@@ -1,11 +1,31 @@
 #include "ndarray/ndarray.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "common/dtype.h"
 #include "common/error.h"
 
 namespace mx {
+
+namespace {
+
+// Throws unless the shape's dims are non-negative and its buffer size fits
+// in ptrdiff_t.  Zero dims count as one, so that Shape::Size(), which
+// multiplies left to right, cannot overflow on a shape like (2^40, 2^40, 0).
+void CheckShape(const Shape& shape, int dtype) {
+  MX_CHECK(shape.ndim() >= 0, kValue, "cannot create an array of unknown shape");
+  uint64_t bytes = DTypeSize(dtype);
+  for (int64_t d : shape) {
+    MX_CHECK(d >= 0, kValue, "invalid shape ", shape.ToString(),
+             ": dimensions must be non-negative");
+    const bool overflow = __builtin_mul_overflow(bytes, static_cast<uint64_t>(d ? d : 1), &bytes);
+    MX_CHECK(!overflow && bytes <= PTRDIFF_MAX, kValue, "an array of shape ", shape.ToString(),
+             " and dtype ", DTypeName(dtype), " is too big");
+  }
+}
+
+}  // namespace
 
 Chunk::Chunk(size_t bytes, Context c) : mem(Storage::Alloc(bytes, c)), var(nullptr), ctx(c) {
   var = engine::Engine::Get()->NewVariable();
@@ -18,9 +38,7 @@ Chunk::~Chunk() {
 
 NDArray::NDArray(const Shape& shape, Context ctx, int dtype) : shape_(shape), dtype_(dtype) {
   MX_CHECK(IsValidDType(dtype), kType, "invalid dtype code ", dtype);
-  MX_CHECK(shape.ndim() >= 0, kValue, "cannot create an array of unknown shape");
-  for (int64_t d : shape)
-    MX_CHECK(d >= 0, kValue, "invalid shape ", shape.ToString(), ": dimensions must be non-negative");
+  CheckShape(shape, dtype);
   chunk_ = std::make_shared<Chunk>(static_cast<size_t>(shape.Size()) * DTypeSize(dtype), ctx);
 }
 

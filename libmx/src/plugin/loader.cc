@@ -173,6 +173,23 @@ void HostLog(int level, const char* message) {
 
 std::mutex load_mu;
 
+// A host table and the path string it points to.
+struct HostTable {
+  std::string path;
+  MXPluginHost host;
+
+  explicit HostTable(std::string p) : path(std::move(p)), host() {
+    host.abi_major = MX_PLUGIN_ABI_MAJOR;
+    host.abi_minor = MX_PLUGIN_ABI_MINOR;
+    host.struct_size = sizeof(MXPluginHost);
+    host.register_kernel = HostRegisterKernel;
+    host.register_op = HostRegisterOp;
+    host.set_error = HostSetError;
+    host.log = HostLog;
+    host.plugin_path = path.c_str();
+  }
+};
+
 }  // namespace
 
 std::string TakePluginError() {
@@ -194,23 +211,19 @@ void LoadPlugin(const std::string& path) {
     dlclose(lib);
     Throw(ErrorKind::kPlugin, "plugin '", path, "' does not export mx_plugin_init");
   }
-  MXPluginHost host;
-  host.abi_major = MX_PLUGIN_ABI_MAJOR;
-  host.abi_minor = MX_PLUGIN_ABI_MINOR;
-  host.struct_size = sizeof(MXPluginHost);
-  host.register_kernel = HostRegisterKernel;
-  host.register_op = HostRegisterOp;
-  host.set_error = HostSetError;
-  host.log = HostLog;
-  host.plugin_path = path.c_str();
-
+  // Plugins keep the host table to report kernel errors later: each load
+  // gets one that lives as long as the process (a committed plugin is never
+  // unloaded; a failed load keeps one small table).
+  static auto* hosts = new std::vector<std::unique_ptr<HostTable>>();
+  hosts->push_back(std::make_unique<HostTable>(path));
+  MXPluginHost* host = &hosts->back()->host;
   Staging stage;
   stage.path = path;
   staging = &stage;
   plugin_error.clear();
   int rc;
   try {
-    rc = init(&host, MX_PLUGIN_ABI_VERSION);
+    rc = init(host, MX_PLUGIN_ABI_VERSION);
   } catch (...) {
     rc = -1;
     plugin_error = "mx_plugin_init threw a C++ exception";

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
@@ -30,33 +31,21 @@ class CPUPooledStorage final : public DeviceStorage {
     StorageHandle h;
     h.ctx = Context::CPU();
     if (size == 0) return h;
-    const size_t bucket = BucketSize(size);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.num_allocs;
-      Account(bucket);
-      auto it = pool_.find(bucket);
-      if (it != pool_.end() && !it->second.empty()) {
-        h.dptr = it->second.back();
-        it->second.pop_back();
-        stats_.bytes_pooled -= bucket;
-        h.size = bucket;
-        return h;
-      }
-      ++stats_.num_system_allocs;
-    }
-    void* p = std::aligned_alloc(kAlignment, bucket);
-    if (!p) {
+    // Also keeps BucketSize from wrapping around for absurd requests.
+    if (size > static_cast<size_t>(PTRDIFF_MAX)) OutOfMemory(size);
+    h.size = BucketSize(size);
+    h.dptr = TakePooled(h.size);
+    if (h.dptr) return h;
+    h.dptr = std::aligned_alloc(kAlignment, h.size);
+    if (!h.dptr) {
       ReleaseAll();  // give pooled memory back and try once more
-      p = std::aligned_alloc(kAlignment, bucket);
+      h.dptr = std::aligned_alloc(kAlignment, h.size);
     }
-    if (!p) {
-      std::lock_guard<std::mutex> lock(mu_);
-      stats_.bytes_in_use -= bucket;
-      Throw(ErrorKind::kMemory, "out of memory: cannot allocate ", size, " bytes on cpu(0)");
-    }
-    h.dptr = p;
-    h.size = bucket;
+    if (!h.dptr) OutOfMemory(size);
+    // Counted only once served: a failed request must not inflate the peak.
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.num_system_allocs;
+    Account(h.size);
     return h;
   }
 
@@ -86,7 +75,25 @@ class CPUPooledStorage final : public DeviceStorage {
   }
 
  private:
+  // A pooled buffer of the bucket's size, or nullptr.
+  void* TakePooled(size_t bucket) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pool_.find(bucket);
+    if (it == pool_.end() || it->second.empty()) return nullptr;
+    void* p = it->second.back();
+    it->second.pop_back();
+    stats_.bytes_pooled -= bucket;
+    Account(bucket);
+    return p;
+  }
+
+  [[noreturn]] static void OutOfMemory(size_t size) {
+    Throw(ErrorKind::kMemory, "out of memory: cannot allocate ", size, " bytes on cpu(0)");
+  }
+
+  // A request served: call with mu_ held.
   void Account(size_t bucket) {
+    ++stats_.num_allocs;
     stats_.bytes_in_use += bucket;
     if (stats_.bytes_in_use > stats_.peak_bytes_in_use) stats_.peak_bytes_in_use = stats_.bytes_in_use;
   }

@@ -109,7 +109,7 @@ class NDArray:
 
     def asscalar(self):
         """The value of a one-element array as a numpy scalar."""
-        if self.size != 1:
+        if self.shape != (1,):
             raise ValueError("The current array is not a scalar")
         return self.asnumpy().reshape(())[()]
 
@@ -387,8 +387,9 @@ def _call(op_name):
 
 def _binary(lhs, rhs, op_name):
     """lhs op rhs for two NDArrays: the hot path of the operators."""
-    arr = _new(NDArray)
-    arr.handle = _call_binary(_calls.get(op_name) or _call(op_name), lhs.handle, rhs.handle)
+    handle = _call_binary(_calls.get(op_name) or _call(op_name), lhs.handle, rhs.handle)
+    arr = _new(NDArray)  # only after the call: a failed call leaves no object
+    arr.handle = handle
     arr.writable = True
     return arr
 
@@ -414,9 +415,10 @@ def _scalar_call(op_name, scalar):
 
 def _scalar(data, scalar, op_name):
     """data op scalar (or scalar op data for the _r* ops)."""
+    handle = _call_unary(_scalar_calls.get((op_name, scalar)) or _scalar_call(op_name, scalar),
+                         data.handle)
     arr = _new(NDArray)
-    arr.handle = _call_unary(_scalar_calls.get((op_name, scalar)) or _scalar_call(op_name, scalar),
-                             data.handle)
+    arr.handle = handle
     arr.writable = True
     return arr
 
@@ -457,14 +459,21 @@ def _shape_tuple(shape):
     return tuple(int(d) for d in shape)
 
 
-def empty(shape, ctx=None, dtype=None):
+def _check_stype(stype):
+    if stype not in (None, "default"):
+        raise NotImplementedError("storage type %r is not supported; MX arrays are dense" % (stype,))
+
+
+def empty(shape, ctx=None, dtype=None, stype=None):
     """A new array with uninitialised values."""
+    _check_stype(stype)
     return _new_from_handle(_new_alloc_handle(_shape_tuple(shape), ctx, dtype or mx_real_t))
 
 
 def _fill(op_name, shape, ctx, dtype, out, extra=()):
     ctx = _as_context(ctx)
     dtype = mx_real_t if dtype is None else dtype
+    dtype_code(dtype)  # an MXNetTypeError for a dtype MX does not have
     keys = ("shape", "ctx", "dtype") + tuple(k for k, _ in extra)
     vals = (str(_shape_tuple(shape)), str(ctx), np.dtype(dtype).name) + tuple(v for _, v in extra)
     if out is not None:
@@ -473,13 +482,15 @@ def _fill(op_name, shape, ctx, dtype, out, extra=()):
     return _new_from_handle(_invoke.invoke(_op(op_name), [], keys, vals)[0])
 
 
-def zeros(shape, ctx=None, dtype=None, **kwargs):
+def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     """A new array of zeros (float32 unless dtype is given)."""
+    _check_stype(stype)
     return _fill("_zeros", shape, ctx, dtype, kwargs.get("out"))
 
 
-def ones(shape, ctx=None, dtype=None, **kwargs):
+def ones(shape, ctx=None, dtype=None, stype=None, **kwargs):
     """A new array of ones (float32 unless dtype is given)."""
+    _check_stype(stype)
     return _fill("_ones", shape, ctx, dtype, kwargs.get("out"))
 
 

@@ -78,13 +78,36 @@ _Null = _NullType()
 
 
 def _param_str(key, value):
-    if key == "dtype" and value is not None and not isinstance(value, str):
+    """A parameter value in MXNet's string form: (2, 3), 1.5, True, None."""
+    if isinstance(value, str):
+        return value
+    if key == "dtype" and value is not None:
         return np.dtype(value).name
     if isinstance(value, np.dtype):
         return value.name
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, (bool, np.bool_)):
+        return "True" if value else "False"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (tuple, list)):
+        # Rationale: str() of a tuple would show numpy 2 scalars as np.int64(2).
+        items = ", ".join(_param_str(None, v) for v in value)
+        return "(%s,)" % items if len(value) == 1 else "(%s)" % items
     return str(value)
+
+
+def _default_text(type_info, default):
+    """A default as MXNet's docs print it: booleans as 0/1, empty tuples as
+    [], strings, choices and None quoted."""
+    if type_info == "boolean":
+        return {"True": "1", "False": "0"}.get(default, default)
+    if default in ("()", "[]") and "tuple" in type_info.lower():
+        return "[]"
+    if type_info == "string" or type_info.startswith("{") or default == "None":
+        return "'%s'" % default
+    return default
 
 
 def _docstring(info):
@@ -97,8 +120,8 @@ def _docstring(info):
     for name, type_info, default, doc in info.params:
         if name == info.key_var_num_args:
             continue
-        spec = "required" if default is None else "optional, default=%s" % (
-            "'%s'" % default if type_info.startswith("{") else default)
+        spec = "required" if default is None else "optional, default=%s" % _default_text(
+            type_info, default)
         lines += ["%s : %s, %s" % (name, type_info, spec), "    " + doc]
     lines += ["out : NDArray, optional", "    The output NDArray to hold the result.", "",
               "Returns", "-------", "out : NDArray or list of NDArrays",

@@ -1,0 +1,235 @@
+"""The dependency engine seen from Python: parallelism, ordering, NaiveEngine."""
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.base import _LIB, ffi
+
+
+def _float_buffer(arr):
+    """The raw float32 buffer of arr (only valid inside an engine function
+    that holds arr, or after waiting on it)."""
+    p = ffi.new("void**")
+    assert _LIB.MXNDArrayGetData(arr.handle, p) == 0
+    return ffi.cast("float*", p[0])
+
+
+def test_default_engine_is_threaded():
+    if os.environ.get("MXNET_ENGINE_TYPE") == "NaiveEngine":
+        pytest.skip("the suite runs under NaiveEngine")
+    assert mx.engine.engine_type() == "ThreadedEngine"
+
+
+def test_independent_functions_overlap():
+    if mx.engine.engine_type() == "NaiveEngine":
+        pytest.skip("NaiveEngine runs pushes synchronously")
+    a, b = mx.nd.zeros((1,)), mx.nd.zeros((1,))
+    mx.nd.waitall()
+    done = []
+
+    def slow(tag):
+        def fn():
+            time.sleep(0.3)
+            done.append(tag)
+        return fn
+
+    start = time.perf_counter()
+    mx.engine.push(slow("a"), mutable_arrays=[a])
+    mx.engine.push(slow("b"), mutable_arrays=[b])
+    pushed = time.perf_counter() - start
+    a.wait_to_read()
+    b.wait_to_read()
+    total = time.perf_counter() - start
+    assert sorted(done) == ["a", "b"]
+    assert pushed < 0.2, "push blocked for %.3f s" % pushed
+    assert total < 0.5, "two independent 0.3 s functions took %.3f s: they did not overlap" % total
+
+
+def test_dependent_functions_serialise():
+    """Two functions writing the same array do not overlap."""
+    a = mx.nd.zeros((1,))
+    mx.nd.waitall()
+    active = []
+    overlaps = []
+
+    def fn():
+        active.append(1)
+        if len(active) > 1:
+            overlaps.append(True)
+        time.sleep(0.05)
+        active.pop()
+
+    for _ in range(4):
+        mx.engine.push(fn, mutable_arrays=[a])
+    a.wait_to_read()
+    assert not overlaps
+
+
+def test_pushes_run_in_push_order():
+    a = mx.nd.zeros((1,))
+    order = []
+    for i in range(200):
+        mx.engine.push(lambda i=i: order.append(i), mutable_arrays=[a])
+    a.wait_to_read()
+    assert order == list(range(200))
+
+
+def test_reads_between_writes_keep_order():
+    """write, read, write on one array: each read sees the write before it."""
+    a = mx.nd.zeros((1,))
+    seen = []
+    for i in range(50):
+        mx.engine.push(lambda i=i: seen.append(("w", i)), mutable_arrays=[a])
+        mx.engine.push(lambda i=i: seen.append(("r", i)), const_arrays=[a])
+    mx.nd.waitall()
+    assert seen == [x for i in range(50) for x in (("w", i), ("r", i))]
+
+
+def test_op_waits_for_pushed_write():
+    """An op reading an array runs after an earlier pushed function wrote it."""
+    a = mx.nd.zeros((4,))
+    mx.nd.waitall()
+
+    def writer():
+        time.sleep(0.1)
+        buf = _float_buffer(a)
+        for i in range(4):
+            buf[i] = 5.0
+
+    mx.engine.push(writer, mutable_arrays=[a])
+    b = a + 1
+    np.testing.assert_array_equal(b.asnumpy(), [6, 6, 6, 6])
+    np.testing.assert_array_equal(a.asnumpy(), [5, 5, 5, 5])
+
+
+def test_pushed_read_sees_earlier_op_and_blocks_later_write():
+    a = mx.nd.zeros((4,))
+    a += 3
+    seen = []
+
+    def reader():
+        time.sleep(0.1)
+        buf = _float_buffer(a)
+        seen.append([buf[i] for i in range(4)])
+
+    mx.engine.push(reader, const_arrays=[a])
+    a[:] = 7  # must wait for the reader
+    mx.nd.waitall()
+    assert seen == [[3.0, 3.0, 3.0, 3.0]]
+    np.testing.assert_array_equal(a.asnumpy(), [7, 7, 7, 7])
+
+
+def test_many_threads_pushing_ops():
+    results = {}
+    errors = []
+
+    def work(k):
+        try:
+            a = mx.nd.full((64,), float(k))
+            for _ in range(200):
+                a = a + 1
+            results[k] = a.asnumpy()
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for k in range(8):
+        np.testing.assert_array_equal(results[k], np.full(64, k + 200.0))
+
+
+def test_free_array_with_pending_work():
+    a = mx.nd.zeros((1000,))
+    mx.engine.push(lambda: time.sleep(0.1), mutable_arrays=[a])
+    b = a + 1
+    del a
+    np.testing.assert_array_equal(b.asnumpy(), np.ones(1000))
+    mx.nd.waitall()
+
+
+def test_bulk_compat():
+    assert isinstance(mx.engine.set_bulk_size(16), int)
+    with mx.engine.bulk(8):
+        a = mx.nd.ones((2,)) + 1
+    np.testing.assert_array_equal(a.asnumpy(), [2, 2])
+
+
+_NAIVE_SCRIPT = textwrap.dedent("""
+    import numpy as np
+    import mxnet as mx
+    assert mx.engine.engine_type() == "NaiveEngine", mx.engine.engine_type()
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    a = mx.nd.array(x)
+    b = mx.nd.array(np.arange(4, dtype=np.float32))
+    np.testing.assert_allclose(((a + b) * 2 - a / 3).asnumpy(), (x + np.arange(4)) * 2 - x / 3,
+                               rtol=1e-6)
+    np.testing.assert_allclose(mx.nd.dot(a, a, transpose_b=True).asnumpy(), x @ x.T, rtol=1e-6)
+    c = a.reshape((4, 3))
+    c += 1
+    np.testing.assert_array_equal(a.asnumpy(), x + 1)
+    # pushes run synchronously, in order
+    order = []
+    for i in range(20):
+        mx.engine.push(lambda i=i: order.append(i), mutable_arrays=[a])
+    assert order == list(range(20)), order
+    # errors are still raised at the next wait
+    def bad():
+        raise ValueError("naive-boom")
+    mx.engine.push(bad, mutable_arrays=[a])
+    try:
+        a.wait_to_read()
+    except mx.base.MXNetError as e:
+        assert "naive-boom" in str(e)
+    else:
+        raise AssertionError("no error raised")
+    np.testing.assert_array_equal((a * 0 + 3).asnumpy(), np.full((3, 4), 3))
+    print("NAIVE-OK")
+""")
+
+
+def test_naive_engine_subprocess():
+    env = dict(os.environ, MXNET_ENGINE_TYPE="NaiveEngine")
+    proc = subprocess.run([sys.executable, "-c", _NAIVE_SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0 and "NAIVE-OK" in proc.stdout, (
+        "returncode %d\nstdout: %s\nstderr: %s" % (proc.returncode, proc.stdout, proc.stderr[-3000:]))
+
+
+def test_threaded_engine_per_device_env_accepted():
+    """MXNet's default MXNET_ENGINE_TYPE value selects a threaded engine."""
+    script = ("import mxnet as mx, numpy as np\n"
+              "assert 'Threaded' in mx.engine.engine_type(), mx.engine.engine_type()\n"
+              "np.testing.assert_array_equal((mx.nd.ones((3,)) * 4).asnumpy(), [4, 4, 4])\n"
+              "print('TEPD-OK')\n")
+    env = dict(os.environ, MXNET_ENGINE_TYPE="ThreadedEnginePerDevice")
+    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and "TEPD-OK" in proc.stdout, proc.stderr[-3000:]
+
+
+def test_exit_with_pending_work():
+    """The interpreter exits cleanly while pushed work is still pending."""
+    script = textwrap.dedent("""
+        import time
+        import mxnet as mx
+        a = mx.nd.zeros((1000, 1000))
+        mx.engine.push(lambda: time.sleep(0.2), mutable_arrays=[a])
+        b = a + 1
+        for _ in range(20):
+            b = b * 2
+        print("EXIT-OK")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and "EXIT-OK" in proc.stdout, proc.stderr[-3000:]

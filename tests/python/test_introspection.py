@@ -1,0 +1,202 @@
+"""Op names, generated functions (docstrings, signatures), namespaces,
+random seeding and versions."""
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.base import MXNetError
+from mxnet.ndarray import register
+
+# MXNet 1.9 names (canonical, internal and aliases) the foundation provides
+MXNET_NAMES = [
+    "broadcast_add", "broadcast_plus", "broadcast_sub", "broadcast_minus", "broadcast_mul",
+    "broadcast_div", "broadcast_mod", "broadcast_power", "broadcast_maximum", "broadcast_minimum",
+    "broadcast_hypot", "broadcast_equal", "broadcast_not_equal", "broadcast_greater",
+    "broadcast_greater_equal", "broadcast_lesser", "broadcast_lesser_equal",
+    "broadcast_logical_and", "broadcast_logical_or", "broadcast_logical_xor",
+    "elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div",
+    "_plus", "_Plus", "_add", "_minus", "_Minus", "_sub", "_mul", "_Mul", "_div", "_Div",
+    "_mod", "_Mod", "_power", "_Power", "_maximum", "_Maximum", "_minimum", "_Minimum",
+    "_hypot", "_Hypot", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
+    "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor",
+    "_plus_scalar", "_PlusScalar", "_minus_scalar", "_MinusScalar", "_rminus_scalar",
+    "_RMinusScalar", "_mul_scalar", "_MulScalar", "_div_scalar", "_DivScalar", "_rdiv_scalar",
+    "_RDivScalar", "_mod_scalar", "_ModScalar", "_rmod_scalar", "_RModScalar", "_power_scalar",
+    "_PowerScalar", "_rpower_scalar", "_RPowerScalar", "_maximum_scalar", "_MaximumScalar",
+    "_minimum_scalar", "_MinimumScalar", "_hypot_scalar", "_HypotScalar", "_equal_scalar",
+    "_EqualScalar", "_not_equal_scalar", "_NotEqualScalar", "_greater_scalar", "_GreaterScalar",
+    "_greater_equal_scalar", "_GreaterEqualScalar", "_lesser_scalar", "_LesserScalar",
+    "_lesser_equal_scalar", "_LesserEqualScalar", "_logical_and_scalar", "_logical_or_scalar",
+    "_logical_xor_scalar",
+    "negative", "_copy", "identity", "_copyto", "Cast", "cast", "_zeros", "_ones", "_full",
+    "Reshape", "reshape", "dot",
+]
+
+
+def function_of(name):
+    module, func = register.module_of(name)
+    return getattr({"": mx.nd, "_internal": mx.nd._internal}[module], func)
+
+
+def test_op_names_include_mxnet_names():
+    names = set(register.list_ops())
+    missing = [n for n in MXNET_NAMES if n not in names]
+    assert not missing, missing
+
+
+def test_list_ops_strings():
+    names = register.list_ops()
+    assert all(isinstance(n, str) and n for n in names)
+    assert len(names) >= len(MXNET_NAMES)
+
+
+def test_internal_namespace_holds_underscore_ops():
+    for name in ("_plus_scalar", "_rminus_scalar", "_copyto", "_zeros", "_ones", "_full",
+                 "_Plus", "_PlusScalar", "_mod", "_copy"):
+        fn = getattr(mx.nd._internal, name)
+        assert callable(fn)
+        assert fn.__name__ == name
+        assert name in dir(mx.nd._internal)
+    # public ops live in mx.nd, not in _internal, and vice versa
+    with pytest.raises(AttributeError):
+        mx.nd._internal.broadcast_add
+    with pytest.raises(AttributeError):
+        mx.nd._plus_scalar
+
+
+def test_public_namespace():
+    for name in ("broadcast_add", "broadcast_plus", "elemwise_add", "dot", "Cast", "cast",
+                 "Reshape", "reshape", "negative", "identity"):
+        fn = getattr(mx.nd, name)
+        assert callable(fn) and fn.__name__ == name
+        assert getattr(mx.nd.op, name).__name__ == name
+        assert name in dir(mx.nd)
+    a = mx.nd.array([1, -2])
+    np.testing.assert_array_equal(mx.nd.op.negative(a).asnumpy(), [-1, 2])
+
+
+def test_function_accepts_name_kwarg():
+    a = mx.nd.ones((2,))
+    np.testing.assert_array_equal(mx.nd.broadcast_add(a, a, name="sum").asnumpy(), [2, 2])
+
+
+@pytest.mark.parametrize("name", register.list_ops())
+def test_every_op_function_has_docstring_and_signature(name):
+    fn = function_of(name)
+    info = register.OpInfo(name)
+    doc = fn.__doc__
+    assert doc and "Parameters" in doc and "Returns" in doc
+    sig = inspect.signature(fn)
+    params = list(sig.parameters)
+    # inputs first, in order, then the op's parameters
+    assert params[:len(info.input_names)] == info.input_names, (params, info.input_names)
+    for pname, ptype, default, _ in info.params:
+        assert pname in params
+        assert re.search(r"^%s : " % re.escape(pname), doc, re.M), (pname, doc)
+        if default is None:
+            assert re.search(r"^%s : .*required" % re.escape(pname), doc, re.M), pname
+        else:
+            assert re.search(r"^%s : .*optional, default=" % re.escape(pname), doc, re.M), pname
+    for iname in info.input_names:
+        assert re.search(r"^%s : NDArray" % re.escape(iname), doc, re.M), (iname, doc)
+    assert "out" in params
+
+
+def test_signatures():
+    def names(fn):
+        return list(inspect.signature(fn).parameters)
+    assert names(mx.nd.broadcast_add)[:2] == ["lhs", "rhs"]
+    assert names(mx.nd.elemwise_add)[:2] == ["lhs", "rhs"]
+    assert names(mx.nd.dot)[:5] == ["lhs", "rhs", "transpose_a", "transpose_b", "forward_stype"]
+    assert names(mx.nd.negative)[0] == "data"
+    assert names(mx.nd.Cast)[:2] == ["data", "dtype"]
+    assert names(mx.nd.Reshape)[:3] == ["data", "shape", "reverse"]
+    assert names(mx.nd._internal._plus_scalar)[:2] == ["data", "scalar"]
+    assert names(mx.nd._internal._zeros)[:3] == ["shape", "ctx", "dtype"]
+    assert "value" in names(mx.nd._internal._full)
+    for fn in (mx.nd.dot, mx.nd.Cast, mx.nd._internal._zeros):
+        assert "out" in names(fn) and "name" in names(fn)
+
+
+def test_docstrings_list_types_and_defaults():
+    doc = mx.nd.dot.__doc__
+    assert re.search(r"^lhs : NDArray", doc, re.M)
+    assert re.search(r"^transpose_a : boolean, optional, default=", doc, re.M)
+    assert re.search(r"^forward_stype : \{None, 'csr', 'default', 'row_sparse'\}, ?optional, "
+                     r"default='None'", doc, re.M), doc
+    doc = mx.nd.Cast.__doc__
+    assert re.search(r"^dtype : \{.*'float32'.*'int32'.*\}, required", doc, re.M), doc
+    doc = mx.nd._internal._full.__doc__
+    assert re.search(r"^value : (float|double), required", doc, re.M), doc
+    doc = mx.nd.Reshape.__doc__
+    assert re.search(r"^shape : Shape\(tuple\), optional, default=", doc, re.M), doc
+    doc = mx.nd._internal._zeros.__doc__
+    assert re.search(r"^dtype : \{.*\}, ?optional, default='float32'", doc, re.M), doc
+    doc = mx.nd.broadcast_add.__doc__
+    assert re.search(r"^out : NDArray, optional", doc, re.M)
+
+
+def test_docstring_defaults_in_mxnet_format():
+    """MXNet prints a boolean default as 0/1, an empty shape as [] and an empty
+    string as '' (e.g. dot: "transpose_a : boolean, optional, default=0")."""
+    assert re.search(r"^transpose_a : boolean, optional, default=0$", mx.nd.dot.__doc__, re.M), \
+        mx.nd.dot.__doc__
+    assert re.search(r"^reverse : boolean, optional, default=0$", mx.nd.Reshape.__doc__, re.M)
+    assert re.search(r"^shape : Shape\(tuple\), optional, default=\[\]$", mx.nd.Reshape.__doc__,
+                     re.M)
+    assert re.search(r"^ctx : string, optional, default=''$", mx.nd._internal._zeros.__doc__, re.M)
+
+
+def test_op_info():
+    info = register.OpInfo("dot")
+    assert info.input_names == ["lhs", "rhs"]
+    assert [p[0] for p in info.params] == ["transpose_a", "transpose_b", "forward_stype"]
+    assert info.description
+    cast = register.OpInfo("Cast")
+    assert cast.params[0][0] == "dtype" and cast.params[0][2] is None  # required
+    alias = register.OpInfo("cast")
+    assert alias.handle == cast.handle
+    with pytest.raises(MXNetError):
+        register.OpInfo("no_such_op")
+
+
+def test_module_of():
+    assert register.module_of("broadcast_add") == ("", "broadcast_add")
+    assert register.module_of("_plus_scalar") == ("_internal", "_plus_scalar")
+    assert register.module_of("_contrib_foo") == ("contrib", "foo")
+    assert register.module_of("_random_uniform") == ("random", "uniform")
+
+
+def test_random_seed():
+    mx.random.seed(42)
+    mx.random.seed(0)
+    mx.random.seed(2 ** 31 - 1)
+    mx.random.seed(123, ctx=mx.cpu(0))
+    mx.random.seed(7, ctx="all")
+    with pytest.raises(ValueError):
+        mx.random.seed("abc")
+    with pytest.raises(ValueError):
+        mx.random.seed(1.5)
+
+
+def test_versions():
+    assert mx.__version__.startswith("1.9")
+    v = mx.runtime_version()
+    assert isinstance(v, tuple) and len(v) == 3
+    assert all(isinstance(x, int) and x >= 0 for x in v)
+    assert v != (0, 0, 0)
+
+
+def test_mxnet_error_exported():
+    assert mx.MXNetError is MXNetError
+    assert mx.base.MXNetError is MXNetError
+
+
+def test_context_helpers():
+    assert mx.num_gpus() == 0 or mx.num_gpus() > 0
+    assert mx.current_context() == mx.cpu()
+    assert mx.cpu_pinned(0).device_type == "cpu_pinned"
+    assert mx.Context.default_ctx == mx.cpu(0)
