@@ -22,6 +22,13 @@ class Shape {
   Shape() = default;
   Shape(std::initializer_list<int64_t> dims) { Assign(dims.begin(), static_cast<int>(dims.size())); }
   Shape(const int64_t* dims, int ndim) { Assign(dims, ndim); }
+  // Copies move only the ndim dims in use, not the whole capacity.
+  Shape(const Shape& other) : ndim_(other.ndim_) { CopyDims(other); }
+  Shape& operator=(const Shape& other) {
+    ndim_ = other.ndim_;
+    CopyDims(other);
+    return *this;
+  }
   explicit Shape(const std::vector<int64_t>& dims) { Assign(dims.data(), static_cast<int>(dims.size())); }
 
   void Assign(const int64_t* dims, int ndim) {
@@ -79,6 +86,10 @@ class Shape {
   }
 
  private:
+  void CopyDims(const Shape& other) {
+    for (int i = 0; i < ndim_; ++i) dims_[i] = other.dims_[i];
+  }
+
   int ndim_ = -1;
   int64_t dims_[kMaxNDim];
 };

@@ -7,8 +7,7 @@ namespace engine {
 
 void OprBlock::SetVars(Var* const* const_vars, size_t num_const, Var* const* mutable_vars,
                        size_t num_mutable) {
-  vars.clear();
-  vars.reserve(num_const + num_mutable);
+  vars.Reset(num_const + num_mutable);
   auto add = [this](Var* v, bool write) {
     for (VarUse& u : vars) {
       if (u.var == v) {
@@ -17,7 +16,7 @@ void OprBlock::SetVars(Var* const* const_vars, size_t num_const, Var* const* mut
         return;
       }
     }
-    vars.push_back(VarUse{v, !write, write, nullptr});
+    vars.Add(VarUse{v, !write, write, nullptr});
   };
   for (size_t i = 0; i < num_const; ++i) add(const_vars[i], false);
   for (size_t i = 0; i < num_mutable; ++i) add(mutable_vars[i], true);

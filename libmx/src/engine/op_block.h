@@ -114,10 +114,45 @@ inline void GrantVar(VarUse* u) {
   if (u->read && err && !err->reported.load(std::memory_order_relaxed)) u->error = err;
 }
 
+// The vars of one op: up to kInline of them without a heap allocation.
+// Rationale: nearly every op touches at most four arrays, and a vector per
+// pushed op was a measurable share of a small op's cost.  Entries never move
+// once set (waiters point at them).
+class VarList {
+ public:
+  static constexpr size_t kInline = 4;
+  VarList() = default;
+  VarList(const VarList&) = delete;
+  VarList& operator=(const VarList&) = delete;
+
+  // Room for `capacity` entries; drops the current ones.
+  void Reset(size_t capacity) {
+    size_ = 0;
+    if (capacity > kInline) {
+      heap_.resize(capacity);
+      data_ = heap_.data();
+    } else {
+      data_ = inline_;
+    }
+  }
+  void Add(VarUse use) { data_[size_++] = std::move(use); }
+  size_t size() const { return size_; }
+  VarUse* begin() { return data_; }
+  VarUse* end() { return data_ + size_; }
+  const VarUse* begin() const { return data_; }
+  const VarUse* end() const { return data_ + size_; }
+
+ private:
+  VarUse inline_[kInline];
+  std::vector<VarUse> heap_;
+  VarUse* data_ = inline_;
+  size_t size_ = 0;
+};
+
 struct OprBlock {
   SyncFn fn;
   Context ctx;
-  std::vector<VarUse> vars;
+  VarList vars;
   std::atomic<int> wait{0};
   const char* name = "";
   bool allow_inline = true;

@@ -40,6 +40,28 @@ def _new_alloc_handle(shape, ctx, dtype):
     return out[0]
 
 
+def _binary_operator(array_op, scalar_op, scalar_fn, rscalar_op):
+    """The method for ``self <op> other``.  NDArray and Python-number
+    operands take the fast path (one bound call); anything else goes through
+    _ufunc."""
+    bound = []  # the array op's bound call, made on first use
+
+    def method(self, other):
+        if type(other) is NDArray:
+            if not bound:
+                bound.append(_call(array_op))
+            handle = _call_binary(bound[0], self.handle, other.handle)
+            arr = _new(NDArray)  # only after the call: a failed call leaves no object
+            arr.handle = handle
+            arr.writable = True
+            return arr
+        if type(other) is float or type(other) is int:
+            return _scalar(self, other, scalar_op)
+        return _ufunc(self, other, array_op, scalar_fn, scalar_op, rscalar_op)
+
+    return method
+
+
 class NDArray:
     """An n-dimensional array on a device, computed asynchronously.
 
@@ -274,12 +296,7 @@ class NDArray:
     __hash__ = object.__hash__
 
     # -- arithmetic ------------------------------------------------------------
-    def __add__(self, other):
-        if type(other) is NDArray:
-            return _binary(self, other, "broadcast_add")
-        if type(other) is float or type(other) is int:
-            return _scalar(self, other, "_plus_scalar")
-        return _ufunc(self, other, "broadcast_add", operator.add, "_plus_scalar", None)
+    __add__ = _binary_operator("broadcast_add", "_plus_scalar", operator.add, None)
 
     def __radd__(self, other):
         return self.__add__(other)
@@ -287,12 +304,7 @@ class NDArray:
     def __iadd__(self, other):
         return _inplace(self, other, "broadcast_add", "_plus_scalar", "add to")
 
-    def __sub__(self, other):
-        if type(other) is NDArray:
-            return _binary(self, other, "broadcast_sub")
-        if type(other) is float or type(other) is int:
-            return _scalar(self, other, "_minus_scalar")
-        return _ufunc(self, other, "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar")
+    __sub__ = _binary_operator("broadcast_sub", "_minus_scalar", operator.sub, "_rminus_scalar")
 
     def __rsub__(self, other):
         return _ufunc(other, self, "broadcast_sub", operator.sub, "_minus_scalar", "_rminus_scalar")
@@ -300,12 +312,7 @@ class NDArray:
     def __isub__(self, other):
         return _inplace(self, other, "broadcast_sub", "_minus_scalar", "subtract from")
 
-    def __mul__(self, other):
-        if type(other) is NDArray:
-            return _binary(self, other, "broadcast_mul")
-        if type(other) is float or type(other) is int:
-            return _scalar(self, other, "_mul_scalar")
-        return _ufunc(self, other, "broadcast_mul", operator.mul, "_mul_scalar", None)
+    __mul__ = _binary_operator("broadcast_mul", "_mul_scalar", operator.mul, None)
 
     def __rmul__(self, other):
         return self.__mul__(other)
@@ -313,12 +320,7 @@ class NDArray:
     def __imul__(self, other):
         return _inplace(self, other, "broadcast_mul", "_mul_scalar", "multiply to")
 
-    def __truediv__(self, other):
-        if type(other) is NDArray:
-            return _binary(self, other, "broadcast_div")
-        if type(other) is float or type(other) is int:
-            return _scalar(self, other, "_div_scalar")
-        return _ufunc(self, other, "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar")
+    __truediv__ = _binary_operator("broadcast_div", "_div_scalar", operator.truediv, "_rdiv_scalar")
 
     def __rtruediv__(self, other):
         return _ufunc(other, self, "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar")
@@ -386,7 +388,7 @@ def _call(op_name):
 
 
 def _binary(lhs, rhs, op_name):
-    """lhs op rhs for two NDArrays: the hot path of the operators."""
+    """lhs op rhs for two NDArrays."""
     handle = _call_binary(_calls.get(op_name) or _call(op_name), lhs.handle, rhs.handle)
     arr = _new(NDArray)  # only after the call: a failed call leaves no object
     arr.handle = handle
