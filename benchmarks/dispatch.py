@@ -32,7 +32,6 @@ def _framework(name):
         return "numpy", lambda x: x.copy(), lambda: None
     if name == "torch":
         torch = importlib.import_module("torch")
-        torch.set_num_threads(1 if False else torch.get_num_threads())
         return "PyTorch " + torch.__version__, torch.from_numpy, lambda: None
     if name == "mxnet191":
         # Real MXNet 1.9.1 would import as `mxnet` too; it can only be compared
@@ -98,10 +97,6 @@ def main(argv=None):
         print("%-22s %14.2f %16.2f %14.3f   %.2fx / %.2fx" % (
             r["name"], r["small_add_us"], r["small_scalar_us"], r["add_1m_ms"],
             r["small_add_us"] / mx_row["small_add_us"], r["add_1m_ms"] / mx_row["add_1m_ms"]))
-    try:
-        importlib.import_module("mxnet").__dict__.get("_ffi")
-    except ImportError:
-        pass
     print("MXNet 1.9.1: not importable beside MX (both are `import mxnet`); "
           "reference from the issue: ~33 us per small op on this machine.", file=sys.stderr)
 

@@ -17,32 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "mx/c_api.h"
 
 /* ------------------------------------------------------------------ */
-/* Harness                                                            */
+/* Harness (CHECK, CHECK_OK, REPORT come from check.h)                */
 /* ------------------------------------------------------------------ */
-
-static int num_passed, num_failed;
-
-static int check(int ok, int line, const char* what) {
-  if (ok) {
-    num_passed++;
-  } else {
-    num_failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-  return ok;
-}
-
-/* A call that must succeed. */
-static int check_ok(int rc, int line, const char* call) {
-  if (rc == 0) return check(1, line, call);
-  printf("FAIL line %d: %s\n  returned %d: [kind %d] %s\n", line, call, rc,
-         MXGetLastErrorKind(), MXGetLastError());
-  num_failed++;
-  return 0;
-}
 
 /* A call that must fail with the given kind and a message containing text
  * (any message when text is NULL). */
@@ -64,8 +44,6 @@ static int check_error(int rc, int kind, const char* text, int line,
   return 0;
 }
 
-#define CHECK(cond) check((cond) != 0, __LINE__, #cond)
-#define CHECK_OK(call) check_ok((call), __LINE__, #call)
 #define CHECK_ERROR(call, kind) check_error((call), (kind), NULL, __LINE__, #call)
 #define CHECK_ERROR_MSG(call, kind, text) \
   check_error((call), (kind), (text), __LINE__, #call)
@@ -1018,6 +996,5 @@ int main(int argc, char** argv) {
   test_plugin(argv[1]);
   test_op_calls(); /* late: a crash on its freed handle would hide the rest */
   test_shutdown();
-  printf("%d passed, %d failed\n", num_passed, num_failed);
-  return num_failed > 0;
+  return REPORT();
 }

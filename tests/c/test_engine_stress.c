@@ -30,34 +30,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "mx/c_api.h"
 
 /* ------------------------------------------------------------------ */
 /* Harness                                                            */
 /* ------------------------------------------------------------------ */
 
-static int num_passed, num_failed;
 
-static int check(int ok, int line, const char* what) {
-  if (ok) {
-    num_passed++;
-  } else {
-    num_failed++;
-    printf("FAIL line %d: %s\n", line, what);
-  }
-  return ok;
-}
-
-static int check_ok(int rc, int line, const char* call) {
-  if (rc == 0) return check(1, line, call);
-  printf("FAIL line %d: %s\n  returned %d: [kind %d] %s\n", line, call, rc,
-         MXGetLastErrorKind(), MXGetLastError());
-  num_failed++;
-  return 0;
-}
-
-#define CHECK(cond) check((cond) != 0, __LINE__, #cond)
-#define CHECK_OK(call) check_ok((call), __LINE__, #call)
 
 enum { kCPU = 1, kInt64 = 6 };
 
@@ -552,6 +532,5 @@ int main(void) {
   test_free_while_pending(threaded);
   test_error_before_wait();
   CHECK_OK(MXNotifyShutdown());
-  printf("%d passed, %d failed\n", num_passed, num_failed);
-  return num_failed > 0;
+  return REPORT();
 }
