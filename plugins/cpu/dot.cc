@@ -51,6 +51,6 @@ int Dot(const MXKernelCall* call) {
 
 }  // namespace
 
-int RegisterDot() { return RegisterKernel("dot", Dot, nullptr, {kF32, kF64}); }
+MX_CPU_KERNELS(dot) { return RegisterKernel("dot", Dot, nullptr, {kF32, kF64}); }
 
 }  // namespace mx_cpu

@@ -253,7 +253,7 @@ int RegisterFamily(const BinaryNames& names) {
 
 }  // namespace
 
-int RegisterElemwiseBinary() {
+MX_CPU_KERNELS(elemwise_binary) {
   int rc = 0;
   rc = rc ? rc : RegisterFamily<kAdd>({"broadcast_add", "elemwise_add", "_plus_scalar", nullptr});
   rc = rc ? rc : RegisterFamily<kSub>({"broadcast_sub", "elemwise_sub", "_minus_scalar", "_rminus_scalar"});

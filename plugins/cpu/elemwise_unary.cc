@@ -81,7 +81,7 @@ int Negative(const MXKernelCall* call) {
 
 }  // namespace
 
-int RegisterElemwiseUnary() {
+MX_CPU_KERNELS(elemwise_unary) {
   for (const char* name : {"_copy", "Reshape"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
   for (const char* name : {"_copyto", "Cast"})

@@ -38,7 +38,7 @@ int Fill(const MXKernelCall* call) {
 
 }  // namespace
 
-int RegisterInit() {
+MX_CPU_KERNELS(init) {
   if (int rc = RegisterKernel("_zeros", Fill<kZeros>, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("_ones", Fill<kOnes>, nullptr, kAll)) return rc;
   return RegisterKernel("_full", Fill<kFull>, nullptr, kAll);

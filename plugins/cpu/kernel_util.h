@@ -4,10 +4,15 @@
 #define MX_PLUGINS_CPU_KERNEL_UTIL_H_
 
 #include <cstdint>
+#include <algorithm>
 #include <initializer_list>
 #include <type_traits>
 
 #include "mx/plugin.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace mx_cpu {
 
@@ -66,12 +71,50 @@ int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
 constexpr std::initializer_list<int32_t> kNumeric = {kF32, kF64, kF16, kU8, kI32, kI8, kI64};
 constexpr std::initializer_list<int32_t> kAll = {};
 
-// Per-file registration functions, called by mx_plugin_init.
-int RegisterElemwiseBinary();
-int RegisterElemwiseUnary();
-int RegisterInit();
-int RegisterDot();
+// Each kernel file registers its kernels in a block that mx_plugin_init
+// runs (no central list to edit):
+//   MX_CPU_KERNELS(reduce) { return RegisterKernel("sum", ...); }
+using RegistrationFn = int (*)();
+bool AddRegistration(RegistrationFn fn);
+int RunRegistrations();
+
+// Runtime CPU dispatch for hot loops: GCC compiles the function for AVX-512,
+// AVX2 and baseline x86-64 and picks one at load time (never -march=native).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MX_CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MX_CPU_CLONES
+#endif
+
+// Calls fn(begin, end) over [0, n) split across the CPU's cores (OpenMP)
+// when n is at least 2 * grain, else once on this thread.  grain: the
+// smallest piece worth a thread (~64K simple element operations).
+template <typename F>
+void ParallelFor(int64_t n, int64_t grain, F&& fn) {
+  int threads = 1;
+#ifdef _OPENMP
+  if (n >= 2 * grain) threads = static_cast<int>(std::min<int64_t>(omp_get_max_threads(), n / grain));
+#endif
+  if (threads <= 1) {
+    fn(int64_t{0}, n);
+    return;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const int64_t begin = n * t / nt, end = n * (t + 1) / nt;
+    if (begin < end) fn(begin, end);
+  }
+#endif
+}
 
 }  // namespace mx_cpu
+
+#define MX_CPU_KERNELS(TAG)                                                   \
+  static int MX_CPU_KERNELS_##TAG##_();                                       \
+  static const bool MX_CPU_KERNELS_##TAG##_added_ __attribute__((unused)) =   \
+      ::mx_cpu::AddRegistration(MX_CPU_KERNELS_##TAG##_);                     \
+  static int MX_CPU_KERNELS_##TAG##_()
 
 #endif  // MX_PLUGINS_CPU_KERNEL_UTIL_H_

@@ -1,11 +1,29 @@
 // The CPU plugin: libmx loads it at start-up through mx/plugin.h, like any
 // other plugin.
+#include <vector>
+
 #include "kernel_util.h"
 
 namespace mx_cpu {
 
 namespace {
 const MXPluginHost* host = nullptr;
+
+std::vector<RegistrationFn>& Registrations() {
+  static std::vector<RegistrationFn> fns;
+  return fns;
+}
+}  // namespace
+
+bool AddRegistration(RegistrationFn fn) {
+  Registrations().push_back(fn);
+  return true;
+}
+
+int RunRegistrations() {
+  for (RegistrationFn fn : Registrations())
+    if (int rc = fn()) return rc;
+  return 0;
 }
 
 const MXPluginHost* Host() { return host; }
@@ -34,9 +52,5 @@ int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
 extern "C" MX_PLUGIN_EXPORT int mx_plugin_init(const MXPluginHost* host, int abi_version) {
   MX_PLUGIN_CHECK_ABI(abi_version);
   mx_cpu::host = host;
-  for (int (*reg)() : {mx_cpu::RegisterElemwiseBinary, mx_cpu::RegisterElemwiseUnary,
-                       mx_cpu::RegisterInit, mx_cpu::RegisterDot}) {
-    if (int rc = reg()) return rc;
-  }
-  return 0;
+  return mx_cpu::RunRegistrations();
 }

@@ -63,9 +63,8 @@ def _read_cdef(header_path):
 
 
 LIB_DIR = _find_library_dir()
+# Installed wheels and CMake build trees keep include/ beside lib/.
 HEADER = os.path.join(os.path.dirname(LIB_DIR), "include", "mx", "c_api.h")
-if not os.path.isfile(HEADER):
-    HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "include", "mx", "c_api.h")
 
 ffi = cffi.FFI()
 ffi.cdef(_read_cdef(HEADER))

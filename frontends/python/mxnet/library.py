@@ -19,9 +19,9 @@ def load(path, verbose=True):
         raise MXNetOSError("load path %s does not exist" % path)
     check_call(_LIB.MXPluginLoad(path.encode()))
     _loaded.append(path)
-    from .ndarray import _internal, op
-    op._ops.refresh()
-    _internal._ops.refresh()
+    from .ndarray import _internal, contrib, linalg, op, random
+    for module in (op, _internal, contrib, linalg, random):
+        module._ops.refresh()
 
 
 def loaded_libraries():

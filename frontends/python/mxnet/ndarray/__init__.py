@@ -1,5 +1,5 @@
 """mx.nd: imperative n-dimensional arrays and every op as a function."""
-from . import _internal, op
+from . import _internal, contrib, linalg, op, random
 from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op"]

@@ -7,6 +7,7 @@ from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_
                     numeric_types, integer_types)
 from ..context import Context, _as_context
 from . import _invoke
+from . import indexing as _indexing
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
 
@@ -224,38 +225,14 @@ class NDArray:
         return _new_from_handle(out[0], self.writable)
 
     def __getitem__(self, key):
-        """``a[i]`` and ``a[i:j]`` along the first axis are views sharing memory."""
-        if isinstance(key, integer_types) and not isinstance(key, bool):
-            return self._at(int(key))
-        if isinstance(key, slice) and key.step in (None, 1):
-            if not self.shape:
-                raise IndexError("cannot slice a 0-dimensional NDArray")
-            start, stop, _ = key.indices(self.shape[0])
-            return self._slice(start, max(start, stop))
-        if isinstance(key, tuple) and len(key) == 1:
-            return self[key[0]]
-        raise IndexError("NDArray indexing with %r is not supported yet: use integers or "
-                         "slices along the first axis" % (key,))
+        """Basic indexing (ints, slices, tuples, Ellipsis, None) gives views
+        where MXNet does; see indexing.py."""
+        return _indexing.get_item(self, key)
 
     def __setitem__(self, key, value):
-        """``a[:] = x``, ``a[i] = x``, ``a[i:j] = x`` with x an NDArray, a number
-        or array-like (broadcast to the target)."""
-        if not self.writable:
-            raise ValueError("Failed to assign to a readonly NDArray")
-        target = self if isinstance(key, slice) and key == slice(None) else self[key]
-        if isinstance(value, NDArray):
-            if value.handle == target.handle:
-                return
-            if value.shape == target.shape:
-                _invoke.invoke(_op("_copyto"), [value.handle], out_handles=[target.handle])
-            else:
-                target._sync_copyfrom(value.asnumpy())  # numpy broadcasting
-        elif isinstance(value, numeric_types):
-            _invoke.invoke(_op("_full"), [], ("shape", "dtype", "value", "ctx"),
-                           (str(target.shape), np.dtype(target.dtype).name, repr(float(value)),
-                            str(target.context)), out_handles=[target.handle])
-        else:
-            target._sync_copyfrom(value)
+        """``a[key] = value`` with value an NDArray, a number or array-like
+        (broadcast to the target); see indexing.py."""
+        _indexing.set_item(self, key, value)
 
     def __len__(self):
         shape = self.shape

@@ -11,6 +11,8 @@ MXNet 1.x semantics the references encode:
 import numpy as np
 
 import mxnet as mx
+from mxnet.base import _LIB, ffi
+from mxnet.ndarray import register
 
 DTYPES = [np.float32, np.float64, np.float16, np.int32, np.int64, np.int8, np.uint8]
 FLOAT_DTYPES = [np.float32, np.float64, np.float16]
@@ -133,3 +135,24 @@ def check(result, expected, dtype=None):
                                    rtol=tol, atol=tol)
     else:
         np.testing.assert_array_equal(got, expected)
+
+
+# -- the op harness ------------------------------------------------------------
+
+def op_function(name):
+    """The Python function of an op: mx.nd.<name> or mx.nd._internal.<name>."""
+    module, func = register.module_of(name)
+    namespace = {"": mx.nd, "_internal": mx.nd._internal}[module]
+    return getattr(namespace, func)
+
+
+def op_handle(name):
+    return int(ffi.cast("uintptr_t", register.OpInfo(name).handle))
+
+
+def canonical_name(name):
+    out = ffi.new("const char**")
+    h = ffi.new("MXOpHandle*")
+    assert _LIB.MXGetOpHandle(name.encode(), h) == 0
+    assert _LIB.MXOpGetInfo(h[0], out, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL) == 0
+    return ffi.string(out[0]).decode()
