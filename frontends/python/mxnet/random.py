@@ -1,8 +1,10 @@
 """Random number generation state (mx.random.seed)."""
 from .base import _LIB, check_call
 from .context import Context
+from .ndarray.random import *  # noqa: F401,F403 -- mx.random.uniform etc., as in MXNet
+from .ndarray.random import __all__ as _sampler_names
 
-__all__ = ["seed"]
+__all__ = ["seed"] + list(_sampler_names)
 
 
 def seed(seed_state, ctx="all"):

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 1
+#define MX_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -180,6 +180,28 @@ MX_API int MXNDArraySlice(MXNDArrayHandle handle, int64_t begin, int64_t end,
  * shape (1,), as in MXNet).  out: a new handle sharing the buffer. */
 MX_API int MXNDArrayAt(MXNDArrayHandle handle, int64_t idx,
                        MXNDArrayHandle* out);
+
+/* DLPack (dlpack.h's DLManagedTensor, also defined in mx/plugin.h).       */
+struct DLManagedTensor;
+
+/* Export an array as a DLPack tensor sharing its memory (compact row-major,
+ * strides NULL).  Waits for pending writes first (for_write != 0: also
+ * reads), so the consumer sees current values.  *out is owned by the
+ * consumer, who calls its deleter; the array's buffer stays alive until
+ * then. */
+MX_API int MXNDArrayToDLPack(MXNDArrayHandle handle, int for_write,
+                             struct DLManagedTensor** out);
+
+/* Wrap a DLPack tensor as an array sharing its memory.  On success MX owns
+ * `tensor` and calls its deleter when the last view of the array is freed;
+ * on failure (unsupported device or dtype, non-compact strides) ownership
+ * stays with the caller.  CPU tensors only in this version. */
+MX_API int MXNDArrayFromDLPack(struct DLManagedTensor* tensor,
+                               MXNDArrayHandle* out);
+
+/* Call a DLPack tensor's deleter (for a producer whose tensor was never
+ * consumed).  NULL is a no-op. */
+MX_API int MXDLPackDelete(struct DLManagedTensor* tensor);
 
 /* ------------------------------------------------------------------ */
 /* Operators: introspection                                           */

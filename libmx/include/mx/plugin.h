@@ -112,6 +112,14 @@ typedef struct {
   int64_t* strides; /* NULL: compact row-major */
   uint64_t byte_offset;
 } DLTensor;
+
+/* A tensor handed from one framework to another; the consumer calls
+ * deleter(self) when it no longer needs it. */
+typedef struct DLManagedTensor {
+  DLTensor dl_tensor;
+  void* manager_ctx;
+  void (*deleter)(struct DLManagedTensor* self);
+} DLManagedTensor;
 #endif /* DLPACK_DLPACK_H_ */
 
 /* ------------------------------------------------------------------ */

@@ -31,7 +31,18 @@ Chunk::Chunk(size_t bytes, Context c) : mem(Storage::Alloc(bytes, c)), var(nullp
   var = engine::Engine::Get()->NewVariable();
 }
 
+Chunk::Chunk(void* data, Context c, std::function<void()> release)
+    : var(nullptr), ctx(c), release_external(std::move(release)) {
+  mem.dptr = data;
+  mem.ctx = c;
+  var = engine::Engine::Get()->NewVariable();
+}
+
 Chunk::~Chunk() {
+  if (release_external) {
+    engine::Engine::Get()->DeleteVariable(std::move(release_external), ctx, var);
+    return;
+  }
   StorageHandle m = mem;
   engine::Engine::Get()->DeleteVariable([m] { Storage::Free(m); }, ctx, var);
 }
@@ -40,6 +51,17 @@ NDArray::NDArray(const Shape& shape, Context ctx, int dtype) : shape_(shape), dt
   MX_CHECK(IsValidDType(dtype), kType, "invalid dtype code ", dtype);
   CheckShape(shape, dtype);
   chunk_ = std::make_shared<Chunk>(static_cast<size_t>(shape.Size()) * DTypeSize(dtype), ctx);
+}
+
+NDArray NDArray::Wrap(void* data, const Shape& shape, Context ctx, int dtype,
+                      std::function<void()> release) {
+  MX_CHECK(IsValidDType(dtype), kType, "invalid dtype code ", dtype);
+  CheckShape(shape, dtype);
+  NDArray a;
+  a.shape_ = shape;
+  a.dtype_ = dtype;
+  a.chunk_ = std::make_shared<Chunk>(data, ctx, std::move(release));
+  return a;
 }
 
 size_t NDArray::nbytes() const { return static_cast<size_t>(size()) * DTypeSize(dtype_); }

@@ -5,6 +5,7 @@
 #define MX_NDARRAY_NDARRAY_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 #include "common/context.h"
@@ -19,8 +20,12 @@ struct Chunk {
   StorageHandle mem;
   engine::Var* var;
   Context ctx;
+  // For memory MX does not own (DLPack): called instead of freeing mem.
+  std::function<void()> release_external;
 
   Chunk(size_t bytes, Context ctx);
+  // Wraps memory owned elsewhere; release runs once no view needs it.
+  Chunk(void* data, Context ctx, std::function<void()> release);
   // Frees the storage behind every operation still pending on the buffer.
   ~Chunk();
   Chunk(const Chunk&) = delete;
@@ -32,6 +37,10 @@ class NDArray {
   NDArray() = default;
   // A new, uninitialised array.
   NDArray(const Shape& shape, Context ctx, int dtype);
+  // An array over memory owned elsewhere (e.g. a DLPack producer's);
+  // release runs after the last view is gone and its pending work is done.
+  static NDArray Wrap(void* data, const Shape& shape, Context ctx, int dtype,
+                      std::function<void()> release);
 
   bool is_none() const { return chunk_ == nullptr; }
   const Shape& shape() const { return shape_; }

@@ -1,8 +1,11 @@
 """mx.nd: imperative n-dimensional arrays and every op as a function."""
 from . import _internal, contrib, linalg, op, random
+from .creation import arange, eye
+from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
 
-__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op"]
+__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
+           "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye"]
 
 
 def __getattr__(name):

@@ -7,6 +7,7 @@ from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_
                     numeric_types, integer_types)
 from ..context import Context, _as_context
 from . import _invoke
+from . import dlpack as _dlpack
 from . import indexing as _indexing
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
@@ -158,6 +159,26 @@ class NDArray:
                                  % (source.shape, self.shape)) from None
         source = np.ascontiguousarray(source)
         check_call(_LIB.MXNDArraySyncCopyFromCPU(self.handle, ffi.from_buffer(source), source.size))
+
+    # -- DLPack --------------------------------------------------------------
+    def to_dlpack_for_read(self):
+        """A DLPack capsule sharing this array's memory (after pending writes)."""
+        return _dlpack.to_dlpack_for_read(self)
+
+    def to_dlpack_for_write(self):
+        """A DLPack capsule sharing this array's memory (after pending reads
+        and writes)."""
+        return _dlpack.to_dlpack_for_write(self)
+
+    def __dlpack__(self, stream=None, **kwargs):
+        """The DLPack protocol (numpy.from_dlpack, torch.from_dlpack)."""
+        if stream is not None and stream != -1:
+            raise BufferError("MX CPU arrays take no stream, got %r" % (stream,))
+        return _dlpack.to_dlpack_for_write(self)
+
+    def __dlpack_device__(self):
+        ctx = self.context
+        return (2 if ctx.device_type == "gpu" else 1, ctx.device_id)
 
     # -- copies, views, conversions -------------------------------------------
     def copyto(self, other):
@@ -354,6 +375,72 @@ class NDArray:
 
 
 _calls = {}
+
+
+# -- fluent methods -----------------------------------------------------------
+# a.sum(axis=1) is mx.nd.sum(a, axis=1): MXNet 1.9's fluent methods, made
+# from one table.  The op function is looked up on each call, so methods of
+# ops added by plugins work too.
+_FLUENT_METHODS = (
+    "zeros_like", "ones_like", "broadcast_axes", "repeat", "pad", "swapaxes", "split", "slice",
+    "slice_axis", "slice_like", "take", "one_hot", "pick", "sort", "topk", "argsort", "argmax",
+    "argmax_channel", "argmin", "clip", "abs", "sign", "flatten", "shape_array", "size_array",
+    "expand_dims", "tile", "transpose", "flip", "diag", "sum", "nansum", "prod", "nanprod",
+    "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil", "trunc", "sin", "cos",
+    "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh", "cosh", "tanh", "arcsinh",
+    "arccosh", "arctanh", "exp", "expm1", "log", "log10", "log2", "log1p", "sqrt", "rsqrt",
+    "cbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
+    "squeeze", "reshape_like",
+)
+
+
+def _fluent(name):
+    def method(self, *args, **kwargs):
+        from . import op
+        return getattr(op, name)(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = ("Convenience fluent method for :py:func:`%s`.\n\nThe arguments are the same "
+                      "as for :py:func:`%s`, with this array as data." % (name, name))
+    return method
+
+
+for _name in _FLUENT_METHODS:
+    setattr(NDArray, _name, _fluent(_name))
+
+
+def _T(self):
+    """The array with axes reversed (this array itself when ndim < 2)."""
+    if len(self.shape) < 2:
+        return self
+    from . import op
+    return op.transpose(self)
+
+
+def _broadcast_to(self, shape):
+    """Broadcast to shape, prepending size-1 axes as numpy does."""
+    from . import op
+    shape = tuple(shape)
+    cur = self.shape
+    message = ("operands could not be broadcast together with remapped shapes "
+               "[original->remapped]: %s and requested shape %s" % (cur, shape))
+    if len(shape) < len(cur):
+        raise ValueError(message)
+    padded = (1,) * (len(shape) - len(cur)) + cur
+    if any(c != 1 and c != s for c, s in zip(padded, shape)):
+        raise ValueError(message)
+    data = self.reshape(padded) if padded != cur else self
+    return op.broadcast_to(data, shape=shape)
+
+
+def _broadcast_like(self, other):
+    """Broadcast to other's shape."""
+    return _broadcast_to(self, other.shape)
+
+
+NDArray.T = property(_T)
+NDArray.broadcast_to = _broadcast_to
+NDArray.broadcast_like = _broadcast_like
 
 
 def _call(op_name):

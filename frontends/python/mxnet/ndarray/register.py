@@ -114,12 +114,12 @@ def _docstring(info):
     lines = [info.description, "", "Parameters", "----------"]
     for name in info.input_names:
         if info.key_var_num_args:
-            lines += ["*%s : NDArray[]" % name, "    Positional input arrays."]
+            lines += ["%s : NDArray[]" % name, "    The input arrays, as positional arguments."]
         else:
             lines += ["%s : NDArray" % name, "    Input array."]
     for name, type_info, default, doc in info.params:
         if name == info.key_var_num_args:
-            continue
+            doc += " (filled in from the number of input arrays when omitted)"
         spec = "required" if default is None else "optional, default=%s" % _default_text(
             type_info, default)
         lines += ["%s : %s, %s" % (name, type_info, spec), "    " + doc]
@@ -136,7 +136,7 @@ def make_op_function(op_name, func_name=None):
     variadic = bool(info.key_var_num_args)
     input_names = info.input_names
     n_inputs = len(input_names)
-    param_names = [p for p in info.param_names if p != info.key_var_num_args]
+    param_names = info.param_names
     takes_ctx = "ctx" in info.param_names
 
     def op_function(*args, **kwargs):

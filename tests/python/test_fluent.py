@@ -1,0 +1,51 @@
+"""NDArray fluent methods: a.<op>(...) is mx.nd.<op>(a, ...)."""
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.ndarray import register
+from mxnet.ndarray.ndarray import _FLUENT_METHODS
+
+# Arguments a method needs beyond the array (others use the op's defaults).
+ARGS = {
+    "broadcast_axes": dict(axis=0, size=2), "repeat": dict(repeats=2),
+    "pad": dict(mode="constant", pad_width=(0, 0, 0, 0, 1, 1, 1, 1)),
+    "swapaxes": dict(dim1=0, dim2=1), "split": dict(num_outputs=2, axis=3),
+    "slice": dict(begin=(0, 0), end=(1, 2)), "slice_axis": dict(axis=1, begin=0, end=1),
+    "take": (mx.nd.array([0, 0]),), "one_hot": dict(depth=3), "pick": (mx.nd.zeros((1, 2, 2, 2)),),
+    "tile": dict(reps=(2,)), "expand_dims": dict(axis=0), "slice_like": (mx.nd.zeros((1, 1, 1, 1)),),
+    "reshape_like": (mx.nd.zeros((2, 2, 2)),), "clip": dict(a_min=0.2, a_max=0.8),
+    "squeeze": dict(axis=0), "flip": dict(axis=0),
+}
+REGISTERED = set(register.list_ops())
+
+
+@pytest.mark.parametrize("name", _FLUENT_METHODS)
+def test_fluent_method_matches_op(name):
+    if name not in REGISTERED:
+        pytest.skip("op %s is not implemented yet" % name)
+    data = mx.nd.array(np.random.RandomState(0).uniform(0.1, 0.9, (1, 2, 2, 2)))
+    extra = ARGS.get(name, {})
+    args, kwargs = (extra, {}) if isinstance(extra, tuple) else ((), extra)
+    got = getattr(data, name)(*args, **kwargs)
+    want = getattr(mx.nd, name)(data, *args, **kwargs)
+    got = got if isinstance(got, list) else [got]
+    want = want if isinstance(want, list) else [want]
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.asnumpy(), w.asnumpy())
+    assert getattr(mx.nd.NDArray, name).__doc__.startswith("Convenience fluent method")
+
+
+def test_T_and_broadcast_to():
+    a = mx.nd.array(np.arange(6).reshape(2, 3))
+    if "transpose" in REGISTERED:
+        np.testing.assert_array_equal(a.T.asnumpy(), np.arange(6).reshape(2, 3).T)
+    v = mx.nd.array([1, 2, 3])
+    assert v.T is v
+    if "broadcast_to" in REGISTERED:
+        np.testing.assert_array_equal(v.broadcast_to((2, 3)).asnumpy(), np.broadcast_to([1, 2, 3], (2, 3)))
+        np.testing.assert_array_equal(v.broadcast_like(a).asnumpy(), np.broadcast_to([1, 2, 3], (2, 3)))
+    with pytest.raises(ValueError):
+        v.broadcast_to((2, 4))
+    with pytest.raises(ValueError):
+        a.broadcast_to((3,))
