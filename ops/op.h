@@ -31,9 +31,13 @@ struct OpDef {
   std::vector<std::string> aliases;
   std::vector<ParamSpec> params;
   // Inputs: a fixed list of names, or (variadic) one name and the INT
-  // parameter holding the count.
+  // parameter holding the count.  With num_inputs_fn the count depends on
+  // the parameters (LeakyReLU takes gamma only for act_type='prelu', FullyConnected
+  // bias only when no_bias is false): the
+  // call uses the first num_inputs_fn(attrs) of input_names.
   std::vector<std::string> input_names;
   std::string key_var_num_args;
+  std::function<int(const Attrs&)> num_inputs_fn;
   // Outputs: a fixed count, or a function of the parameters.
   int num_outputs = 1;
   std::function<int(const Attrs&)> num_outputs_fn;
@@ -67,6 +71,12 @@ struct OpDef {
   OpDef& Outputs(std::vector<std::string> names) {
     num_outputs = static_cast<int>(names.size());
     output_names = std::move(names);
+    return *this;
+  }
+  // Inputs whose count follows the parameters: names lists them all.
+  OpDef& InputsFn(std::vector<std::string> names, std::function<int(const Attrs&)> count) {
+    input_names = std::move(names);
+    num_inputs_fn = std::move(count);
     return *this;
   }
   OpDef& NumOutputsFn(std::function<int(const Attrs&)> fn) { num_outputs_fn = std::move(fn); return *this; }

@@ -113,7 +113,8 @@ ParamSpec ParamSpec::Make(const std::string& name, const std::string& type,
     p.kind = MX_ATTR_BOOL;
   } else if (base == "string") {
     p.kind = MX_ATTR_STRING;
-  } else if (base == "Shape(tuple)" || base == "tuple of <int>" || base == "tuple of <long>") {
+  } else if (base == "Shape(tuple)" || base == "Shape" || base == "tuple of <int>" ||
+             base == "tuple of <long>") {
     p.kind = MX_ATTR_INT_TUPLE;
   } else if (base == "tuple of <float>" || base == "tuple of <double>") {
     p.kind = MX_ATTR_FLOAT_TUPLE;

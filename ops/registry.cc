@@ -91,6 +91,7 @@ OpDef& OpDef::Alias(const std::string& alias) {
 }
 
 int OpDef::NumInputs(const Attrs& attrs) const {
+  if (num_inputs_fn) return num_inputs_fn(attrs);
   if (!variadic()) return static_cast<int>(input_names.size());
   return static_cast<int>(attrs.Int(key_var_num_args.c_str()));
 }

@@ -12,7 +12,7 @@ ARGS = {
     "pad": dict(mode="constant", pad_width=(0, 0, 0, 0, 1, 1, 1, 1)),
     "swapaxes": dict(dim1=0, dim2=1), "split": dict(num_outputs=2, axis=3),
     "slice": dict(begin=(0, 0), end=(1, 2)), "slice_axis": dict(axis=1, begin=0, end=1),
-    "take": (mx.nd.array([0, 0]),), "one_hot": dict(depth=3), "pick": (mx.nd.zeros((1, 2, 2, 2)),),
+    "take": (mx.nd.array([0, 0]),), "one_hot": dict(depth=3), "pick": (mx.nd.zeros((1, 2, 2)),),
     "tile": dict(reps=(2,)), "expand_dims": dict(axis=0), "slice_like": (mx.nd.zeros((1, 1, 1, 1)),),
     "reshape_like": (mx.nd.zeros((2, 2, 2)),), "clip": dict(a_min=0.2, a_max=0.8),
     "squeeze": dict(axis=0), "flip": dict(axis=0),

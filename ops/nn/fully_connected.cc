@@ -1,0 +1,68 @@
+// FullyConnected: out = data . weight^T + bias.
+//   flatten=True:  data (n, x1, ..., xk) is read as (n, x1*...*xk); out (n, num_hidden)
+//   flatten=False: the last axis is contracted; out data.shape[:-1] + (num_hidden,)
+// weight is (num_hidden, input_dim); bias is (num_hidden,) (MXNet also takes
+// (num_hidden, 1)).  Weight and bias shapes are inferred from data's, so a
+// graph may leave them unknown.
+// Inputs: [data, weight, bias], or [data, weight] with no_bias=True.
+#include "ops/op.h"
+
+namespace mx {
+namespace op {
+
+namespace {
+
+// Fills an unknown input shape, or checks a known one (naming the expected shape).
+void AssignInput(const OpDef& op, const char* what, const Shape& expected, Shape* given) {
+  MX_CHECK(!given->is_known() || *given == expected, kValue, "FullyConnected: ", what, " must have shape ",
+           expected.ToString(), " for this data and num_hidden, got ", given->ToString());
+  AssignShape(given, expected, op, what);
+}
+
+bool FullyConnectedShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const OpDef& op = *attrs.op();
+  const Shape& data = (*in)[0];
+  const int64_t num_hidden = attrs.Int("num_hidden");
+  MX_CHECK(num_hidden >= 1, kValue, "FullyConnected: num_hidden must be >= 1, got ", num_hidden);
+  const bool no_bias = attrs.Bool("no_bias");
+  if (!data.is_known()) return false;
+  MX_CHECK(data.ndim() >= 1, kValue, "FullyConnected: data must have at least one dimension");
+  const int n = data.ndim();
+  const bool flatten = attrs.Bool("flatten");
+  int64_t input_dim = data[n - 1];
+  if (flatten) {
+    input_dim = 1;
+    for (int i = 1; i < n; ++i) input_dim *= data[i];
+  }
+  AssignInput(op, "weight", Shape({num_hidden, input_dim}), &(*in)[1]);
+  if (!no_bias) {
+    Shape& bias = (*in)[2];
+    // MXNet also accepts a (num_hidden, 1) bias
+    AssignInput(op, "bias", bias.ndim() == 2 ? Shape({num_hidden, 1}) : Shape({num_hidden}), &bias);
+  }
+  Shape result = data;
+  result[n - 1] = num_hidden;
+  if (flatten) result = Shape({data[0], num_hidden});
+  AssignShape(&(*out)[0], result, op, "output");
+  return true;
+}
+
+}  // namespace
+
+MX_REGISTER_OP(FullyConnected)
+    .Describe(
+        "Applies a linear transformation: Y = X W^T + b.\n\n"
+        "If flatten is true, data of shape (batch_size, x1, ..., xn) is flattened to "
+        "(batch_size, x1*...*xn) and the output is (batch_size, num_hidden); otherwise the last "
+        "axis is contracted and the output is (x1, ..., xn-1, num_hidden).  weight has shape "
+        "(num_hidden, input_dim) and bias (num_hidden,).")
+    .InputsFn({"data", "weight", "bias"}, [](const Attrs& a) { return a.Bool("no_bias") ? 2 : 3; })
+    .Param("num_hidden", "int", nullptr, "Number of hidden nodes of the output.")
+    .Param("no_bias", "boolean", "False", "Whether to disable bias parameter.")
+    .Param("flatten", "boolean", "True", "Whether to collapse all but the first axis of the input data tensor.")
+    .Shapes(FullyConnectedShape)
+    .Types(SameTypes)
+    .Alias("_npx_fully_connected");
+
+}  // namespace op
+}  // namespace mx

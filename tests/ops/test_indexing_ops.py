@@ -1,0 +1,261 @@
+"""The indexing ops (slice, slice_axis, slice_like, take, pick, gather_nd,
+scatter_nd, one_hot and the internal assignment ops NDArray indexing runs)
+against numpy.  Exports HARNESS and ALIASES (see test_coverage.py)."""
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.base import MXNetError
+
+from _mxref import DTYPES, canonical_name, check, op_function, op_handle
+
+INDEX_DTYPES = [np.int32, np.int64, np.float32, np.uint8]
+
+
+def data(shape, dtype):
+    return (np.arange(int(np.prod(shape))) % 100).reshape(shape).astype(dtype)
+
+
+def nd(x, dtype=None):
+    return mx.nd.array(x, dtype=dtype or x.dtype)
+
+
+def to_slices(begin, end, step):
+    step = step or (None,) * len(begin)
+    return tuple(slice(b, e, s) for b, e, s in zip(begin, end, step))
+
+
+SLICE_CASES = [
+    ((5,), (1,), (4,), None),
+    ((5,), (None,), (None,), (-1,)),
+    ((5,), (-2,), (None,), (-2,)),
+    ((5,), (10,), (-10,), (-1,)),
+    ((5,), (3,), (1,), None),                 # empty
+    ((3, 4), (1, None), (None, 3), None),
+    ((3, 4), (None, 3), (None, 0), (2, -1)),
+    ((2, 3, 4), (0,), (1,), None),            # trailing axes whole
+    ((2, 3, 4), (None, 2, -1), (None, None, 0), (1, -1, -2)),
+    ((0, 3), (None, 1), (None, 3), None),     # 0-size dim
+]
+
+
+def slice_checker(fn, dtype):
+    for shape, begin, end, step in SLICE_CASES:
+        x = data(shape, dtype)
+        kwargs = {} if step is None else {"step": step}
+        check(fn(nd(x), begin=begin, end=end, **kwargs), x[to_slices(begin, end, step)], dtype)
+    x = data((3, 4), dtype)
+    for bad in (dict(begin=(0,), end=(1, 2)), dict(begin=(0, 0, 0), end=(1, 1, 1)),
+                dict(begin=(0,), end=(2,), step=(0,)), dict(begin=(0, 1), end=(2, 3), step=(1,))):
+        with pytest.raises(MXNetError):
+            fn(nd(x), **bad)
+
+
+def slice_axis_checker(fn, dtype):
+    x = data((3, 4, 5), dtype)
+    for axis, begin, end in ((0, 1, 3), (1, -3, None), (2, 0, -1), (-1, 2, 5), (-2, 0, 1)):
+        expected = x[(slice(None),) * (axis % 3) + (slice(begin, end),)]
+        check(fn(nd(x), axis=axis, begin=begin, end=end), expected, dtype)
+    check(fn(nd(data((2, 0), dtype)), axis=1, begin=0, end=None), np.zeros((2, 0), dtype), dtype)
+    for bad in (dict(axis=3, begin=0, end=1), dict(axis=0, begin=2, end=1),
+                dict(axis=0, begin=0, end=4), dict(axis=0, begin=-5, end=None)):
+        with pytest.raises(MXNetError):
+            fn(nd(x), **bad)
+
+
+def slice_like_checker(fn, dtype):
+    x = data((3, 4, 5), dtype)
+    like = mx.nd.zeros((2, 3, 4))
+    check(fn(nd(x), like), x[:2, :3, :4], dtype)
+    check(fn(nd(x), like, axes=(0, -1)), x[:2, :, :4], dtype)
+    check(fn(nd(x), mx.nd.zeros((1, 0)), axes=(1,)), x[:, :0], dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(x), mx.nd.zeros((2, 3)))          # ndim differs without axes
+    with pytest.raises(MXNetError):
+        fn(nd(x), mx.nd.zeros((4, 3, 4)))       # larger than the data
+    with pytest.raises(MXNetError):
+        fn(nd(x), like, axes=(3,))
+
+
+def take_checker(fn, dtype):
+    x = data((3, 4, 2), dtype)
+    for idt in INDEX_DTYPES:
+        for axis in (0, 1, -1):
+            n = x.shape[axis]
+            idx = np.array([[0, n - 1], [1, 0]], dtype=idt)
+            check(fn(nd(x), nd(idx), axis=axis), np.take(x, idx.astype(np.int64), axis=axis), dtype)
+    raw = np.array([-2, 0, 5, 3])
+    check(fn(nd(x), nd(raw, np.float32)), np.take(x, raw, axis=0, mode="clip"), dtype)
+    check(fn(nd(x), nd(raw, np.float32), mode="wrap"), np.take(x, raw, axis=0, mode="wrap"), dtype)
+    check(fn(nd(x), nd(np.array([1.7, -2.0]), np.float32), mode="raise"), x[[1, -2]], dtype)
+    check(fn(nd(x), nd(np.zeros((0,), np.int32)), axis=1), x[:, :0], dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(raw, np.int32), mode="raise").asnumpy()
+    for bad in (dict(axis=3), dict(mode="nearest")):
+        with pytest.raises(MXNetError):
+            fn(nd(x), nd(np.array([0]), np.int32), **bad)
+
+
+def pick_checker(fn, dtype):
+    x = data((3, 4, 2), dtype)
+    rng = np.random.default_rng(0)
+    for axis in (0, 1, 2, -1):
+        n = x.shape[axis]
+        for keepdims in (False, True):
+            oshape = list(x.shape)
+            oshape[axis] = 1
+            idx = rng.integers(-2, n + 2, size=oshape)
+            expected = np.take_along_axis(x, np.clip(idx, 0, n - 1), axis=axis)
+            wrapped = np.take_along_axis(x, idx % n, axis=axis)
+            if not keepdims:
+                idx, expected, wrapped = (np.squeeze(a, axis) for a in (idx, expected, wrapped))
+            check(fn(nd(x), nd(idx, np.float32), axis=axis, keepdims=keepdims), expected, dtype)
+            check(fn(nd(x), nd(idx, np.int64), axis=axis, keepdims=keepdims, mode="wrap"),
+                  wrapped, dtype)
+            # the index may keep the axis whatever keepdims says
+            kept = np.expand_dims(idx, axis) if not keepdims else idx
+            check(fn(nd(x), nd(kept, np.int32), axis=axis, keepdims=keepdims), expected, dtype)
+    check(fn(nd(data((0, 3), dtype)), nd(np.zeros((0,), np.int32)), axis=1), np.zeros((0,), dtype), dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(np.zeros((3, 4)), np.int32), axis=1)   # index shape != output shape
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(np.zeros((3, 4, 2)), np.int32), axis=1)
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(np.zeros((3, 4)), np.int32), axis=None)
+
+
+def gather_nd_checker(fn, dtype):
+    x = data((3, 4, 2), dtype)
+    for idt in INDEX_DTYPES:
+        idx = np.array([[0, 2, 1], [3, 0, 1]], dtype=idt)
+        check(fn(nd(x), nd(idx)), x[idx[0].astype(int), idx[1].astype(int)], dtype)
+    idx = np.array([[[2, -1]], [[0, -4]], [[1, -2]]])   # M = ndim, negative coordinates
+    check(fn(nd(x), nd(idx, np.int64)), x[idx[0], idx[1], idx[2]], dtype)
+    check(fn(nd(x), nd(np.zeros((1, 0)), np.int32)), x[:0], dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(np.zeros((4, 2)), np.int32))      # M > ndim
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(np.array([[3]]), np.int32)).asnumpy()
+
+
+def scatter_nd_checker(fn, dtype):
+    idx = np.array([[0, 2, 1], [3, 0, 1]])
+    values = data((3, 2), dtype) + 1
+    expected = np.zeros((3, 4, 2), dtype)
+    expected[idx[0], idx[1]] = values
+    for idt in INDEX_DTYPES:
+        check(fn(nd(values), nd(idx.astype(idt)), shape=(3, 4, 2)), expected, dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(values), nd(idx, np.int32), shape=(3, 4, 3))   # data shape mismatch
+    with pytest.raises(MXNetError):
+        fn(nd(values), nd(np.array([[5, 0, 0], [0, 0, 0]]), np.int32), shape=(3, 4, 2)).asnumpy()
+
+
+def scatter_set_nd_checker(fn, dtype):
+    x = data((3, 4), dtype)
+    idx = np.array([[0, 2, -1], [1, 1, 0]])
+    values = data((3,), dtype) + 5
+    expected = x.copy()
+    expected[idx[0], idx[1]] = values
+    check(fn(nd(x), nd(values), nd(idx, np.int32), shape=(3, 4)), expected, dtype)
+    a = nd(x)
+    fn(a, nd(values), nd(idx, np.float32), shape=(3, 4), out=a)   # in place
+    check(a, expected, dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(x), nd(values), nd(idx, np.int32), shape=(4, 4))
+
+
+def slice_assign_checker(fn, dtype):
+    for shape, begin, end, step in SLICE_CASES:
+        x = data(shape, dtype)
+        key = to_slices(begin, end, step)
+        rhs = (data(x[key].shape, dtype) + 7).astype(dtype)
+        expected = x.copy()
+        expected[key] = rhs
+        kwargs = {} if step is None else {"step": step}
+        check(fn(nd(x), nd(rhs), begin=begin, end=end, **kwargs), expected, dtype)
+        a = nd(x)
+        assert fn(a, nd(rhs), begin=begin, end=end, out=a, **kwargs) is a
+        check(a, expected, dtype)
+    with pytest.raises(MXNetError):
+        fn(nd(data((3, 4), dtype)), nd(data((2, 2), dtype)), begin=(0,), end=(1,))
+
+
+def slice_assign_scalar_checker(fn, dtype):
+    for shape, begin, end, step in SLICE_CASES:
+        x = data(shape, dtype)
+        expected = x.copy()
+        expected[to_slices(begin, end, step)] = 9
+        kwargs = {} if step is None else {"step": step}
+        check(fn(nd(x), scalar=9, begin=begin, end=end, **kwargs), expected, dtype)
+    x = data((4,), dtype)
+    check(fn(nd(x), begin=(1,), end=(3,)), np.array([0, 0, 0, 3], dtype), dtype)  # scalar=0
+    if np.dtype(dtype).kind == "i":
+        check(fn(nd(x), scalar=-2.7, begin=(0,), end=(1,)), np.array([-2, 1, 2, 3], dtype), dtype)
+
+
+def one_hot_checker(fn, dtype):
+    idx = np.array([[0, 2], [5, 1]]).astype(dtype)
+    eye = np.eye(3)
+    expected = np.stack([eye[i] if 0 <= i < 3 else np.zeros(3) for i in idx.ravel().astype(int)])
+    expected = expected.reshape(2, 2, 3)
+    check(fn(nd(idx), depth=3), expected.astype(np.float32), np.float32)
+    for out_dtype in ("float16", "float64", "int32", "int64", "int8", "uint8"):
+        r = fn(nd(idx), depth=3, on_value=4, off_value=2, dtype=out_dtype)
+        check(r, (expected * 2 + 2).astype(out_dtype), np.dtype(out_dtype).type)
+    check(fn(nd(np.zeros((0,), dtype)), depth=2), np.zeros((0, 2), np.float32), np.float32)
+    if np.dtype(dtype).kind != "u":
+        neg = nd(np.array([-1, 1]).astype(dtype))
+        check(fn(neg, depth=2), np.array([[0, 0], [0, 1]], np.float32), np.float32)
+    with pytest.raises(MXNetError):
+        fn(nd(idx), depth=3, dtype="bfloat16")
+    with pytest.raises(MXNetError):
+        fn(nd(idx), depth=-1)
+
+
+HARNESS = {
+    "slice": slice_checker,
+    "slice_axis": slice_axis_checker,
+    "slice_like": slice_like_checker,
+    "take": take_checker,
+    "pick": pick_checker,
+    "gather_nd": gather_nd_checker,
+    "scatter_nd": scatter_nd_checker,
+    "_scatter_set_nd": scatter_set_nd_checker,
+    "_slice_assign": slice_assign_checker,
+    "_slice_assign_scalar": slice_assign_scalar_checker,
+    "one_hot": one_hot_checker,
+}
+
+ALIASES = {
+    "crop": "slice",
+    "_crop_assign": "_slice_assign",
+    "_crop_assign_scalar": "_slice_assign_scalar",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARNESS))
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_op(name, dtype):
+    HARNESS[name](op_function(name), dtype)
+
+
+@pytest.mark.parametrize("alias,canonical", sorted(ALIASES.items()))
+def test_alias(alias, canonical):
+    assert op_handle(alias) == op_handle(canonical) and canonical_name(alias) == canonical
+    slice_checker(op_function("crop"), np.float32)
+
+
+def test_docs_examples():
+    x = mx.nd.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])
+    np.testing.assert_array_equal(mx.nd.slice(x, begin=(0, 1), end=(2, 4)).asnumpy(),
+                                  [[2, 3, 4], [6, 7, 8]])
+    np.testing.assert_array_equal(
+        mx.nd.slice(x, begin=(None, 0), end=(None, 3), step=(-1, 2)).asnumpy(),
+        [[9, 11], [5, 7], [1, 3]])
+    y = mx.nd.array([[1, 2], [3, 4], [5, 6]])
+    np.testing.assert_array_equal(mx.nd.pick(y, index=mx.nd.array([0, 1]), axis=0).asnumpy(), [1, 4])
+    np.testing.assert_array_equal(
+        mx.nd.pick(y, index=mx.nd.array([[1], [0], [2]]), axis=1, keepdims=True).asnumpy(),
+        [[2], [3], [6]])
+    assert mx.nd.slice(x, begin=(1,), end=(2,)).dtype is np.float32
