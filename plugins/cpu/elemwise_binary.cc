@@ -1,10 +1,11 @@
 // Binary element-wise kernels: broadcast_*, elemwise (equal shapes) and the
-// scalar forms, all through one strided loop.
+// scalar forms, all through one row loop (cloned per ISA), split across
+// cores for big arrays.
 #include <cmath>
 #include <cstring>
 #include <limits>
 
-#include "kernel_util.h"
+#include "elemwise_math.h"
 
 namespace mx_cpu {
 
@@ -117,22 +118,40 @@ inline T Apply(T x, T y) {
   if constexpr (OP == kXor) return static_cast<T>((a != 0) != (b != 0));
 }
 
+// Ops whose body is a few vectorisable instructions; the others call libm
+// (pow, fmod, hypot) and get smaller pieces per thread.
+constexpr bool IsCheapBinary(BinaryOp op) { return op != kPower && op != kHypot && op != kMod; }
+
+template <BinaryOp OP>
+constexpr int64_t BinaryGrain() { return IsCheapBinary(OP) ? kGrainCheap : kGrainLibm; }
+
 // out[i] = a[i * sa] OP b[i * sb] for i < n; sa, sb in {0, 1}.  Separate
-// loops so the compiler vectorises each case.
+// loops so the compiler vectorises each case; one clone per ISA.
 template <BinaryOp OP, typename T>
-void Row(const T* a, int64_t sa, const T* b, int64_t sb, T* out, int64_t n) {
+MX_CPU_CLONES void Row(const T* a, int64_t sa, const T* b, int64_t sb, T* out, int64_t n) {
   if (sa == 1 && sb == 1) {
+    MX_SIMD_LOOP  // exact aliasing of out with a or b is safe (in-place ops)
     for (int64_t i = 0; i < n; ++i) out[i] = Apply<OP, T>(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
     const T y = b[0];
+    MX_SIMD_LOOP
     for (int64_t i = 0; i < n; ++i) out[i] = Apply<OP, T>(a[i], y);
   } else if (sa == 0 && sb == 1) {
     const T x = a[0];
+    MX_SIMD_LOOP
     for (int64_t i = 0; i < n; ++i) out[i] = Apply<OP, T>(x, b[i]);
   } else {
     const T v = Apply<OP, T>(a[0], b[0]);
     for (int64_t i = 0; i < n; ++i) out[i] = v;
   }
+}
+
+// Row over [begin, end), split across cores when the op is big.
+template <BinaryOp OP, typename T>
+void ParallelRow(const T* a, int64_t sa, const T* b, int64_t sb, T* out, int64_t n) {
+  ParallelElements(n, BinaryGrain<OP>(), [&](int64_t begin, int64_t end) {
+    Row<OP, T>(a + begin * sa, sa, b + begin * sb, sb, out + begin, end - begin);
+  });
 }
 
 // Broadcasts a and b (numpy rules, shapes right-aligned) into out.
@@ -177,19 +196,35 @@ void Broadcast(const DLTensor& ta, const DLTensor& tb, const DLTensor& to) {
   }
   const int64_t inner = dims[m - 1];
   const int64_t ia = sa[m - 1], ib = sb[m - 1];
-  int64_t index[MX_MAX_NDIM] = {0};
-  int64_t off_a = 0, off_b = 0;
-  for (int64_t done = 0; done < total; done += inner) {
-    Row<OP, T>(a + off_a, ia, b + off_b, ib, out + done, inner);
-    for (int d = m - 2; d >= 0; --d) {
-      off_a += sa[d];
-      off_b += sb[d];
-      if (++index[d] < dims[d]) break;
-      off_a -= sa[d] * dims[d];
-      off_b -= sb[d] * dims[d];
-      index[d] = 0;
-    }
+  if (m == 1) {  // equal shapes, or one side a single value: one flat row
+    ParallelRow<OP, T>(a, ia, b, ib, out, inner);
+    return;
   }
+  // Rows of `inner` elements; a thread takes a range of rows and walks the
+  // outer index from its first row.
+  const int64_t rows = total / inner;
+  const int64_t grain = std::max<int64_t>(1, BinaryGrain<OP>() / inner);
+  ParallelFor(rows, grain, [&](int64_t row_begin, int64_t row_end) {
+    int64_t index[MX_MAX_NDIM] = {0};
+    int64_t off_a = 0, off_b = 0;
+    for (int64_t r = row_begin, d = m - 2; d >= 0; --d) {
+      index[d] = r % dims[d];
+      r /= dims[d];
+      off_a += index[d] * sa[d];
+      off_b += index[d] * sb[d];
+    }
+    for (int64_t row = row_begin; row < row_end; ++row) {
+      Row<OP, T>(a + off_a, ia, b + off_b, ib, out + row * inner, inner);
+      for (int d = m - 2; d >= 0; --d) {
+        off_a += sa[d];
+        off_b += sb[d];
+        if (++index[d] < dims[d]) break;
+        off_a -= sa[d] * dims[d];
+        off_b -= sb[d] * dims[d];
+        index[d] = 0;
+      }
+    }
+  });
 }
 
 template <BinaryOp OP>
@@ -220,16 +255,10 @@ int ScalarKernel(const MXKernelCall* call) {
       // being undefined behaviour).
       const double s = scalar->f;
       T v;
-      if constexpr (std::is_integral_v<T>) {
-        if (std::isnan(s)) v = 0;
-        else if (s <= static_cast<double>(std::numeric_limits<T>::min())) v = std::numeric_limits<T>::min();
-        else if (s >= static_cast<double>(std::numeric_limits<T>::max())) v = std::numeric_limits<T>::max();
-        else v = static_cast<T>(s);
-      } else {
-        v = static_cast<T>(s);
-      }
-      if (REVERSE) Row<OP, T>(&v, 0, Data<T>(in), 1, Data<T>(out), n);
-      else Row<OP, T>(Data<T>(in), 1, &v, 0, Data<T>(out), n);
+      if constexpr (std::is_integral_v<T>) v = SaturateCast<T>(s);
+      else v = static_cast<T>(s);
+      if (REVERSE) ParallelRow<OP, T>(&v, 0, Data<T>(in), 1, Data<T>(out), n);
+      else ParallelRow<OP, T>(Data<T>(in), 1, &v, 0, Data<T>(out), n);
     }
   });
   return ok ? 0 : Fail("unsupported dtype");

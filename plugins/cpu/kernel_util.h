@@ -10,10 +10,6 @@
 
 #include "mx/plugin.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 namespace mx_cpu {
 
 using half = _Float16;
@@ -86,27 +82,38 @@ int RunRegistrations();
 #define MX_CPU_CLONES
 #endif
 
-// Calls fn(begin, end) over [0, n) split across the CPU's cores (OpenMP)
-// when n is at least 2 * grain, else once on this thread.  grain: the
-// smallest piece worth a thread (~64K simple element operations).
+// The threads ParallelFor may use: OMP_NUM_THREADS when set (MXNet users'
+// knob), else the CPUs this process may run on.
+int MaxThreads();
+
+// Calls job(ctx, t, nt) once for every t in [0, nt) on the plugin's thread
+// pool; the calling thread runs pieces too.  All on the calling thread when
+// the pool is busy with another caller or when called from inside a piece.
+// See parallel.cc.
+void RunParallel(int nt, void (*job)(void* ctx, int t, int nt), void* ctx);
+
+// Calls fn(begin, end) over disjoint ranges covering [0, n), across the
+// CPU's cores when n is at least 2 * grain, else once on this thread.
+// grain: the smallest piece worth a thread (~64K simple element operations).
 template <typename F>
 void ParallelFor(int64_t n, int64_t grain, F&& fn) {
-  int threads = 1;
-#ifdef _OPENMP
-  if (n >= 2 * grain) threads = static_cast<int>(std::min<int64_t>(omp_get_max_threads(), n / grain));
-#endif
-  if (threads <= 1) {
+  const int threads = MaxThreads();
+  // Up to 4 pieces per thread, each at least grain: a helper that wakes
+  // late still finds work, and the caller never waits for it.
+  const int64_t pieces = n >= 2 * grain && threads > 1 ? std::min<int64_t>(4 * threads, n / grain) : 1;
+  if (pieces <= 1) {
     fn(int64_t{0}, n);
     return;
   }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t begin = n * t / nt, end = n * (t + 1) / nt;
-    if (begin < end) fn(begin, end);
-  }
-#endif
+  struct Range {
+    std::remove_reference_t<F>* fn;
+    int64_t n;
+  } range{&fn, n};
+  RunParallel(static_cast<int>(pieces), [](void* ctx, int t, int nt) {
+    const Range& r = *static_cast<const Range*>(ctx);
+    const int64_t begin = r.n * t / nt, end = r.n * (t + 1) / nt;
+    if (begin < end) (*r.fn)(begin, end);
+  }, &range);
 }
 
 }  // namespace mx_cpu
