@@ -2,7 +2,7 @@
 // operands are N-D with N >= 3 and equal leading N-2 dims; the last two dims
 // hold one matrix each: (B..., M, K) x (B..., K, N) -> (B..., M, N), with
 // transpose_a / transpose_b swapping the last two dims of an operand.
-#include "ops/op.h"
+#include "ops/tensor/dot.h"
 
 namespace mx {
 namespace op {
@@ -34,23 +34,18 @@ bool BatchDotShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape
 
 }  // namespace
 
-MX_REGISTER_OP(batch_dot)
-    .Describe(
-        "Batchwise dot product.\n\n"
-        "For lhs of shape (B_0, ..., B_i, N, M) and rhs of shape (B_0, ..., B_i, M, K) the "
-        "result has shape (B_0, ..., B_i, N, K): "
-        "batch_dot(x, y)[b_0, ..., b_i, :, :] = dot(x[b_0, ..., b_i, :, :], y[b_0, ..., b_i, :, :]).")
-    .Inputs({"lhs", "rhs"})
-    .Param("transpose_a", "boolean", "False", "If true then transpose the first input before dot.")
-    .Param("transpose_b", "boolean", "False", "If true then transpose the second input before dot.")
-    .Param("forward_stype", "{'csr', 'default', 'row_sparse'} or None", "None",
-           "The desired storage type of the forward output given by user, if the combination of "
-           "input storage types and this hint does not match any implemented ones, the dot "
-           "operator will perform fallback operation and still produce an output of the desired "
-           "storage type.")
-    .Shapes(BatchDotShape)
-    .Types(SameTypes)
-    .Alias("_npx_batch_dot");
+MX_REGISTER_OPS(batch_dot) {
+  AddDotParams(Registry::Get().Register("batch_dot"))
+      .Describe(
+          "Batchwise dot product.\n\n"
+          "For lhs of shape (B_0, ..., B_i, N, M) and rhs of shape (B_0, ..., B_i, M, K) the "
+          "result has shape (B_0, ..., B_i, N, K): "
+          "batch_dot(x, y)[b_0, ..., b_i, :, :] = dot(x[b_0, ..., b_i, :, :], y[b_0, ..., b_i, :, :]).")
+      .Inputs({"lhs", "rhs"})
+      .Shapes(BatchDotShape)
+      .Types(SameTypes)
+      .Alias("_npx_batch_dot");
+}
 
 }  // namespace op
 }  // namespace mx

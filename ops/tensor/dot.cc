@@ -2,7 +2,7 @@
 // matrices -- lhs to (prod(shape[:-1]), shape[-1]), rhs to
 // (shape[0], prod(shape[1:])) -- so the output shape is
 // lhs.shape[:-1] + rhs.shape[1:] (with transposes, the other ends).
-#include "ops/op.h"
+#include "ops/tensor/dot.h"
 
 namespace mx {
 namespace op {
@@ -41,22 +41,28 @@ bool DotShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* ou
 
 }  // namespace
 
-MX_REGISTER_OP(dot)
-    .Describe(
-        "Dot product of two arrays.\n\n"
-        "For 1-D arrays the inner product (shape (1,)); for 2-D the matrix product; for N-D, "
-        "a sum product over the last axis of lhs and the first axis of rhs: "
-        "dot(x, y)[i,j,k,l] = sum(x[i,j,:] * y[:,k,l]).")
-    .Inputs({"lhs", "rhs"})
+OpDef& AddDotParams(OpDef& op) {
+  return op
     .Param("transpose_a", "boolean", "False", "If true then transpose the first input before dot.")
     .Param("transpose_b", "boolean", "False", "If true then transpose the second input before dot.")
     .Param("forward_stype", "{'csr', 'default', 'row_sparse'} or None", "None",
            "The desired storage type of the forward output given by user, if the combination of "
            "input storage types and this hint does not match any implemented ones, the dot "
            "operator will perform fallback operation and still produce an output of the desired "
-           "storage type.")
-    .Shapes(DotShape)
-    .Types(SameTypes);
+           "storage type.");
+}
+
+MX_REGISTER_OPS(dot) {
+  AddDotParams(Registry::Get().Register("dot"))
+      .Describe(
+          "Dot product of two arrays.\n\n"
+          "For 1-D arrays the inner product (shape (1,)); for 2-D the matrix product; for N-D, "
+          "a sum product over the last axis of lhs and the first axis of rhs: "
+          "dot(x, y)[i,j,k,l] = sum(x[i,j,:] * y[:,k,l]).")
+      .Inputs({"lhs", "rhs"})
+      .Shapes(DotShape)
+      .Types(SameTypes);
+}
 
 }  // namespace op
 }  // namespace mx
