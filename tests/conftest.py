@@ -4,3 +4,17 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import pathlib
+
+import pytest
+
+# Files written by the real MXNet 1.9.1 (../shared/fixtures beside the checkout).
+FIXTURES = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+
+
+@pytest.fixture
+def fixtures():
+    if not FIXTURES.is_dir():
+        pytest.skip("MXNet 1.9.1 fixtures (../shared/fixtures) not present")
+    return FIXTURES

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 2
+#define MX_ABI_MINOR 3
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -202,6 +202,47 @@ MX_API int MXNDArrayFromDLPack(struct DLManagedTensor* tensor,
 /* Call a DLPack tensor's deleter (for a producer whose tensor was never
  * consumed).  NULL is a no-op. */
 MX_API int MXDLPackDelete(struct DLManagedTensor* tensor);
+
+/* ------------------------------------------------------------------ */
+/* NDArray files (MXNet 1.x's `.params` / mx.nd.save format)           */
+/* ------------------------------------------------------------------ */
+
+/* Write `num` arrays to the file `fname`, named by keys[i] (keys NULL: an
+ * unnamed list).  The bytes are those MXNet 1.x writes. */
+MX_API int MXNDArraySave(const char* fname, uint32_t num,
+                         MXNDArrayHandle* arrays, const char** keys);
+
+/* The same file image in memory.  *out_buf: thread-scratch bytes, valid
+ * until the next MXNDArraySave* call on the thread. */
+MX_API int MXNDArraySaveToBuffer(uint32_t num, MXNDArrayHandle* arrays,
+                                 const char** keys, size_t* out_size,
+                                 const char** out_buf);
+
+/* Read an NDArray file (MXNet 1.x or MX).  *out_arrays: thread-scratch
+ * array of *out_size new handles, each owned by the caller (free them);
+ * *out_names: thread-scratch array of *out_name_size strings (0 for a list),
+ * valid until the next load on the thread.  Arrays land on the CPU.
+ * A missing file, a truncated or corrupt one: -1, MX_ERROR_IO. */
+MX_API int MXNDArrayLoad(const char* fname, uint32_t* out_size,
+                         MXNDArrayHandle** out_arrays,
+                         uint32_t* out_name_size, const char*** out_names);
+
+/* MXNDArrayLoad over `size` bytes in memory. */
+MX_API int MXNDArrayLoadFromBuffer(const void* buf, size_t size,
+                                   uint32_t* out_size,
+                                   MXNDArrayHandle** out_arrays,
+                                   uint32_t* out_name_size,
+                                   const char*** out_names);
+
+/* One array as bytes (the file format's array record, no list header):
+ * what pickling an NDArray stores.  *out_buf: thread-scratch, valid until
+ * the next MXNDArraySave* call on the thread. */
+MX_API int MXNDArraySaveRawBytes(MXNDArrayHandle handle, size_t* out_size,
+                                 const char** out_buf);
+
+/* The inverse of MXNDArraySaveRawBytes.  out: a new handle. */
+MX_API int MXNDArrayLoadFromRawBytes(const void* buf, size_t size,
+                                     MXNDArrayHandle* out);
 
 /* ------------------------------------------------------------------ */
 /* Operators: introspection                                           */

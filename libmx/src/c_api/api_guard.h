@@ -23,6 +23,7 @@ struct ThreadScratch {
   std::vector<const char*> strings[4];
   std::vector<std::string> owned;
   std::vector<MXNDArrayHandle> handles;
+  std::string bytes;
 };
 ThreadScratch& Scratch();
 

@@ -3,9 +3,11 @@ from . import _internal, contrib, linalg, op, random
 from .creation import arange, eye
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
+from .utils import load, load_frombuffer, save
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
-           "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye"]
+           "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye", "save", "load",
+           "load_frombuffer"]
 
 
 def __getattr__(name):

@@ -86,6 +86,24 @@ class NDArray:
         if handle is not None:
             _free(handle)
 
+    # -- pickling: MXNet's state, the array's bytes in the .params record ----
+    def __getstate__(self):
+        if self.handle is None:
+            return {"handle": None}
+        size = ffi.new("size_t*")
+        buf = ffi.new("const char**")
+        check_call(_LIB.MXNDArraySaveRawBytes(self.handle, size, buf))
+        return {"handle": bytes(ffi.buffer(buf[0], size[0]))}
+
+    def __setstate__(self, state):
+        self.writable = True
+        self.handle = None
+        raw = state["handle"]
+        if raw is not None:
+            out = ffi.new("MXNDArrayHandle*")
+            check_call(_LIB.MXNDArrayLoadFromRawBytes(raw, len(raw), out))
+            self.handle = out[0]
+
     # -- attributes ----------------------------------------------------------
     @property
     def shape(self):
