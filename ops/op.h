@@ -46,6 +46,9 @@ struct OpDef {
   InferTypeFn infer_type;
   // (input, output) pairs whose memory may be shared.
   std::vector<std::pair<int, int>> inplace;
+  // Inputs the op updates in place (MXNet's FMutateInputs): variables bound
+  // there are auxiliary states (BatchNorm's moving mean and variance).
+  std::vector<int> mutate_inputs;
   // Kernels draw random numbers: each call gets MXKernelCall::seed.
   bool needs_rng = false;
   // Outputs may live on another device than the inputs (copies).
@@ -89,6 +92,7 @@ struct OpDef {
   OpDef& Shapes(InferShapeFn fn) { infer_shape = std::move(fn); return *this; }
   OpDef& Types(InferTypeFn fn) { infer_type = std::move(fn); return *this; }
   OpDef& Inplace(std::vector<std::pair<int, int>> pairs) { inplace = std::move(pairs); return *this; }
+  OpDef& MutateInputs(std::vector<int> indices) { mutate_inputs = std::move(indices); return *this; }
   OpDef& CrossDevice() { cross_device = true; return *this; }
   OpDef& Alias(const std::string& alias);
 

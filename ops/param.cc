@@ -237,6 +237,16 @@ std::shared_ptr<const Attrs> Attrs::BuildDefaults(const OpDef* op) {
   return attrs;
 }
 
+bool ParseShape(const std::string& text, Shape* out) {
+  std::vector<std::string> items;
+  if (!SplitTuple(text, &items) || static_cast<int>(items.size()) > Shape::kMaxNDim) return false;
+  std::vector<int64_t> dims(items.size());
+  for (size_t i = 0; i < items.size(); ++i)
+    if (!ParseInt(items[i], &dims[i])) return false;
+  *out = Shape(dims);
+  return true;
+}
+
 std::shared_ptr<const Attrs> Attrs::Parse(const OpDef* op, int num, const char* const* keys,
                                           const char* const* vals) {
   const std::shared_ptr<const Attrs>& defaults = op->Defaults();

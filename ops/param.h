@@ -37,6 +37,10 @@ struct ParamSpec {
 // The parsed parameter values of one op call: one MXAttr per schema entry,
 // in schema order, with defaults filled in.  Immutable once built; shared by
 // the engine closure that runs the kernel.
+// Parses a tuple of integers ("(2, 3)", "[2,3]", "(0,)", "()"); false if
+// malformed.  Used for attributes such as a variable's __shape__.
+bool ParseShape(const std::string& text, Shape* out);
+
 class Attrs {
  public:
   const OpDef* op() const { return op_; }

@@ -106,15 +106,19 @@ const std::shared_ptr<const Attrs>& OpDef::Defaults() const {
 }
 
 void AssignShape(Shape* dst, const Shape& src, const OpDef& op, const char* what) {
-  if (!src.is_known() && src.ndim() < 0) return;
+  if (src.ndim() < 0) return;
   if (dst->ndim() < 0) {
     *dst = src;
     return;
   }
-  MX_CHECK(*dst == src || !dst->is_known() || !src.is_known(), kValue, "operator ", op.name,
-           ": shape mismatch for ", what, ": expected ", dst->ToString(), ", got ",
-           src.ToString());
-  if (!dst->is_known()) *dst = src;
+  // Partial shapes (-1 dims) merge dimension by dimension.
+  bool agree = dst->ndim() == src.ndim();
+  for (int i = 0; agree && i < src.ndim(); ++i)
+    agree = (*dst)[i] < 0 || src[i] < 0 || (*dst)[i] == src[i];
+  MX_CHECK(agree, kValue, "operator ", op.name, ": shape mismatch for ", what, ": expected ",
+           dst->ToString(), ", got ", src.ToString());
+  for (int i = 0; i < src.ndim(); ++i)
+    if ((*dst)[i] < 0) (*dst)[i] = src[i];
 }
 
 void AssignType(int* dst, int src, const OpDef& op, const char* what) {

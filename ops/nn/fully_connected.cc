@@ -25,16 +25,16 @@ bool FullyConnectedShape(const Attrs& attrs, std::vector<Shape>* in, std::vector
   const int64_t num_hidden = attrs.Int("num_hidden");
   MX_CHECK(num_hidden >= 1, kValue, "FullyConnected: num_hidden must be >= 1, got ", num_hidden);
   const bool no_bias = attrs.Bool("no_bias");
-  if (!data.is_known()) return false;
+  if (data.ndim() < 0) return false;  // a partly known data shape (unknown batch) is enough
   MX_CHECK(data.ndim() >= 1, kValue, "FullyConnected: data must have at least one dimension");
   const int n = data.ndim();
   const bool flatten = attrs.Bool("flatten");
   int64_t input_dim = data[n - 1];
   if (flatten) {
     input_dim = 1;
-    for (int i = 1; i < n; ++i) input_dim *= data[i];
+    for (int i = 1; i < n; ++i) input_dim = data[i] < 0 || input_dim < 0 ? -1 : input_dim * data[i];
   }
-  AssignInput(op, "weight", Shape({num_hidden, input_dim}), &(*in)[1]);
+  if (input_dim >= 0) AssignInput(op, "weight", Shape({num_hidden, input_dim}), &(*in)[1]);
   if (!no_bias) {
     Shape& bias = (*in)[2];
     // MXNet also accepts a (num_hidden, 1) bias
@@ -44,7 +44,7 @@ bool FullyConnectedShape(const Attrs& attrs, std::vector<Shape>* in, std::vector
   result[n - 1] = num_hidden;
   if (flatten) result = Shape({data[0], num_hidden});
   AssignShape(&(*out)[0], result, op, "output");
-  return true;
+  return (*out)[0].is_known() && (*in)[1].is_known();
 }
 
 }  // namespace

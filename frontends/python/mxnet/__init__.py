@@ -8,6 +8,10 @@ from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random, library, storage, engine
+from . import name, attribute
+from .attribute import AttrScope
+from . import symbol
+from . import symbol as sym
 
 __version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
 

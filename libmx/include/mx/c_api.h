@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 3
+#define MX_ABI_MINOR 4
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -387,6 +387,122 @@ MX_API int MXStorageGetStats(int dev_type, int dev_id, MXStorageStats* out);
 
 /* Return a device's pooled (unused) memory to the system. */
 MX_API int MXStorageReleaseAll(int dev_type, int dev_id);
+
+/* ------------------------------------------------------------------ */
+/* Symbols: declarative graphs                                        */
+/* ------------------------------------------------------------------ */
+
+/* A symbol names some outputs of a graph of variables and op nodes; graphs
+ * share nodes.  Owned by the caller; free with MXSymbolFree (NULL is a
+ * no-op).  Every function returning a symbol returns a new handle. */
+typedef struct MXSymbol_* MXSymbolHandle;
+
+/* Which graph inputs MXSymbolListInputs lists. */
+enum MXInputKind {
+  MX_INPUTS_ALL = 0,        /* every variable */
+  MX_INPUTS_ARGUMENTS = 1,  /* variables no op mutates (list_arguments) */
+  MX_INPUTS_AUX_STATES = 2  /* variables some op mutates (BatchNorm's moving stats) */
+};
+
+MX_API int MXSymbolCreateVariable(const char* name, MXSymbolHandle* out);
+
+/* An op node with its parameters parsed (an unknown or malformed one: -1)
+ * and no inputs yet; give them with MXSymbolCompose.  name may be NULL. */
+MX_API int MXSymbolCreateAtomicSymbol(MXOpHandle op, const char* name,
+                                      uint32_t num_params, const char** keys,
+                                      const char** vals, MXSymbolHandle* out);
+
+/* Gives `symbol` its inputs, in place.  keys NULL: args are positional;
+ * else args[i] is bound to keys[i].  An atomic symbol binds op inputs (a
+ * missing one becomes the variable "<name>_<input>"); any other symbol has
+ * its variables replaced (positionally in MX_INPUTS_ALL order, or by name).
+ * Each arg must have one output.  name (may be NULL) renames an atomic
+ * symbol's node. */
+MX_API int MXSymbolCompose(MXSymbolHandle symbol, const char* name,
+                           uint32_t num_args, const char** keys,
+                           MXSymbolHandle* args);
+
+/* The outputs of `num` symbols, concatenated. */
+MX_API int MXSymbolCreateGroup(uint32_t num, MXSymbolHandle* symbols,
+                               MXSymbolHandle* out);
+
+/* A deep copy: the new symbol shares no node with the old one. */
+MX_API int MXSymbolCopy(MXSymbolHandle symbol, MXSymbolHandle* out);
+
+MX_API int MXSymbolFree(MXSymbolHandle symbol);
+
+/* Output `index` alone. */
+MX_API int MXSymbolGetOutput(MXSymbolHandle symbol, uint32_t index,
+                             MXSymbolHandle* out);
+MX_API int MXSymbolGetNumOutputs(MXSymbolHandle symbol, uint32_t* out);
+
+/* Every output of every node, in topological order (get_internals). */
+MX_API int MXSymbolGetInternals(MXSymbolHandle symbol, MXSymbolHandle* out);
+
+/* The inputs of the output nodes (get_children); 0 outputs for a
+ * variable. */
+MX_API int MXSymbolGetChildren(MXSymbolHandle symbol, MXSymbolHandle* out);
+
+/* Names, in graph order.  *out: thread-scratch array of *out_size strings,
+ * valid until the next MX call on the thread. */
+MX_API int MXSymbolListInputs(MXSymbolHandle symbol, int kind,
+                              uint32_t* out_size, const char*** out);
+MX_API int MXSymbolListOutputs(MXSymbolHandle symbol, uint32_t* out_size,
+                               const char*** out);
+
+/* An attribute of the output node ("name" gives its name; a plain key such
+ * as lr_mult also finds __lr_mult__).  *out_success = 0 when absent or when
+ * the outputs span several nodes.  *out: thread-scratch. */
+MX_API int MXSymbolGetAttr(MXSymbolHandle symbol, const char* key,
+                           const char** out, int* out_success);
+
+/* Sets an attribute of the (single) output node; an op parameter is
+ * validated (a bad value: -1, nothing changed). */
+MX_API int MXSymbolSetAttr(MXSymbolHandle symbol, const char* key,
+                           const char* value);
+
+/* Attributes as 2 * *out_size strings (key, value, key, value, ...): the
+ * output node's, or (recursive != 0) every node's with keys
+ * "<node>$<key>".  Thread-scratch. */
+MX_API int MXSymbolListAttr(MXSymbolHandle symbol, int recursive,
+                            uint32_t* out_size, const char*** out);
+
+/* The graph in MXNet 1.x's -symbol.json format, laid out as MXNet writes
+ * it.  *out_json: thread-scratch, valid until the next MX call on the
+ * thread. */
+MX_API int MXSymbolSaveToJSON(MXSymbolHandle symbol, const char** out_json);
+
+/* Reads -symbol.json text written by MXNet 0.x-1.x or MX.  Unknown ops
+ * (-1, MX_ERROR_NOT_FOUND, naming them all), dangling references and
+ * malformed text (-1, MX_ERROR_VALUE) are errors. */
+MX_API int MXSymbolCreateFromJSON(const char* json, MXSymbolHandle* out);
+MX_API int MXSymbolSaveToFile(MXSymbolHandle symbol, const char* fname);
+MX_API int MXSymbolCreateFromFile(const char* fname, MXSymbolHandle* out);
+
+/* MXNet's debug_str text.  *out: thread-scratch. */
+MX_API int MXSymbolPrint(MXSymbolHandle symbol, const char** out);
+
+/* Shape inference.  Known shapes come by name (keys[i], any input) or,
+ * keys NULL, by position (the i-th argument); shape i is
+ * shape_data[ind_ptr[i] .. ind_ptr[i+1]), a dim of -1 unknown.  Results,
+ * for the arguments, then the outputs, then the auxiliary states
+ * (out_counts[0..2] of each): out_ndim[j] (-1: unknown shape) and
+ * out_dims[j] (out_ndim[j] dims, -1 unknown).  *out_complete = 1 when
+ * every shape is fully known.  Contradictions: -1, naming the node, its op
+ * and both shapes.  Outputs are thread-scratch, valid until the next MX
+ * call on the thread. */
+MX_API int MXSymbolInferShape(MXSymbolHandle symbol, uint32_t num_args,
+                              const char** keys, const int64_t* ind_ptr,
+                              const int64_t* shape_data, uint32_t* out_counts,
+                              const int** out_ndim, const int64_t*** out_dims,
+                              int* out_complete);
+
+/* Dtype inference, as MXSymbolInferShape: types[i] a dtype code (-1
+ * unknown); *out_types: out_counts[0] + [1] + [2] codes, -1 unknown. */
+MX_API int MXSymbolInferType(MXSymbolHandle symbol, uint32_t num_args,
+                             const char** keys, const int* types,
+                             uint32_t* out_counts, const int** out_types,
+                             int* out_complete);
 
 /* MX_CDEF_END */
 

@@ -27,6 +27,15 @@ struct ThreadScratch {
 };
 ThreadScratch& Scratch();
 
+// Points *dst at src's strings and hands them out as (*out_size, *out).
+inline void ExportStrings(const std::vector<std::string>& src, std::vector<const char*>* dst,
+                          uint32_t* out_size, const char*** out) {
+  dst->clear();
+  for (const std::string& s : src) dst->push_back(s.c_str());
+  *out_size = static_cast<uint32_t>(dst->size());
+  *out = dst->data();
+}
+
 }  // namespace mx
 
 #define MX_API_BEGIN() try {

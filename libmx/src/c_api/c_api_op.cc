@@ -28,19 +28,6 @@ std::shared_ptr<const mx::op::Attrs> ParseParams(const mx::op::OpDef* op, int nu
   return mx::op::Attrs::Parse(op, num_params, keys, vals);
 }
 
-const mx::op::OpDef* OpOf(MXOpHandle op) {
-  MX_CHECK(op != nullptr, kHandle, "op handle is NULL");
-  return reinterpret_cast<const mx::op::OpDef*>(op);
-}
-
-void Export(const std::vector<std::string>& src, std::vector<const char*>* dst, uint32_t* out_size,
-            const char*** out) {
-  dst->clear();
-  for (const std::string& s : src) dst->push_back(s.c_str());
-  *out_size = static_cast<uint32_t>(dst->size());
-  *out = dst->data();
-}
-
 }  // namespace
 
 extern "C" {
@@ -52,7 +39,7 @@ int MXListOps(uint32_t* out_size, const char*** out_names) {
   mx::EnsureRuntime();
   mx::ThreadScratch& s = mx::Scratch();
   s.owned = mx::op::Registry::Get().ListNames();
-  Export(s.owned, &s.strings[0], out_size, out_names);
+  mx::ExportStrings(s.owned, &s.strings[0], out_size, out_names);
   MX_API_END();
 }
 
@@ -68,7 +55,7 @@ int MXGetOpHandle(const char* name, MXOpHandle* out) {
 int MXOpGetInfo(MXOpHandle handle, const char** out_name, const char** out_description,
                 int* out_num_inputs, int* out_num_outputs, const char** out_key_var_num_args) {
   MX_API_BEGIN();
-  const mx::op::OpDef* op = OpOf(handle);
+  const mx::op::OpDef* op = mx::OpOf(handle);
   if (out_name) *out_name = op->name.c_str();
   if (out_description) *out_description = op->description.c_str();
   if (out_num_inputs) *out_num_inputs = op->variadic() ? -1 : static_cast<int>(op->input_names.size());
@@ -81,7 +68,7 @@ int MXOpGetInputNames(MXOpHandle handle, uint32_t* out_size, const char*** out_n
   MX_API_BEGIN();
   MX_CHECK_OUT(out_size);
   MX_CHECK_OUT(out_names);
-  Export(OpOf(handle)->input_names, &mx::Scratch().strings[0], out_size, out_names);
+  mx::ExportStrings(mx::OpOf(handle)->input_names, &mx::Scratch().strings[0], out_size, out_names);
   MX_API_END();
 }
 
@@ -89,13 +76,13 @@ int MXOpGetOutputNames(MXOpHandle handle, uint32_t* out_size, const char*** out_
   MX_API_BEGIN();
   MX_CHECK_OUT(out_size);
   MX_CHECK_OUT(out_names);
-  const mx::op::OpDef* op = OpOf(handle);
+  const mx::op::OpDef* op = mx::OpOf(handle);
   std::vector<std::string> names = op->output_names;
   if (names.empty() && !op->num_outputs_fn)
     for (int k = 0; k < op->num_outputs; ++k) names.push_back(op->num_outputs == 1 ? "output" : "output" + std::to_string(k));
   mx::ThreadScratch& s = mx::Scratch();
   s.owned = std::move(names);
-  Export(s.owned, &s.strings[0], out_size, out_names);
+  mx::ExportStrings(s.owned, &s.strings[0], out_size, out_names);
   MX_API_END();
 }
 
@@ -103,7 +90,7 @@ int MXOpGetParams(MXOpHandle handle, uint32_t* out_num, const char*** out_names,
                   const char*** out_types, const char*** out_defaults, const char*** out_docs) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out_num);
-  const mx::op::OpDef* op = OpOf(handle);
+  const mx::op::OpDef* op = mx::OpOf(handle);
   mx::ThreadScratch& s = mx::Scratch();
   for (auto& v : s.strings) v.clear();
   for (const mx::op::ParamSpec& p : op->params) {
@@ -128,7 +115,7 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
   MX_CHECK_OUT(outputs);
   MX_CHECK(num_inputs >= 0 && (inputs != nullptr || num_inputs == 0), kValue, "invalid inputs");
   mx::EnsureRuntime();
-  const mx::op::OpDef* op = OpOf(handle);
+  const mx::op::OpDef* op = mx::OpOf(handle);
   const std::shared_ptr<const mx::op::Attrs> attrs = ParseParams(op, num_params, param_keys, param_vals);
 
   std::vector<mx::NDArray> in;
@@ -156,7 +143,7 @@ int MXOpCallCreate(MXOpHandle handle, int num_params, const char* const* param_k
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
   mx::EnsureRuntime();
-  const mx::op::OpDef* op = OpOf(handle);
+  const mx::op::OpDef* op = mx::OpOf(handle);
   *out = new MXOpCall_{kLiveCall, op, ParseParams(op, num_params, param_keys, param_vals)};
   MX_API_END();
 }

@@ -20,6 +20,15 @@ struct MXOp_ {};  // an MXOpHandle is a cast const op::OpDef*
 
 namespace mx {
 
+namespace op {
+struct OpDef;
+}
+
+inline const op::OpDef* OpOf(MXOpHandle op) {
+  MX_CHECK(op != nullptr, kHandle, "op handle is NULL");
+  return reinterpret_cast<const op::OpDef*>(op);
+}
+
 constexpr uint64_t kLiveHandle = 0x4d58'4e44'4172'7261ull;  // "MXNDArra"
 
 // Rationale: a freed handle is not returned to the allocator at once but

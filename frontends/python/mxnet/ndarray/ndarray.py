@@ -6,24 +6,12 @@ import numpy as np
 from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_t,
                     numeric_types, integer_types)
 from ..context import Context, _as_context
+from .._registry import op_handle as _op
 from . import _invoke
 from . import dlpack as _dlpack
 from . import indexing as _indexing
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
-
-_op_handles = {}
-
-
-def _op(name):
-    """The MXOpHandle of an op, cached."""
-    h = _op_handles.get(name)
-    if h is None:
-        out = ffi.new("MXOpHandle*")
-        check_call(_LIB.MXGetOpHandle(name.encode(), out))
-        h = _op_handles[name] = out[0]
-    return h
-
 
 def _new_from_handle(handle, writable=True):
     arr = NDArray.__new__(NDArray)

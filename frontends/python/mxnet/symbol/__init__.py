@@ -1,0 +1,18 @@
+"""mx.sym: declarative symbolic graphs and every op as a Symbol function."""
+from . import _internal, contrib, linalg, op, random
+from .symbol import Group, Symbol, Variable, load, load_json, var
+
+__all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "op"]
+
+
+def __getattr__(name):
+    # Public ops are made on first use (see register.py).
+    fn = getattr(op, name, None) if not name.startswith("__") else None
+    if fn is None:
+        raise AttributeError("module 'mxnet.symbol' has no attribute %r" % name)
+    globals()[name] = fn
+    return fn
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(op)))
