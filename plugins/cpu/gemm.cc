@@ -1,5 +1,5 @@
-// Matrix-product kernels built on one batched gemm: batch_dot, _linalg_gemm2,
-// _linalg_gemm and FullyConnected.  float32 / float64 go to OpenBLAS (the
+// Matrix-product kernels built on one batched gemm: dot, batch_dot,
+// _linalg_gemm2, _linalg_gemm and FullyConnected.  float32 / float64 go to OpenBLAS (the
 // scipy-openblas32 wheel, scipy_ prefix); float16 is widened to float32 in the
 // workspace, multiplied by sgemm (float32 accumulation) and rounded back once.
 #include <cblas.h>
@@ -179,6 +179,30 @@ int RowAxis(const MXKernelCall* call) {
 
 // ---- the ops ----------------------------------------------------------------
 
+// dot: the semantics (ops/tensor/dot.cc) read lhs as a matrix of its free
+// dims by the contracted one (transpose_a: the first dim is contracted) and
+// rhs as the contracted dim by its free dims (transpose_b: the last).
+GemmBatch DotBatch(const MXKernelCall* call) {
+  const DLTensor &a = call->inputs[0], &b = call->inputs[1];
+  GemmBatch g;
+  g.trans_a = BoolAttr(call, "transpose_a");
+  g.trans_b = BoolAttr(call, "transpose_b");
+  g.k = g.trans_a ? a.shape[0] : a.shape[a.ndim - 1];
+  g.m = g.n = 1;
+  for (int i = g.trans_a ? 1 : 0; i < (g.trans_a ? a.ndim : a.ndim - 1); ++i) g.m *= a.shape[i];
+  for (int i = g.trans_b ? 0 : 1; i < (g.trans_b ? b.ndim - 1 : b.ndim); ++i) g.n *= b.shape[i];
+  g.lda = g.trans_a ? g.m : g.k;
+  g.ldb = g.trans_b ? g.k : g.n;
+  g.ldc = g.n;
+  return g;
+}
+
+int Dot(const MXKernelCall* call) {
+  if (call->req[0] == MX_REQ_NULL) return 0;
+  return RunGemm("dot: operands too large for 32-bit BLAS", DotBatch(call), 1.0, call->inputs[0], call->inputs[1],
+                 call->req[0] == MX_REQ_ADD ? 1.0 : 0.0, call->outputs[0], call->workspace);
+}
+
 GemmBatch BatchDotBatch(const MXKernelCall* call) {
   const DLTensor& a = call->inputs[0];
   return BatchOf(a, call->inputs[1], call->outputs[0], a.ndim - 2, BoolAttr(call, "transpose_a"),
@@ -279,9 +303,10 @@ int Register(const char* op, MXKernelFn fn, MXWorkspaceFn workspace, std::initia
 
 }  // namespace
 
-// MXNet's la_op (_linalg_*) takes float32 / float64 only; batch_dot and
-// FullyConnected also float16.
+// MXNet's la_op (_linalg_*) takes float32 / float64 only; dot, batch_dot
+// and FullyConnected also float16.
 MX_CPU_KERNELS(gemm) {
+  if (int rc = Register("dot", Dot, HalfWorkspace<DotBatch>, {kF32, kF64, kF16})) return rc;
   if (int rc = Register("batch_dot", BatchDot, HalfWorkspace<BatchDotBatch>, {kF32, kF64, kF16})) return rc;
   if (int rc = Register("FullyConnected", FullyConnected, HalfWorkspace<FullyConnectedBatch>, {kF32, kF64, kF16}))
     return rc;

@@ -1,7 +1,8 @@
 // softmax, log_softmax and softmin kernels.  Each slice along the axis is
 // shifted by its maximum (so exp never overflows), exponentiated and
 // normalised, in float for float16 / float32 and in double when the input or
-// the output is float64.
+// the output is float64.  With a length input only the first length[slice]
+// positions take part and the rest output 0.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -9,7 +10,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernel_util.h"
+#include "elemwise_math.h"
+#include "index_util.h"
 
 namespace mx_cpu {
 
@@ -17,35 +19,8 @@ namespace {
 
 enum SoftmaxKind { kSoftmax, kLogSoftmax, kSoftmin };
 
-// e^x in float that the compiler vectorises (std::exp is a libm call):
-// x = k ln2 + r with |r| <= ln2 / 2, e^r by its Taylor polynomial to r^7
-// (relative error below 2e-7), 2^k through the exponent bits.
-inline float VectorExp(float x) {
-  const float clamped = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  // Adding and removing 1.5 * 2^23 rounds to the nearest integer: unlike
-  // floorf, the compiler vectorises it without -fno-trapping-math.
-  constexpr float kRound = 12582912.0f;
-  const float k = (clamped * 1.44269504f + kRound) - kRound;
-  const float r = clamped - k * 0.693145752f - k * 1.42860677e-6f;
-  float p = 1.0f / 5040;
-  p = p * r + 1.0f / 720;
-  p = p * r + 1.0f / 120;
-  p = p * r + 1.0f / 24;
-  p = p * r + 1.0f / 6;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  int32_t bits = (static_cast<int32_t>(k) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  const float y = p * scale;
-  return x < -87.0f ? 0.0f : (x != x ? x : y);
-}
-inline double VectorExp(double x) { return std::exp(x); }
-
 // The maximum and the sum of n values, in independent lanes so that the
 // loops vectorise (a single running value would serialise them).
-constexpr int kLanes = 16;
 
 template <typename C>
 inline C MaxOf(const C* v, int64_t n) {
@@ -72,14 +47,49 @@ inline C SumOf(const C* v, int64_t n) {
   return sum;
 }
 
+// v[j] = e^(v[j] - shift) for j < n, and their sum: float through ExpV two
+// vectors a turn (the tail in one zero-padded vector whose extra lanes stay
+// out of the sum), double through libm.
+MX_ALWAYS_INLINE float ExpShiftedSum(float* v, int64_t n, float shift) {
+  VecF sum0 = {}, sum1 = {};
+  int64_t j = 0;
+  for (; j + 2 * kLanes <= n; j += 2 * kLanes) {
+    VecF a, b;
+    std::memcpy(&a, v + j, sizeof a);
+    std::memcpy(&b, v + j + kLanes, sizeof b);
+    a = ExpV(a - shift);
+    b = ExpV(b - shift);
+    std::memcpy(v + j, &a, sizeof a);
+    std::memcpy(v + j + kLanes, &b, sizeof b);
+    sum0 += a;
+    sum1 += b;
+  }
+  const VecI lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  for (; j < n; j += kLanes) {
+    const int32_t m = static_cast<int32_t>(std::min<int64_t>(kLanes, n - j));
+    VecF a = {};
+    std::memcpy(&a, v + j, m * sizeof(float));
+    a = ExpV(a - shift);
+    std::memcpy(v + j, &a, m * sizeof(float));
+    sum1 += lane < m ? a : VecF{};
+  }
+  sum0 += sum1;
+  float sum = 0;
+  for (int l = 0; l < kLanes; ++l) sum += sum0[l];
+  return sum;
+}
+MX_ALWAYS_INLINE double ExpShiftedSum(double* v, int64_t n, double shift) {
+  for (int64_t j = 0; j < n; ++j) v[j] = std::exp(v[j] - shift);
+  return SumOf(v, n);
+}
+
 // One contiguous slice: y = f(scale * x) with f the kind's function; buf
 // holds n values of C.
 template <SoftmaxKind K, typename T, typename Out, typename C>
 MX_CPU_CLONES void SoftmaxSlice(const T* x, Out* y, int64_t n, C scale, C* buf) {
   for (int64_t j = 0; j < n; ++j) buf[j] = scale * static_cast<C>(x[j]);
   const C top = MaxOf(buf, n);
-  for (int64_t j = 0; j < n; ++j) buf[j] = VectorExp(buf[j] - top);
-  const C sum = SumOf(buf, n);
+  const C sum = ExpShiftedSum(buf, n, top);
   if constexpr (K == kLogSoftmax) {
     const C shift = top + std::log(sum);
     for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(scale * static_cast<C>(x[j]) - shift);
@@ -89,8 +99,10 @@ MX_CPU_CLONES void SoftmaxSlice(const T* x, Out* y, int64_t n, C scale, C* buf) 
   }
 }
 
+// lengths: nullptr, or one per slice (outer-major), clamped into [0, len].
 template <SoftmaxKind K, typename T, typename Out>
-void Softmax(const DLTensor& in, const DLTensor& out, int64_t axis, double temperature) {
+void Softmax(const DLTensor& in, const DLTensor& out, int64_t axis, double temperature,
+             const std::vector<int64_t>* lengths) {
   using C = std::conditional_t<std::is_same_v<T, double> || std::is_same_v<Out, double>, double, float>;
   int64_t outer = 1, len = 1, inner = 1;
   for (int i = 0; i < in.ndim; ++i) (i < axis ? outer : i == axis ? len : inner) *= in.shape[i];
@@ -102,17 +114,20 @@ void Softmax(const DLTensor& in, const DLTensor& out, int64_t axis, double tempe
   ParallelFor(slices, std::max<int64_t>(1, (1 << 14) / len), [&](int64_t begin, int64_t end) {
     std::vector<C> buf(inner == 1 ? len : 3 * len);
     for (int64_t s = begin; s < end; ++s) {
+      const int64_t n = lengths ? std::clamp<int64_t>((*lengths)[s], 0, len) : len;
       if (inner == 1) {
-        SoftmaxSlice<K, T, Out, C>(x + s * len, y + s * len, len, scale, buf.data());
+        if (n > 0) SoftmaxSlice<K, T, Out, C>(x + s * len, y + s * len, n, scale, buf.data());
+        std::fill(y + s * len + n, y + (s + 1) * len, Out(0));
         continue;
       }
       // A strided slice: gather it, compute, scatter back.
       C* column = buf.data() + len;
       C* result = column + len;
       const int64_t base = (s / inner) * len * inner + s % inner;
-      for (int64_t j = 0; j < len; ++j) column[j] = static_cast<C>(x[base + j * inner]);
-      SoftmaxSlice<K, C, C, C>(column, result, len, scale, buf.data());
-      for (int64_t j = 0; j < len; ++j) y[base + j * inner] = static_cast<Out>(result[j]);
+      for (int64_t j = 0; j < n; ++j) column[j] = static_cast<C>(x[base + j * inner]);
+      if (n > 0) SoftmaxSlice<K, C, C, C>(column, result, n, scale, buf.data());
+      for (int64_t j = 0; j < n; ++j) y[base + j * inner] = static_cast<Out>(result[j]);
+      for (int64_t j = n; j < len; ++j) y[base + j * inner] = Out(0);
     }
   });
 }
@@ -136,10 +151,13 @@ int SoftmaxKernel(const MXKernelCall* call) {
   int64_t axis = mx_attr_find(call->attrs, call->num_attrs, "axis")->i;
   if (axis < 0) axis += in.ndim;
   const double t = temperature->is_none ? 1.0 : temperature->f;
+  std::vector<int64_t> lengths;
+  if (call->num_inputs == 2 && !LoadIndices(call->inputs[1], &lengths))
+    return Fail("softmax: unsupported length dtype");
   bool ok = false;
   DispatchFloat(MXDType(in.dtype), [&](auto in_zero) {
     ok = DispatchFloat(MXDType(out.dtype), [&](auto out_zero) {
-      Softmax<K, decltype(in_zero), decltype(out_zero)>(in, out, axis, t);
+      Softmax<K, decltype(in_zero), decltype(out_zero)>(in, out, axis, t, call->num_inputs == 2 ? &lengths : nullptr);
     });
   });
   return ok ? 0 : Fail("softmax: unsupported dtype");

@@ -293,13 +293,14 @@ def dot_reference(a, b, ta, tb):
 
 def dot_checker(fn, dtype):
     rng = rng_for("dot", dtype)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        # MXNet's dot supports float32/float64 on the CPU only
+    if np.dtype(dtype) not in (np.float32, np.float64, np.float16):
+        # MXNet's dot supports floating-point dtypes only
         a, b = nd(np.ones((2, 3)), dtype), nd(np.ones((3, 2)), dtype)
         with pytest.raises(MXNetError):
             fn(a, b).asnumpy()
         return
-    rtol = 1e-5 if np.dtype(dtype) == np.float32 else 1e-12
+    # float16 accumulates in float32 and rounds once: within float16's precision
+    rtol = {np.float32: 1e-5, np.float64: 1e-12, np.float16: 2e-3}[np.dtype(dtype).type]
     for ls, rs, ta, tb in DOT_CASES:
         x = rng.standard_normal(ls).astype(dtype)
         y = rng.standard_normal(rs).astype(dtype)
@@ -307,12 +308,13 @@ def dot_checker(fn, dtype):
         expected = dot_reference(x, y, ta, tb)
         assert r.shape == expected.shape, (ls, rs, ta, tb, r.shape, expected.shape)
         assert r.dtype is np.dtype(dtype).type
-        np.testing.assert_allclose(r.asnumpy(), expected, rtol=rtol, atol=rtol)
+        np.testing.assert_allclose(r.asnumpy().astype(np.float64), expected, rtol=rtol, atol=rtol)
     x = rng.standard_normal((2, 3)).astype(dtype)
     y = rng.standard_normal((3, 4)).astype(dtype)
     out = mx.nd.zeros((2, 4), dtype=dtype)
     assert fn(nd(x, dtype), nd(y, dtype), out=out) is out
-    np.testing.assert_allclose(out.asnumpy(), dot_reference(x, y, False, False), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(out.asnumpy().astype(np.float64), dot_reference(x, y, False, False),
+                               rtol=rtol, atol=rtol)
 
 
 # ---------------------------------------------------------------------------
@@ -478,7 +480,7 @@ _ZERO_INNER_SCRIPT = textwrap.dedent("""
                                      ((0,), (0,), False, False, (1,)),
                                      ((0, 2), (0, 3), True, False, (2, 3)),
                                      ((2, 0), (3, 0), False, True, (2, 3))]:
-        for dtype in ("float32", "float64"):
+        for dtype in ("float32", "float64", "float16"):
             r = mx.nd.dot(mx.nd.ones(ls, dtype=dtype), mx.nd.ones(rs, dtype=dtype),
                           transpose_a=ta, transpose_b=tb)
             assert r.shape == expected, (ls, rs, r.shape)

@@ -1,6 +1,6 @@
 """softmax, log_softmax and softmin against numpy float64 references: every
-axis, temperature, the output dtype parameter, 0-size and size-1 dims, and
-the error cases."""
+axis, temperature, the output dtype parameter, the `length` input
+(use_length=True), 0-size and size-1 dims, and the error cases."""
 import numpy as np
 import pytest
 
@@ -9,6 +9,7 @@ from mxnet.base import MXNetError
 
 from _mxref import FLOAT_DTYPES, is_float
 
+LENGTH_DTYPES = [np.int32, np.int64, np.int8, np.uint8]
 SHAPES_AXES = [((2, 3, 4), -1), ((2, 3, 4), 0), ((2, 3, 4), 1), ((5,), 0), ((1, 1), -1),
                ((3, 1), 1), ((0, 4), -1), ((4, 0), 0), ((7, 1000), -1), ((30, 50, 3), 1)]
 
@@ -26,6 +27,49 @@ def reference(name, x, axis, temperature):
     z = z - z.max(axis=axis, keepdims=True)
     log_sum = np.log(np.exp(z).sum(axis=axis, keepdims=True))
     return z - log_sum if name == "log_softmax" else np.exp(z - log_sum)
+
+
+def reference_with_length(name, x, lengths, axis, temperature):
+    """Each slice along axis over its first length positions; the rest 0
+    (log_softmax too).  lengths has x's shape without the axis."""
+    moved = np.moveaxis(x.astype(np.float64), axis, -1)
+    result = np.zeros_like(moved)
+    for index in np.ndindex(moved.shape[:-1]):
+        n = int(np.clip(lengths.reshape(moved.shape[:-1])[index], 0, moved.shape[-1]))
+        if n:
+            result[index][:n] = reference(name, moved[index][:n], -1, temperature)
+    return np.moveaxis(result, -1, axis)
+
+
+def length_cases(name, fn, dtype, rng):
+    for shape, axis in SHAPES_AXES:
+        x = (rng.standard_normal(shape) * 3).astype(dtype)
+        without_axis = tuple(d for i, d in enumerate(shape) if i != axis % len(shape)) or (1,)
+        for length_dtype in LENGTH_DTYPES:
+            # from 0 (all outputs 0) to beyond the axis (the whole slice)
+            lengths = rng.integers(0, shape[axis] + 2, size=without_axis).astype(length_dtype)
+            r = fn(mx.nd.array(x, dtype=dtype), mx.nd.array(lengths, dtype=length_dtype), axis=axis,
+                   use_length=True)
+            assert_close(r, reference_with_length(name, x, lengths, axis, None), dtype)
+    x = (rng.standard_normal((3, 5)) * 3).astype(dtype)
+    a = mx.nd.array(x, dtype=dtype)
+    lengths = np.array([2, 5, 1])
+    length = mx.nd.array(lengths, dtype="int32")
+    assert_close(fn(a, length=length, use_length=True, temperature=2.0),
+                 reference_with_length(name, x, lengths, -1, 2.0), dtype)
+    assert_close(fn(a, length, use_length=True, dtype="float64"),
+                 reference_with_length(name, x, lengths, -1, None), np.float64, dtype)
+    for bad in (mx.nd.array([2, 5], dtype="int32"), mx.nd.array([[2, 5, 1]], dtype="int32")):
+        with pytest.raises(MXNetError, match="length must have shape"):
+            fn(a, bad, use_length=True)
+    with pytest.raises(MXNetError, match="length must have shape"):
+        fn(a, length, use_length=True, axis=0)  # axis 0: length has 5 entries
+    with pytest.raises(MXNetError, match="integer"):
+        fn(a, mx.nd.array(lengths, dtype="float32"), use_length=True)
+    with pytest.raises(MXNetError, match="input"):
+        fn(a, use_length=True)  # the length is missing
+    with pytest.raises(MXNetError, match="input"):
+        fn(a, length)  # a length without use_length
 
 
 def tolerance(*dtypes):
@@ -67,8 +111,7 @@ def softmax_checker(name):
         for axis in (2, -3):
             with pytest.raises(MXNetError, match="out of range"):
                 fn(a, axis=axis)
-        with pytest.raises(MXNetError, match="use_length"):
-            fn(a, use_length=True)
+        length_cases(name, fn, dtype, rng)
     return run
 
 
@@ -94,3 +137,16 @@ def test_extreme_inputs():
     np.testing.assert_allclose(r[0], [0, 0.5, 0.5])
     assert np.isnan(r[1]).all()
     np.testing.assert_allclose(r[2], [0, 0, 1], atol=1e-30)
+
+
+def test_float32_accuracy_and_gradual_underflow():
+    # inputs whose differences are exact in float32: what remains is exp's,
+    # the sum's and the division's error
+    x = (np.random.default_rng(2).integers(-5000, 5000, size=(64, 4096)) / 64.0).astype(np.float32)
+    expected = reference("softmax", x, -1, None)
+    got = mx.nd.softmax(mx.nd.array(x)).asnumpy().astype(np.float64)
+    normal = expected > np.finfo(np.float32).tiny
+    np.testing.assert_allclose(got[normal], expected[normal], rtol=5e-7)
+    # e^-100 is a float32 denormal, not 0
+    tail = mx.nd.softmax(mx.nd.array([0.0, -100.0])).asnumpy()[1]
+    np.testing.assert_allclose(tail, np.exp(-100.0), rtol=0.05)

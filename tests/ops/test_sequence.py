@@ -1,0 +1,117 @@
+"""SequenceMask against a numpy reference: both sequence axes, ranks 2 to 4,
+lengths of every numeric dtype (truncated toward zero; negative masks the
+whole sequence, beyond max_len masks nothing), the mask value converted to
+the data's dtype, the identity without lengths, 0-size dims, views, out= and
+in place, and the error cases."""
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.base import MXNetError
+
+from _mxref import DTYPES, check, gen, is_float, seeded_rng
+
+LENGTH_DTYPES = [np.float32, np.float64, np.float16, np.int32, np.int64, np.int8, np.uint8]
+
+# (data shape, axis)
+CASES = [((5, 3, 4), 0), ((5, 3, 4), 1), ((4, 3), 0), ((4, 3), 1), ((3, 2, 2, 3), 1), ((1, 1), 0),
+         ((0, 3), 0), ((3, 0, 2), 0), ((3, 0, 2), 1), ((2, 3, 0), 1), ((200, 64, 32), 0), ((64, 200, 32), 1)]
+
+
+def nd(x, dtype):
+    return mx.nd.array(x, dtype=dtype)
+
+
+def fill_value(value, dtype):
+    """value as the op converts it: integers truncate toward zero and wrap."""
+    if is_float(dtype):
+        return np.asarray(value).astype(dtype)
+    return np.asarray(np.trunc(value)).astype(np.int64).astype(dtype)
+
+
+def ref_sequence_mask(x, lengths, value, axis):
+    steps = np.arange(x.shape[axis])
+    limits = np.trunc(lengths.astype(np.float64))
+    keep = steps[:, None] < limits[None, :] if axis == 0 else steps[None, :] < limits[:, None]
+    keep = keep.reshape(keep.shape + (1,) * (x.ndim - 2))
+    return np.where(keep, x, fill_value(value, x.dtype))
+
+
+def random_lengths(batch, max_len, dtype, rng):
+    """Lengths from below 0 to beyond max_len; fractional ones for floats."""
+    low = 0 if np.dtype(dtype).kind == "u" else -1
+    lengths = rng.integers(low, max_len + 3, size=batch).astype(np.float64)
+    if is_float(dtype):
+        lengths += rng.choice([0.0, 0.5, 0.75], size=batch)
+    return lengths.astype(dtype)
+
+
+def sequence_mask_checker(fn, dtype):
+    rng = seeded_rng("SequenceMask", dtype)
+    for shape, axis in CASES:
+        x = gen(shape, dtype, rng)
+        # without lengths: an identity copy
+        check(fn(nd(x, dtype), axis=axis), x, dtype)
+        for length_dtype in LENGTH_DTYPES:
+            lengths = random_lengths(shape[1 - axis], shape[axis], length_dtype, rng)
+            for value in (0.0, 1.0, -1.5):
+                r = fn(nd(x, dtype), nd(lengths, length_dtype), use_sequence_length=True, value=value, axis=axis)
+                check(r, ref_sequence_mask(x, lengths, value, axis), dtype)
+    x = gen((4, 3, 2), dtype, rng)
+    lengths = np.array([1, 4, 0], np.float32)
+    expected = ref_sequence_mask(x, lengths, 0.0, 0)
+    check(fn(nd(x, dtype), sequence_length=nd(lengths, np.float32), use_sequence_length=True), expected, dtype)
+    out = mx.nd.zeros((4, 3, 2), dtype=dtype)
+    assert fn(nd(x, dtype), nd(lengths, np.float32), use_sequence_length=True, out=out) is out
+    check(out, expected, dtype)
+    a = nd(x, dtype)
+    fn(a, nd(lengths, np.float32), use_sequence_length=True, out=a)  # in place
+    check(a, expected, dtype)
+    error_cases(fn, dtype)
+
+
+def error_cases(fn, dtype):
+    x = nd(np.ones((4, 3, 2)), dtype)
+    lengths = mx.nd.array([1, 2, 3])
+    for axis in (2, -1):
+        with pytest.raises(MXNetError, match="axis"):
+            fn(x, lengths, use_sequence_length=True, axis=axis)
+    with pytest.raises(MXNetError, match="rank 2"):
+        fn(nd(np.ones((4,)), dtype), mx.nd.array([1]), use_sequence_length=True)
+    for bad in (mx.nd.array([1, 2]), mx.nd.array([[1, 2, 3]]), mx.nd.array([1, 2, 3, 4])):
+        with pytest.raises(MXNetError, match="sequence_length must have shape"):
+            fn(x, bad, use_sequence_length=True)
+    with pytest.raises(MXNetError, match="sequence_length must have shape"):
+        fn(x, lengths, use_sequence_length=True, axis=1)  # axis 1: the batch is dim 0
+    with pytest.raises(MXNetError, match="input"):
+        fn(x, use_sequence_length=True)  # the lengths are missing
+    with pytest.raises(MXNetError, match="input"):
+        fn(x, lengths)  # lengths given without use_sequence_length
+    with pytest.raises(MXNetError, match="bool"):
+        fn(x, mx.nd.array([1, 0, 1], dtype="bool"), use_sequence_length=True)
+    with pytest.raises(MXNetError, match="bool"):
+        fn(mx.nd.array(np.ones((2, 3)), dtype="bool"))
+
+
+HARNESS = {"SequenceMask": sequence_mask_checker}
+ALIASES = {"_npx_SequenceMask": "SequenceMask"}
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_op(dtype):
+    sequence_mask_checker(mx.nd.SequenceMask, dtype)
+
+
+def test_mxnet_documented_example():
+    x = mx.nd.array(np.arange(1, 19, dtype=np.float32).reshape(3, 2, 3))
+    r = mx.nd.SequenceMask(x, sequence_length=mx.nd.array([2, 3]), use_sequence_length=True, value=1)
+    np.testing.assert_array_equal(r.asnumpy()[2], [[1, 1, 1], [16, 17, 18]])
+    np.testing.assert_array_equal(r.asnumpy()[:2], x.asnumpy()[:2])
+
+
+def test_views_as_inputs():
+    x = gen((6, 4, 3), np.float32, seeded_rng("views"))
+    a = mx.nd.array(x)
+    lengths = mx.nd.array([0, 1, 2, 3, 4, 5, 6, 7])
+    check(mx.nd.SequenceMask(a[1:5], lengths[2:6], use_sequence_length=True, axis=1),
+          ref_sequence_mask(x[1:5], np.array([2, 3, 4, 5]), 0.0, 1))
