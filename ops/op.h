@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/shape.h"
+#include "ops/gradient.h"
 #include "ops/param.h"
 
 namespace mx {
@@ -46,6 +47,8 @@ struct OpDef {
   InferTypeFn infer_type;
   // (input, output) pairs whose memory may be shared.
   std::vector<std::pair<int, int>> inplace;
+  // The gradient as graph nodes (see gradient.h); empty: not differentiable.
+  GradientFn gradient;
   // Inputs the op updates in place (MXNet's FMutateInputs): variables bound
   // there are auxiliary states (BatchNorm's moving mean and variance).
   std::vector<int> mutate_inputs;
@@ -92,6 +95,7 @@ struct OpDef {
   OpDef& Shapes(InferShapeFn fn) { infer_shape = std::move(fn); return *this; }
   OpDef& Types(InferTypeFn fn) { infer_type = std::move(fn); return *this; }
   OpDef& Inplace(std::vector<std::pair<int, int>> pairs) { inplace = std::move(pairs); return *this; }
+  OpDef& Gradient(GradientFn fn) { gradient = std::move(fn); return *this; }
   OpDef& MutateInputs(std::vector<int> indices) { mutate_inputs = std::move(indices); return *this; }
   OpDef& CrossDevice() { cross_device = true; return *this; }
   OpDef& Alias(const std::string& alias);

@@ -1,4 +1,5 @@
 #include <map>
+#include <sstream>
 #include <shared_mutex>
 
 #include "common/dtype.h"
@@ -149,6 +150,15 @@ bool SameShapes(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* 
   for (Shape& v : *in) v = s;
   for (Shape& v : *out) v = s;
   return s.is_known();
+}
+
+std::vector<Value> ZeroGradient(GradBuilder& b) { return std::vector<Value>(b.num_inputs()); }
+
+Value WithScalar(GradBuilder& b, const char* op, Value x, double scalar) {
+  std::ostringstream text;
+  text.precision(17);
+  text << scalar;
+  return b.Apply(op, {x}, {{"scalar", text.str()}, {"is_int", "False"}});
 }
 
 }  // namespace op

@@ -5,6 +5,7 @@
 #include "ops/elemwise/binary.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "ops/op.h"
 
@@ -64,6 +65,125 @@ const std::vector<BinaryOpName>& BinaryOps() {
   return ops;
 }
 
+// -- gradients ---------------------------------------------------------------------
+// Each family's (d lhs, d rhs) times the output gradient og.  For the
+// broadcast forms the element-wise ops are the broadcast_ ones and the
+// results are summed back to each input's shape.
+struct GradOps {
+  GradBuilder& b;
+  bool bcast;
+  Value Op(const char* elemwise, const char* broadcast, Value x, Value y) {
+    return b.Apply(bcast ? broadcast : elemwise, {x, y});
+  }
+  Value Mul(Value x, Value y) { return Op("elemwise_mul", "broadcast_mul", x, y); }
+  Value Div(Value x, Value y) { return Op("elemwise_div", "broadcast_div", x, y); }
+};
+
+using PairGradFn = std::pair<Value, Value> (*)(GradOps& o, Value og, Value l, Value r, Value out);
+
+std::pair<Value, Value> AddGrad(GradOps&, Value og, Value, Value, Value) { return {og, og}; }
+std::pair<Value, Value> SubGrad(GradOps& o, Value og, Value, Value, Value) { return {og, Neg(o.b, og)}; }
+std::pair<Value, Value> MulGrad(GradOps& o, Value og, Value l, Value r, Value) {
+  return {o.Mul(og, r), o.Mul(og, l)};
+}
+std::pair<Value, Value> DivGrad(GradOps& o, Value og, Value, Value r, Value out) {
+  return {o.Div(og, r), Neg(o.b, o.Div(o.Mul(og, out), r))};
+}
+std::pair<Value, Value> ModGrad(GradOps& o, Value og, Value l, Value r, Value) {
+  const Value quotient = o.b.Apply("floor", {o.Div(l, r)});
+  return {og, Neg(o.b, o.Mul(og, quotient))};
+}
+std::pair<Value, Value> PowerGrad(GradOps& o, Value og, Value l, Value r, Value out) {
+  const Value l_pow = o.Op("_power", "broadcast_power", l, WithScalar(o.b, "_minus_scalar", r, 1));
+  return {o.Mul(og, o.Mul(r, l_pow)), o.Mul(o.Mul(og, out), o.b.Apply("log", {l}))};
+}
+std::pair<Value, Value> MaximumGrad(GradOps& o, Value og, Value l, Value r, Value) {
+  return {o.Mul(og, o.Op("_greater_equal", "broadcast_greater_equal", l, r)),
+          o.Mul(og, o.Op("_lesser", "broadcast_lesser", l, r))};
+}
+std::pair<Value, Value> MinimumGrad(GradOps& o, Value og, Value l, Value r, Value) {
+  return {o.Mul(og, o.Op("_lesser_equal", "broadcast_lesser_equal", l, r)),
+          o.Mul(og, o.Op("_greater", "broadcast_greater", l, r))};
+}
+std::pair<Value, Value> HypotGrad(GradOps& o, Value og, Value l, Value r, Value out) {
+  return {o.Mul(og, o.Div(l, out)), o.Mul(og, o.Div(r, out))};
+}
+
+GradientFn PairGradient(PairGradFn fn, bool bcast) {
+  if (!fn) return ZeroGradient;
+  return [fn, bcast](GradBuilder& b) {
+    GradOps o{b, bcast};
+    const Value l = b.input(0), r = b.input(1);
+    auto [dl, dr] = fn(o, b.out_grad(0), l, r, b.output(0));
+    if (bcast) {
+      dl = SumLike(b, dl, l);
+      dr = SumLike(b, dr, r);
+    }
+    return std::vector<Value>{dl, dr};
+  };
+}
+
+// x op s (reflected: s op x) for scalar s, times og.
+using ScalarGradFn = Value (*)(GradBuilder& b, Value og, Value x, Value out, double s);
+
+Value IdentityGrad(GradBuilder&, Value og, Value, Value, double) { return og; }
+Value NegGrad(GradBuilder& b, Value og, Value, Value, double) { return Neg(b, og); }
+Value MulScalarGrad(GradBuilder& b, Value og, Value, Value, double s) {
+  return WithScalar(b, "_mul_scalar", og, s);
+}
+Value DivScalarGrad(GradBuilder& b, Value og, Value, Value, double s) {
+  return WithScalar(b, "_div_scalar", og, s);
+}
+Value RDivScalarGrad(GradBuilder& b, Value og, Value x, Value out, double) {
+  return Neg(b, Div(b, Mul(b, og, out), x));
+}
+Value RModScalarGrad(GradBuilder& b, Value og, Value x, Value, double s) {
+  return Neg(b, Mul(b, og, b.Apply("floor", {WithScalar(b, "_rdiv_scalar", x, s)})));
+}
+Value PowerScalarGrad(GradBuilder& b, Value og, Value x, Value, double s) {
+  return Mul(b, og, WithScalar(b, "_mul_scalar", WithScalar(b, "_power_scalar", x, s - 1), s));
+}
+Value RPowerScalarGrad(GradBuilder& b, Value og, Value, Value out, double s) {
+  return WithScalar(b, "_mul_scalar", Mul(b, og, out), std::log(s));
+}
+Value MaximumScalarGrad(GradBuilder& b, Value og, Value x, Value, double s) {
+  return Mul(b, og, WithScalar(b, "_greater_equal_scalar", x, s));
+}
+Value MinimumScalarGrad(GradBuilder& b, Value og, Value x, Value, double s) {
+  return Mul(b, og, WithScalar(b, "_lesser_equal_scalar", x, s));
+}
+Value HypotScalarGrad(GradBuilder& b, Value og, Value x, Value out, double) {
+  return Mul(b, og, Div(b, x, out));
+}
+
+GradientFn ScalarGradient(ScalarGradFn fn) {
+  if (!fn) return ZeroGradient;
+  return [fn](GradBuilder& b) {
+    return std::vector<Value>{fn(b, b.out_grad(0), b.input(0), b.output(0), b.attrs().Float("scalar"))};
+  };
+}
+
+struct FamilyGrad {
+  PairGradFn pair;
+  ScalarGradFn scalar, rscalar;
+};
+
+// In BinaryOps() order; comparisons and logic ops have zero gradients.
+FamilyGrad GradOf(size_t family) {
+  static const FamilyGrad grads[] = {
+      {AddGrad, IdentityGrad, nullptr},
+      {SubGrad, IdentityGrad, NegGrad},
+      {MulGrad, MulScalarGrad, nullptr},
+      {DivGrad, DivScalarGrad, RDivScalarGrad},
+      {ModGrad, IdentityGrad, RModScalarGrad},
+      {PowerGrad, PowerScalarGrad, RPowerScalarGrad},
+      {MaximumGrad, MaximumScalarGrad, nullptr},
+      {MinimumGrad, MinimumScalarGrad, nullptr},
+      {HypotGrad, HypotScalarGrad, nullptr},
+  };
+  return family < sizeof(grads) / sizeof(grads[0]) ? grads[family] : FamilyGrad{nullptr, nullptr, nullptr};
+}
+
 bool BroadcastShapes(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const Shape& lhs = (*in)[0];
   const Shape& rhs = (*in)[1];
@@ -101,21 +221,25 @@ Shape BroadcastShape(const Shape& lhs, const Shape& rhs, const std::string& op_n
 
 MX_REGISTER_OPS(binary) {
   Registry& reg = Registry::Get();
-  for (const BinaryOpName& b : BinaryOps()) {
+  for (size_t family = 0; family < BinaryOps().size(); ++family) {
+    const BinaryOpName& b = BinaryOps()[family];
+    const FamilyGrad grad = GradOf(family);
     AddAliases(reg.Register(b.broadcast)
                    .Describe(std::string("Element-wise ") + b.what +
                              " of two arrays with numpy broadcasting.")
                    .Inputs({"lhs", "rhs"})
                    .Shapes(BroadcastShapes)
                    .Types(SameTypes)
-                   .Inplace({{0, 0}, {1, 0}}),
+                   .Inplace({{0, 0}, {1, 0}})
+                   .Gradient(PairGradient(grad.pair, true)),
                b.broadcast_aliases);
     AddAliases(reg.Register(b.elemwise)
                    .Describe(std::string("Element-wise ") + b.what + " of two arrays of the same shape.")
                    .Inputs({"lhs", "rhs"})
                    .Shapes(SameShapes)
                    .Types(SameTypes)
-                   .Inplace({{0, 0}, {1, 0}}),
+                   .Inplace({{0, 0}, {1, 0}})
+                   .Gradient(PairGradient(grad.pair, false)),
                b.elemwise_aliases);
     const char* forms[2] = {b.scalar, b.rscalar};
     const std::vector<const char*>* aliases[2] = {&b.scalar_aliases, &b.rscalar_aliases};
@@ -130,7 +254,8 @@ MX_REGISTER_OPS(binary) {
                             "Indicate whether scalar input is int type")
                      .Shapes(SameShapes)
                      .Types(SameTypes)
-                     .Inplace({{0, 0}}),
+                     .Inplace({{0, 0}})
+                     .Gradient(ScalarGradient(r ? grad.rscalar : grad.scalar)),
                  *aliases[r]);
     }
   }

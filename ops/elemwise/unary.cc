@@ -9,7 +9,8 @@ MX_REGISTER_OP(negative)
     .Inputs({"data"})
     .Shapes(SameShapes)
     .Types(SameTypes)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) { return std::vector<Value>{Neg(b, b.out_grad(0))}; });
 
 MX_REGISTER_OP(_copy)
     .Describe("Returns a copy of the input.")
@@ -17,6 +18,7 @@ MX_REGISTER_OP(_copy)
     .Shapes(SameShapes)
     .Types(SameTypes)
     .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) { return std::vector<Value>{b.out_grad(0)}; })
     .Alias("identity");
 
 namespace {

@@ -148,7 +148,8 @@ MX_REGISTER_OP(zeros_like)
     .Inputs({"data"})
     .Shapes(SameShapes)
     .Types(SameTypes)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient(ZeroGradient);
 
 MX_REGISTER_OP(ones_like)
     .Describe("Return an array of ones with the same shape and dtype as the input.\n\n"
@@ -157,7 +158,8 @@ MX_REGISTER_OP(ones_like)
     .Inputs({"data"})
     .Shapes(SameShapes)
     .Types(SameTypes)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient(ZeroGradient);
 
 }  // namespace op
 }  // namespace mx

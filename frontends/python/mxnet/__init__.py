@@ -12,6 +12,7 @@ from . import name, attribute
 from .attribute import AttrScope
 from . import symbol
 from . import symbol as sym
+from . import autograd
 
 __version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
 

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 4
+#define MX_ABI_MINOR 5
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -503,6 +503,50 @@ MX_API int MXSymbolInferType(MXSymbolHandle symbol, uint32_t num_args,
                              const char** keys, const int* types,
                              uint32_t* out_counts, const int** out_types,
                              int* out_complete);
+
+/* *out = 1 when the op defines a gradient (autograd and the gradient pass
+ * can differentiate through it), else 0. */
+MX_API int MXOpHasGradient(MXOpHandle op, int* out);
+
+/* ------------------------------------------------------------------ */
+/* Autograd                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Per-thread modes (MXNet's autograd.record / train_mode): while recording,
+ * ops on arrays that are in a graph are added to it.  *prev (may be NULL)
+ * receives the previous value. */
+MX_API int MXAutogradSetIsRecording(int is_recording, int* prev);
+MX_API int MXAutogradSetIsTraining(int is_training, int* prev);
+MX_API int MXAutogradIsRecording(int* out);
+MX_API int MXAutogradIsTraining(int* out);
+
+/* Makes each vars[i] a leaf of future graphs whose gradient goes to grads[i]
+ * (same shape and dtype; may be NULL with grad_reqs[i] = 0) with
+ * grad_reqs[i]: 0 null, 1 write, 3 add. */
+MX_API int MXAutogradMarkVariables(uint32_t num, MXNDArrayHandle* vars,
+                                   const int* grad_reqs, MXNDArrayHandle* grads);
+
+/* Differentiates heads (in a recorded graph) with head_grads (NULL, or
+ * entries NULL, for ones).  num_variables == 0: every marked variable the
+ * heads depend on receives its gradient per its grad_req (backward);
+ * *out_grads is untouched (may be NULL).  num_variables > 0: the gradients of
+ * those arrays come back as new handles in *out_grads (thread-scratch array
+ * of num_variables handles, owned by the caller) and no grad array changes
+ * (autograd.grad).  retain_graph = 0 frees the graph's saved values;
+ * create_graph != 0 records the backward computation so the results can be
+ * differentiated again; is_train sets training mode while it runs. */
+MX_API int MXAutogradBackward(uint32_t num_heads, MXNDArrayHandle* heads,
+                              MXNDArrayHandle* head_grads,
+                              uint32_t num_variables, MXNDArrayHandle* variables,
+                              int retain_graph, int create_graph, int is_train,
+                              MXNDArrayHandle** out_grads);
+
+/* The gradient array attached to a marked variable (a new handle sharing
+ * it), or *out = NULL when the array has none. */
+MX_API int MXNDArrayGetGrad(MXNDArrayHandle handle, MXNDArrayHandle* out);
+
+/* A new handle on the same data, outside any recorded graph. */
+MX_API int MXNDArrayDetach(MXNDArrayHandle handle, MXNDArrayHandle* out);
 
 /* MX_CDEF_END */
 

@@ -28,6 +28,11 @@ std::shared_ptr<const mx::op::Attrs> ParseParams(const mx::op::OpDef* op, int nu
   return mx::op::Attrs::Parse(op, num_params, keys, vals);
 }
 
+// A given output recorded by autograd now holds the new graph entry.
+void KeepEntry(const mx::NDArray& computed, MXNDArrayHandle handle) {
+  if (computed.ag_node()) mx::ArrayOf(handle).set_ag_entry(computed.ag_node(), computed.ag_index());
+}
+
 }  // namespace
 
 extern "C" {
@@ -128,7 +133,9 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
     for (int k = 0; k < *num_outputs; ++k) out.push_back(mx::ArrayOf((*outputs)[k], "output handle"));
   }
   mx::imperative::Invoke(op, attrs, std::move(in), &out);
-  if (!given) {
+  if (given) {
+    for (int k = 0; k < *num_outputs; ++k) KeepEntry(out[k], (*outputs)[k]);
+  } else {
     std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
     handles.clear();
     for (mx::NDArray& a : out) handles.push_back(mx::NewHandle(std::move(a)));
@@ -175,8 +182,10 @@ int MXOpCallInvoke(MXOpCallHandle handle, int num_inputs, const MXNDArrayHandle*
   for (int k = 0; k < num_outputs; ++k)
     if (outputs[k]) out[k] = mx::ArrayOf(outputs[k], "output handle");
   mx::imperative::Invoke(call.op, call.attrs, std::move(in), &out);
-  for (int k = 0; k < num_outputs; ++k)
-    if (!outputs[k]) outputs[k] = mx::NewHandle(std::move(out[k]));
+  for (int k = 0; k < num_outputs; ++k) {
+    if (outputs[k]) KeepEntry(out[k], outputs[k]);
+    else outputs[k] = mx::NewHandle(std::move(out[k]));
+  }
   MX_API_END();
 }
 

@@ -18,6 +18,7 @@ class IndexedGraph {
   size_t num_nodes() const { return nodes_.size(); }
   size_t num_entries() const { return entry_start_.back(); }
   const NodePtr& node(uint32_t id) const { return nodes_[id]; }
+  bool contains(const Node* n) const { return ids_.count(n) != 0; }
   uint32_t node_id(const Node* n) const { return ids_.at(n); }
   uint32_t entry_id(uint32_t node_id, uint32_t index) const { return entry_start_[node_id] + index; }
   uint32_t entry_id(const NodeEntry& e) const { return entry_id(node_id(e.node.get()), e.index); }

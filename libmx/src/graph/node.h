@@ -13,6 +13,11 @@
 #include "ops/op.h"
 
 namespace mx {
+
+namespace imperative {
+struct AGState;
+}
+
 namespace graph {
 
 struct Node;
@@ -37,6 +42,8 @@ struct Node {
   std::shared_ptr<const op::Attrs> attrs;
   std::vector<NodeEntry> inputs;
   std::vector<NodePtr> control_deps;
+  // Values autograd recorded for this node (imperative/autograd.h).
+  std::shared_ptr<imperative::AGState> ag;
 
   bool is_variable() const { return op == nullptr; }
   uint32_t num_outputs() const;

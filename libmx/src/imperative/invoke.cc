@@ -4,6 +4,7 @@
 
 #include "common/dtype.h"
 #include "common/error.h"
+#include "imperative/autograd.h"
 #include "plugin/kernel_table.h"
 #include "plugin/loader.h"
 #include "random/seed.h"
@@ -172,6 +173,8 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
           KernelTable::Get().DTypesFor(op, device), ")",
           plugin_error.empty() ? "" : "; " + plugin_error);
   }
+
+  RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
 
   auto record = std::make_shared<KernelCallRecord>();
   record->kernel = kernel;

@@ -74,7 +74,7 @@ void* NDArray::data() const {
 NDArray NDArray::Reshape(const Shape& shape) const {
   MX_CHECK(shape.Size() == size(), kValue, "cannot reshape array of shape ", shape_.ToString(),
            " into shape ", shape.ToString(), ": the number of elements differs");
-  NDArray v = *this;
+  NDArray v = Detach();
   v.shape_ = shape;
   return v;
 }
@@ -86,7 +86,7 @@ NDArray NDArray::Slice(int64_t begin, int64_t end) const {
   if (end < 0) end += n;
   MX_CHECK(begin >= 0 && begin <= end && end <= n, kIndex, "slice [", begin, ", ", end,
            ") is out of range for axis 0 of size ", n);
-  NDArray v = *this;
+  NDArray v = Detach();
   v.shape_[0] = end - begin;
   v.offset_ += static_cast<size_t>(begin) * (nbytes() / (n ? n : 1));
   return v;

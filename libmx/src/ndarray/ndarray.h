@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "common/context.h"
 #include "common/shape.h"
@@ -15,6 +16,10 @@
 #include "storage/storage.h"
 
 namespace mx {
+
+namespace graph {
+struct Node;
+}
 
 struct Chunk {
   StorageHandle mem;
@@ -70,11 +75,28 @@ class NDArray {
   // A borrowed DLPack view; valid while this NDArray lives.
   DLTensor ToDLTensor() const;
 
+  // Autograd: the recorded node output this array holds (imperative/
+  // autograd.h); a null node when the array is not part of a recorded graph.
+  // Views start detached.
+  const std::shared_ptr<graph::Node>& ag_node() const { return ag_node_; }
+  uint32_t ag_index() const { return ag_index_; }
+  void set_ag_entry(std::shared_ptr<graph::Node> node, uint32_t index) {
+    ag_node_ = std::move(node);
+    ag_index_ = index;
+  }
+  NDArray Detach() const {
+    NDArray v = *this;
+    v.ag_node_.reset();
+    return v;
+  }
+
  private:
   std::shared_ptr<Chunk> chunk_;
   Shape shape_;
   int dtype_ = 0;
   size_t offset_ = 0;  // bytes from the start of the buffer
+  std::shared_ptr<graph::Node> ag_node_;
+  uint32_t ag_index_ = 0;
 };
 
 }  // namespace mx

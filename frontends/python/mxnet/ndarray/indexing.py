@@ -274,7 +274,9 @@ def set_item(self, key, value):
                                     out=arr)
         return
     begin, end, step, box, result = _basic_box(key, new_shape)
-    if _is_contiguous(begin, step, box, new_shape):
+    # Writing through a view is faster, but a view is outside the recorded
+    # graph: while recording, write to the array itself so autograd sees it.
+    if _is_contiguous(begin, step, box, new_shape) and not _recording():
         _assign_whole(_view(arr, begin, box, new_shape), value, result)
     elif isinstance(value, numeric_types) and not isinstance(value, np.ndarray):
         _internal()._slice_assign_scalar(arr, scalar=float(value), begin=tuple(begin),
@@ -284,6 +286,11 @@ def set_item(self, key, value):
         if 0 not in box:
             _internal()._slice_assign(arr, value_nd, begin=tuple(begin), end=tuple(end),
                                       step=tuple(step), out=arr)
+
+
+def _recording():
+    from ..autograd import is_recording
+    return is_recording()
 
 
 def _assign_whole(target, value, result=None):

@@ -92,6 +92,50 @@ class NDArray:
             check_call(_LIB.MXNDArrayLoadFromRawBytes(raw, len(raw), out))
             self.handle = out[0]
 
+    # -- autograd ----------------------------------------------------------------
+    def attach_grad(self, grad_req="write", stype=None):
+        """Attaches a gradient buffer (zeros) to this array, making it a variable
+        that ``autograd.backward`` computes gradients for.
+
+        Parameters
+        ----------
+        grad_req : {'write', 'add', 'null'}
+        stype : str, optional
+            Storage type of the gradient ('default').
+        """
+        from ..autograd import mark_variables
+        if stype not in (None, "default"):
+            raise NotImplementedError("sparse gradients (stype=%r) are not supported" % stype)
+        zeros = _new_from_handle(_invoke.call_unary(_call("zeros_like"), self.handle))
+        mark_variables([self], [zeros], grad_req)
+
+    @property
+    def grad(self):
+        """The gradient buffer attached by ``attach_grad`` (None without one)."""
+        out = ffi.new("MXNDArrayHandle*")
+        check_call(_LIB.MXNDArrayGetGrad(self.handle, out))
+        return None if out[0] == ffi.NULL else _new_from_handle(out[0])
+
+    def detach(self):
+        """The same data, outside any recorded graph."""
+        out = ffi.new("MXNDArrayHandle*")
+        check_call(_LIB.MXNDArrayDetach(self.handle, out))
+        return _new_from_handle(out[0])
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Computes the gradients of this array with respect to the marked variables.
+
+        Parameters
+        ----------
+        out_grad : NDArray, optional
+            Gradient with respect to this array (ones by default).
+        retain_graph : bool
+            Keep the graph for another backward.
+        train_mode : bool
+        """
+        from ..autograd import backward
+        backward([self], None if out_grad is None else [out_grad], retain_graph, train_mode)
+
     # -- attributes ----------------------------------------------------------
     @property
     def shape(self):

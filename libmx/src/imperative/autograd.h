@@ -1,0 +1,59 @@
+// Autograd: imperative ops run while recording are also added to a graph
+// (their NDArrays hold its entries); backward builds the gradient graph with
+// the gradient pass and runs it op by op through the engine.  The tape is the
+// graph itself, kept alive by the arrays that refer to it.
+#ifndef MX_IMPERATIVE_AUTOGRAD_H_
+#define MX_IMPERATIVE_AUTOGRAD_H_
+
+#include <memory>
+#include <vector>
+
+#include "graph/node.h"
+#include "ndarray/ndarray.h"
+
+namespace mx {
+namespace imperative {
+
+// MXNet's grad_req values.
+enum GradReq : int { kNullOp = 0, kWriteTo = 1, kAddTo = 3 };
+
+// What autograd keeps on a recorded node.
+struct AGState {
+  // Forward values of the node's outputs (a variable: its array), detached.
+  // Cleared by a backward that does not retain the graph.
+  std::vector<NDArray> outputs;
+  bool freed = false;
+  // Marked variables (attach_grad / mark_variables) only.
+  bool marked = false;
+  int grad_req = kWriteTo;
+  NDArray grad;
+};
+
+// Per-thread modes, as in MXNet; each setter returns the previous value.
+bool IsRecording();
+bool IsTraining();
+bool SetRecording(bool on);
+bool SetTraining(bool on);
+
+// Called by imperative::Invoke after the outputs exist: when recording and
+// some input is tracked, adds the op as a graph node and points the outputs
+// at its entries.
+void RecordOp(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
+              const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs);
+
+// Makes `var` a leaf whose gradient goes to `grad` with `grad_req`.
+void MarkVariable(NDArray* var, const NDArray& grad, int grad_req);
+
+// backward(): with no variables, writes the gradients of every marked
+// variable reachable from heads into their grad arrays (per grad_req).
+// grad(): with variables, returns their gradients as new arrays and leaves
+// grad arrays alone.  head_grads entries may be none (ones).  create_graph
+// records the backward computation (higher-order gradients).
+std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vector<NDArray>& head_grads,
+                              const std::vector<NDArray>& variables, bool retain_graph,
+                              bool create_graph, bool is_train);
+
+}  // namespace imperative
+}  // namespace mx
+
+#endif  // MX_IMPERATIVE_AUTOGRAD_H_

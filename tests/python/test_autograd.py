@@ -1,0 +1,223 @@
+"""mx.autograd: recording, backward, grad (incl. second order), grad_req, modes, errors."""
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet import autograd
+from mxnet.base import MXNetError
+
+from _gradcheck import check_gradient, check_second_order
+
+
+def arr(values, dtype=np.float64):
+    return mx.nd.array(np.asarray(values, dtype=dtype), dtype=dtype)
+
+
+def test_modes_and_scopes():
+    assert not autograd.is_recording() and not autograd.is_training()
+    with autograd.record():
+        assert autograd.is_recording() and autograd.is_training()
+        with autograd.pause():
+            assert not autograd.is_recording() and not autograd.is_training()
+        with autograd.predict_mode():
+            assert autograd.is_recording() and not autograd.is_training()
+    with autograd.record(train_mode=False):
+        assert not autograd.is_training()
+        with autograd.train_mode():
+            assert autograd.is_training()
+    assert not autograd.is_recording() and not autograd.is_training()
+    assert autograd.set_recording(True) is False
+    assert autograd.set_recording(False) is True
+    assert autograd.set_training(True) is False
+    assert autograd.set_training(False) is True
+
+
+def test_backward_fills_grad():
+    x = arr([[1, 2, 3], [4, 5, 6]])
+    b = arr([1, -2, 0.5])
+    x.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        y = (x * b + x / 2 - 3) ** 2 * x
+    y.backward()
+    xn, bn = x.asnumpy(), b.asnumpy()
+    u = xn * bn + xn / 2 - 3
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * u * (bn + 0.5) * xn + u ** 2)
+    np.testing.assert_allclose(b.grad.asnumpy(), (2 * u * xn * xn).sum(0))
+
+
+def test_head_gradient_and_multiple_heads():
+    x = arr([1.0, 2.0, 3.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+        z = x * 3
+    autograd.backward([y, z], [arr([1, 0, 2]), None])
+    np.testing.assert_allclose(x.grad.asnumpy(), [2 * 1 + 3, 0 + 3, 2 * 2 * 3 + 3])
+    with autograd.record():
+        y = x * x
+    y.backward(arr([0.5, 0.5, 0.5]))
+    np.testing.assert_allclose(x.grad.asnumpy(), x.asnumpy())
+
+
+def test_grad_req_add_null_and_write():
+    x = arr([1.0, 2.0])
+    x.attach_grad(grad_req="add")
+    for _ in range(3):
+        with autograd.record():
+            y = x * x
+        y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), 3 * 2 * x.asnumpy())
+    w = arr([1.0, 2.0])
+    w.attach_grad(grad_req="null")
+    v = arr([1.0, 1.0])
+    v.attach_grad()
+    with autograd.record():
+        y = w * v
+    y.backward()
+    np.testing.assert_allclose(w.grad.asnumpy(), [0, 0])
+    np.testing.assert_allclose(v.grad.asnumpy(), [1, 2])
+    with pytest.raises(KeyError):
+        x.attach_grad(grad_req="sometimes")
+
+
+def test_shared_subexpressions_sum_their_gradients():
+    x = arr([2.0])
+    x.attach_grad()
+    with autograd.record():
+        a = x * x
+        y = a + a * a + x
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), [2 * 2 + 4 * 2 ** 3 + 1])
+
+
+def test_grad_function_leaves_grad_arrays_alone():
+    x = arr([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x * x
+    (dx,) = autograd.grad(y, [x])
+    np.testing.assert_allclose(dx.asnumpy(), 3 * x.asnumpy() ** 2)
+    np.testing.assert_allclose(x.grad.asnumpy(), [0, 0])
+    with pytest.raises(ValueError, match="empty"):
+        autograd.grad(y, [])
+
+
+def test_second_order():
+    x = arr([1.0, 2.0, -0.5])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x * x
+        (dx,) = autograd.grad(y, [x], create_graph=True)
+    dx.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), 6 * x.asnumpy())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, y: x + y, lambda x, y: x - y, lambda x, y: x * y, lambda x, y: x / y,
+    lambda x, y: mx.nd.broadcast_maximum(x, y) * y, lambda x, y: mx.nd.broadcast_minimum(x, y) + x,
+    lambda x, y: mx.nd.broadcast_hypot(x, y), lambda x, y: (x - y) * (x + y) / y,
+])
+def test_binary_family_first_and_second_order(fn):
+    rng = np.random.default_rng(3)
+    a, b = rng.uniform(0.5, 2, (2, 3)), rng.uniform(0.5, 2, (3,))
+    check_gradient(fn, [a, b])
+    check_second_order(fn, [a, b])
+
+
+def test_retain_graph():
+    x = arr([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * x.asnumpy())
+    with pytest.raises(MXNetError, match="retain_graph"):
+        y.backward()
+
+
+def test_detach_and_pause_stop_gradients():
+    x = arr([1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = x * x.detach()
+        with autograd.pause():
+            c = x * 10
+        z = y + c
+    z.backward()
+    np.testing.assert_allclose(x.grad.asnumpy(), x.asnumpy())
+
+
+def test_mark_variables():
+    x, g = arr([1.0, 2.0]), arr([9.0, 9.0])
+    autograd.mark_variables([x], [g], "write")
+    with autograd.record():
+        y = x * 5
+    y.backward()
+    np.testing.assert_allclose(g.asnumpy(), [5, 5])
+    with pytest.raises(ValueError):
+        autograd.mark_variables([x], [g, g])
+
+
+def test_errors():
+    x = arr([1.0, 2.0])
+    with pytest.raises(MXNetError, match="not in a computational graph"):
+        (x * 2).backward()
+    x.attach_grad()
+    with autograd.record():
+        y = x * 2
+        with pytest.raises(MXNetError, match="Assigning to NDArrays"):
+            y += 1
+        with pytest.raises(MXNetError, match="Assigning to NDArrays"):
+            x[:] = 3
+    np.testing.assert_allclose(x.asnumpy(), [1, 2])  # refused writes changed nothing
+    with autograd.record():
+        w = mx.nd.argsort(x, dtype="float64") * x
+    with pytest.raises(MXNetError, match="argsort.* is not differentiable"):
+        w.backward()
+    c = arr([1.0])
+    with autograd.record():
+        z = c * 2
+    with pytest.raises(MXNetError, match="not in a computational graph"):
+        z.backward()
+    with pytest.raises(MXNetError, match="head gradient"):
+        autograd.backward([y], [arr([1.0, 2.0, 3.0])])
+    with pytest.raises(MXNetError, match="does not require gradient"):
+        autograd.grad(y, [arr([1.0])])
+
+
+def test_no_grad_outside_record():
+    x = arr([1.0])
+    x.attach_grad()
+    y = x * 2
+    with pytest.raises(MXNetError, match="not in a computational graph"):
+        y.backward()
+    assert arr([1.0]).grad is None
+
+
+def test_views_start_detached():
+    x = arr([[1.0, 2.0], [3.0, 4.0]])
+    x.attach_grad()
+    with autograd.record():
+        row = x[0]
+        y = row * 2
+    with pytest.raises(MXNetError, match="not in a computational graph"):
+        y.backward()
+
+
+def test_c_api_errors():
+    from mxnet.base import _LIB, ffi
+    assert _LIB.MXAutogradBackward(0, ffi.NULL, ffi.NULL, 0, ffi.NULL, 0, 0, 1, ffi.NULL) == -1
+    assert b"at least one output" in ffi.string(_LIB.MXGetLastError())
+    x = arr([1.0])
+    handles = ffi.new("MXNDArrayHandle[]", [x.handle])
+    assert _LIB.MXAutogradMarkVariables(1, handles, ffi.new("int[]", [7]),
+                                        ffi.new("MXNDArrayHandle[]", [x.handle])) == -1
+    assert b"grad_req" in ffi.string(_LIB.MXGetLastError())
+    assert _LIB.MXAutogradMarkVariables(1, handles, ffi.new("int[]", [1]),
+                                        ffi.new("MXNDArrayHandle[]", [ffi.NULL])) == -1
+    assert _LIB.MXAutogradBackward(1, handles, ffi.NULL, 1, handles, 0, 0, 1, ffi.NULL) == -1
+    assert b"out_grads is NULL" in ffi.string(_LIB.MXGetLastError())
+    out = ffi.new("int*")
+    assert _LIB.MXOpHasGradient(ffi.NULL, out) == -1
