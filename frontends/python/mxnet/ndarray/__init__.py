@@ -4,10 +4,12 @@ from .creation import arange, eye
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
 from .utils import load, load_frombuffer, save
+from .ufunc import *  # noqa: F401,F403  (add, maximum, equal, ...)
+from . import ufunc as _ufunc
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
            "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye", "save", "load",
-           "load_frombuffer"]
+           "load_frombuffer"] + _ufunc.__all__
 
 
 def __getattr__(name):
