@@ -13,6 +13,7 @@ from .attribute import AttrScope
 from . import symbol
 from . import symbol as sym
 from . import autograd
+from . import executor
 
 __version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
 

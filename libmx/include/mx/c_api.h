@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 5
+#define MX_ABI_MINOR 6
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -547,6 +547,62 @@ MX_API int MXNDArrayGetGrad(MXNDArrayHandle handle, MXNDArrayHandle* out);
 
 /* A new handle on the same data, outside any recorded graph. */
 MX_API int MXNDArrayDetach(MXNDArrayHandle handle, MXNDArrayHandle* out);
+
+/* ------------------------------------------------------------------ */
+/* Executors: symbols bound to arrays                                 */
+/* ------------------------------------------------------------------ */
+
+/* A symbol bound to arrays, with planned memory.  Owned by the caller; free
+ * with MXExecutorFree (NULL is a no-op). */
+typedef struct MXExecutor_* MXExecutorHandle;
+
+/* Memory planning options for MXExecutorBind (bits): reuse an input's
+ * buffer for an output where the op allows; share buffers between entries
+ * whose lifetimes do not overlap.  MX_PLAN_DEFAULT: both, unless the
+ * environment sets MXNET_EXEC_ENABLE_INPLACE=0. */
+enum MXPlanFlags { MX_PLAN_NONE = 0, MX_PLAN_INPLACE = 1, MX_PLAN_COSHARE = 2,
+                   MX_PLAN_DEFAULT = -1 };
+
+/* Binds `symbol` on (dev_type, dev_id).  args: num_args arrays in
+ * list_arguments order; arg_grads: num_args gradient arrays (NULL, or
+ * entries NULL, where grad_reqs[i] is 0); grad_reqs: 0 null, 1 write, 3 add
+ * (NULL: all null); aux: num_aux arrays in list_auxiliary_states order.
+ * The arrays stay the caller's; the executor reads and writes them in
+ * engine order.  Shapes that cannot be inferred, unbound or mis-shaped
+ * arrays: -1. */
+MX_API int MXExecutorBind(MXSymbolHandle symbol, int dev_type, int dev_id,
+                          uint32_t num_args, MXNDArrayHandle* args,
+                          MXNDArrayHandle* arg_grads, const int* grad_reqs,
+                          uint32_t num_aux, MXNDArrayHandle* aux,
+                          int memory_flags, MXExecutorHandle* out);
+
+MX_API int MXExecutorFree(MXExecutorHandle handle);
+
+/* Pushes the forward pass (returns before it finishes; read the outputs to
+ * wait).  is_train selects training behaviour of ops such as Dropout. */
+MX_API int MXExecutorForward(MXExecutorHandle handle, int is_train);
+
+/* Pushes the backward pass after a forward pass: gradients go to the bound
+ * gradient arrays per grad_req.  head_grads: NULL, or num entries (one per
+ * output; NULL entries) -- ones where not given. */
+MX_API int MXExecutorBackward(MXExecutorHandle handle, uint32_t num,
+                              MXNDArrayHandle* head_grads, int is_train);
+
+/* The output arrays (valid across forward calls: each forward overwrites
+ * them).  *out: thread-scratch array of *out_size new handles owned by the
+ * caller. */
+MX_API int MXExecutorOutputs(MXExecutorHandle handle, uint32_t* out_size,
+                             MXNDArrayHandle** out);
+
+/* MXNet's executor debug_str: the graph (forward and backward) and the
+ * memory plan.  *out: thread-scratch. */
+MX_API int MXExecutorPrint(MXExecutorHandle handle, const char** out);
+
+/* Bytes of the planned buffers and of one buffer per entry (no planning),
+ * and how many outputs reuse an input's buffer or a dead entry's. */
+MX_API int MXExecutorGetMemoryPlan(MXExecutorHandle handle,
+                                   int64_t* planned_bytes, int64_t* naive_bytes,
+                                   int* inplace_count, int* coshare_count);
 
 /* MX_CDEF_END */
 

@@ -13,22 +13,11 @@
 
 using mx::graph::Symbol;
 
-struct MXSymbol_ {
-  uint64_t magic;
-  Symbol symbol;
-};
-
 namespace {
 
-constexpr uint64_t kLiveSymbol = 0x4d58'5379'6d62'6f6cull;  // "MXSymbol"
+using mx::SymbolOf;
 
-Symbol& SymbolOf(MXSymbolHandle h, const char* what = "symbol handle") {
-  MX_CHECK(h != nullptr, kHandle, what, " is NULL");
-  MX_CHECK(h->magic == kLiveSymbol, kHandle, what, " is not a live Symbol (already freed?)");
-  return h->symbol;
-}
-
-MXSymbolHandle NewSymbol(Symbol s) { return new MXSymbol_{kLiveSymbol, std::move(s)}; }
+MXSymbolHandle NewSymbol(Symbol s) { return new MXSymbol_{mx::kLiveSymbol, std::move(s)}; }
 
 std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
 

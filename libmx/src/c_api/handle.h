@@ -8,12 +8,18 @@
 
 #include "common/context.h"
 #include "common/error.h"
+#include "graph/symbol.h"
 #include "mx/c_api.h"
 #include "ndarray/ndarray.h"
 
 struct MXNDArray_ {
   uint64_t magic;
   mx::NDArray array;
+};
+
+struct MXSymbol_ {
+  uint64_t magic;
+  mx::graph::Symbol symbol;
 };
 
 struct MXOp_ {};  // an MXOpHandle is a cast const op::OpDef*
@@ -46,6 +52,14 @@ inline NDArray& ArrayOf(MXNDArrayHandle h, const char* what = "array handle") {
   MX_CHECK(h != nullptr, kHandle, what, " is NULL");
   MX_CHECK(h->magic == kLiveHandle, kHandle, what, " is not a live NDArray (already freed?)");
   return h->array;
+}
+
+constexpr uint64_t kLiveSymbol = 0x4d58'5379'6d62'6f6cull;  // "MXSymbol"
+
+inline graph::Symbol& SymbolOf(MXSymbolHandle h, const char* what = "symbol handle") {
+  MX_CHECK(h != nullptr, kHandle, what, " is NULL");
+  MX_CHECK(h->magic == kLiveSymbol, kHandle, what, " is not a live Symbol (already freed?)");
+  return h->symbol;
 }
 
 // The device (dev_type, dev_id) names; throws kValue for an unknown type or a

@@ -187,23 +187,30 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
       if (in.SameData((*outputs)[k])) record->req[k] = MX_REQ_INPLACE;
   record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
 
+  // Inputs the op updates (aux states such as BatchNorm's moving mean) are
+  // written, so the engine orders them like outputs.
+  const size_t max_writes = outputs->size() + op->mutate_inputs.size();
   engine::Var* read_stack[kFrameTensors];
   engine::Var* write_stack[kFrameTensors];
   std::vector<engine::Var*> read_heap, write_heap;
   engine::Var** reads = read_stack;
   engine::Var** writes = write_stack;
   if (inputs.size() > kFrameTensors) reads = (read_heap.resize(inputs.size()), read_heap.data());
-  if (outputs->size() > kFrameTensors) writes = (write_heap.resize(outputs->size()), write_heap.data());
-  for (size_t i = 0; i < inputs.size(); ++i) reads[i] = inputs[i].var();
-  for (size_t k = 0; k < outputs->size(); ++k) writes[k] = (*outputs)[k].var();
+  if (max_writes > kFrameTensors) writes = (write_heap.resize(max_writes), write_heap.data());
+  size_t num_reads = 0, num_writes = 0;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    bool mutated = false;
+    for (int m : op->mutate_inputs) mutated = mutated || static_cast<size_t>(m) == i;
+    (mutated ? writes[num_writes++] : reads[num_reads++]) = inputs[i].var();
+  }
+  for (size_t k = 0; k < outputs->size(); ++k) writes[num_writes++] = (*outputs)[k].var();
 
   engine::PushOptions options;
   options.name = op->name.c_str();
   options.allow_inline = out_elements <= kInlineElements;
-  const size_t num_reads = inputs.size();
   record->inputs = std::move(inputs);
   engine::Engine::Get()->Push([record] { record->Run(); }, ctx, reads, num_reads, writes,
-                              outputs->size(), options);
+                              num_writes, options);
 }
 
 }  // namespace imperative

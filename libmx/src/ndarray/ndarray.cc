@@ -79,6 +79,19 @@ NDArray NDArray::Reshape(const Shape& shape) const {
   return v;
 }
 
+NDArray NDArray::View(const Shape& shape, int dtype) const {
+  CheckShape(shape, dtype);
+  const size_t bytes = static_cast<size_t>(shape.Size()) * DTypeSize(dtype);
+  MX_CHECK(chunk_ && !chunk_->release_external && bytes <= chunk_->mem.size &&
+               (bytes == 0 || chunk_->mem.dptr != nullptr),
+           kInternal, "a view of ", bytes, " bytes does not fit its buffer");
+  NDArray v = Detach();
+  v.shape_ = shape;
+  v.dtype_ = dtype;
+  v.offset_ = 0;
+  return v;
+}
+
 NDArray NDArray::Slice(int64_t begin, int64_t end) const {
   MX_CHECK(shape_.ndim() > 0, kIndex, "cannot slice a 0-dimensional array");
   const int64_t n = shape_[0];

@@ -65,6 +65,10 @@ class NDArray {
   NDArray Reshape(const Shape& shape) const;   // same size required
   NDArray Slice(int64_t begin, int64_t end) const;  // first axis, negative from end
   NDArray At(int64_t index) const;              // first axis, axis dropped
+  // The start of this array's buffer seen with another shape and dtype
+  // (planned executor memory: entries with disjoint lifetimes share one
+  // buffer); the bytes must fit in the buffer.
+  NDArray View(const Shape& shape, int dtype) const;
 
   // Blocking transfers and waits, ordered with the engine.
   void SyncCopyFromCPU(const void* src, size_t num_elements) const;

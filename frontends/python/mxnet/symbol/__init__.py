@@ -1,6 +1,7 @@
 """mx.sym: declarative symbolic graphs and every op as a Symbol function."""
 from . import _internal, contrib, linalg, op, random
 from .symbol import Group, Symbol, Variable, load, load_json, var
+from . import bind as _bind  # Symbol.bind, simple_bind, eval
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "op"]
 

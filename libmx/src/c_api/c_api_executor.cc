@@ -1,0 +1,119 @@
+// Executor functions of the C ABI.
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "c_api/api_guard.h"
+#include "c_api/handle.h"
+#include "executor/graph_executor.h"
+
+struct MXExecutor_ {
+  uint64_t magic;
+  std::unique_ptr<mx::executor::GraphExecutor> exec;
+};
+
+namespace {
+
+constexpr uint64_t kLiveExecutor = 0x4d58'4578'6563'7574ull;  // "MXExecut"
+
+mx::executor::GraphExecutor& ExecOf(MXExecutorHandle h) {
+  MX_CHECK(h != nullptr, kHandle, "executor handle is NULL");
+  MX_CHECK(h->magic == kLiveExecutor, kHandle, "executor handle is not live (already freed?)");
+  return *h->exec;
+}
+
+std::vector<mx::NDArray> Arrays(uint32_t num, MXNDArrayHandle* handles, const char* what, bool allow_null) {
+  MX_CHECK(handles != nullptr || num == 0 || allow_null, kValue, what, " is NULL");
+  std::vector<mx::NDArray> out;
+  for (uint32_t i = 0; i < num; ++i)
+    out.push_back(!handles || (allow_null && !handles[i]) ? mx::NDArray() : mx::ArrayOf(handles[i], what));
+  return out;
+}
+
+int DefaultPlanFlags() {
+  const char* inplace = std::getenv("MXNET_EXEC_ENABLE_INPLACE");
+  const bool no_inplace = inplace && (std::strcmp(inplace, "0") == 0 || std::strcmp(inplace, "false") == 0);
+  return mx::graph::kPlanCoshare | (no_inplace ? 0 : mx::graph::kPlanInplace);
+}
+
+}  // namespace
+
+extern "C" {
+
+int MXExecutorBind(MXSymbolHandle symbol, int dev_type, int dev_id, uint32_t num_args,
+                   MXNDArrayHandle* args, MXNDArrayHandle* arg_grads, const int* grad_reqs,
+                   uint32_t num_aux, MXNDArrayHandle* aux, int memory_flags, MXExecutorHandle* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  MX_CHECK(memory_flags == MX_PLAN_DEFAULT || (memory_flags >= 0 && memory_flags <= 3), kValue,
+           "invalid memory_flags ", memory_flags);
+  mx::EnsureRuntime();
+  const mx::graph::Symbol& sym = mx::SymbolOf(symbol);
+  std::vector<int> reqs(num_args, 0);
+  if (grad_reqs) reqs.assign(grad_reqs, grad_reqs + num_args);
+  auto exec = std::make_unique<mx::executor::GraphExecutor>(
+      sym, mx::DeviceOf(dev_type, dev_id), Arrays(num_args, args, "argument handle", false),
+      Arrays(num_args, arg_grads, "gradient handle", true), std::move(reqs),
+      Arrays(num_aux, aux, "auxiliary state handle", false),
+      memory_flags == MX_PLAN_DEFAULT ? DefaultPlanFlags() : memory_flags);
+  *out = new MXExecutor_{kLiveExecutor, std::move(exec)};
+  MX_API_END();
+}
+
+int MXExecutorFree(MXExecutorHandle handle) {
+  MX_API_BEGIN();
+  if (handle) {
+    ExecOf(handle);
+    handle->magic = 0;
+    handle->exec.reset();
+    mx::Park(handle, [](void* h) { delete static_cast<MXExecutorHandle>(h); });
+  }
+  MX_API_END();
+}
+
+int MXExecutorForward(MXExecutorHandle handle, int is_train) {
+  MX_API_BEGIN();
+  ExecOf(handle).Forward(is_train != 0);
+  MX_API_END();
+}
+
+int MXExecutorBackward(MXExecutorHandle handle, uint32_t num, MXNDArrayHandle* head_grads, int is_train) {
+  MX_API_BEGIN();
+  mx::executor::GraphExecutor& exec = ExecOf(handle);
+  exec.Backward(Arrays(head_grads ? num : 0, head_grads, "head gradient handle", true), is_train != 0);
+  MX_API_END();
+}
+
+int MXExecutorOutputs(MXExecutorHandle handle, uint32_t* out_size, MXNDArrayHandle** out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out_size);
+  MX_CHECK_OUT(out);
+  std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
+  handles.clear();
+  for (const mx::NDArray& a : ExecOf(handle).outputs()) handles.push_back(mx::NewHandle(a));
+  *out_size = static_cast<uint32_t>(handles.size());
+  *out = handles.data();
+  MX_API_END();
+}
+
+int MXExecutorPrint(MXExecutorHandle handle, const char** out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  std::string& text = mx::Scratch().bytes;
+  text = ExecOf(handle).DebugString();
+  *out = text.c_str();
+  MX_API_END();
+}
+
+int MXExecutorGetMemoryPlan(MXExecutorHandle handle, int64_t* planned_bytes, int64_t* naive_bytes,
+                            int* inplace_count, int* coshare_count) {
+  MX_API_BEGIN();
+  const mx::graph::MemoryPlan& plan = ExecOf(handle).plan();
+  if (planned_bytes) *planned_bytes = static_cast<int64_t>(plan.planned_bytes);
+  if (naive_bytes) *naive_bytes = static_cast<int64_t>(plan.naive_bytes);
+  if (inplace_count) *inplace_count = plan.inplace_count;
+  if (coshare_count) *coshare_count = plan.coshare_count;
+  MX_API_END();
+}
+
+}  // extern "C"

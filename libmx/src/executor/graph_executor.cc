@@ -1,0 +1,203 @@
+#include "executor/graph_executor.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "common/dtype.h"
+#include "common/error.h"
+#include "graph/gradient.h"
+#include "graph/infer.h"
+#include "imperative/autograd.h"
+#include "imperative/invoke.h"
+
+namespace mx {
+namespace executor {
+
+namespace {
+
+const op::OpDef* Op(const char* name) { return op::Registry::Get().FindOrThrow(name); }
+
+void Run(const char* op_name, std::vector<NDArray> inputs, NDArray output) {
+  std::vector<NDArray> out{std::move(output)};
+  imperative::Invoke(Op(op_name), Op(op_name)->Defaults(), std::move(inputs), &out);
+}
+
+// Executor ops are never recorded by autograd; training follows the call.
+class RunScope {
+ public:
+  explicit RunScope(bool is_train)
+      : record_(imperative::SetRecording(false)), train_(imperative::SetTraining(is_train)) {}
+  ~RunScope() {
+    imperative::SetRecording(record_);
+    imperative::SetTraining(train_);
+  }
+
+ private:
+  bool record_, train_;
+};
+
+void CheckBound(const std::vector<graph::NodePtr>& vars, const std::vector<NDArray>& arrays,
+                const char* what) {
+  MX_CHECK(vars.size() == arrays.size(), kValue, "bind: the symbol has ", vars.size(), " ", what,
+           ", got ", arrays.size(), " arrays");
+  for (size_t i = 0; i < arrays.size(); ++i)
+    MX_CHECK(!arrays[i].is_none(), kValue, "bind: ", what, " '", vars[i]->name, "' is not bound");
+}
+
+}  // namespace
+
+GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vector<NDArray> args,
+                             std::vector<NDArray> arg_grads, std::vector<int> grad_reqs,
+                             std::vector<NDArray> aux, int memory_flags)
+    : symbol_(symbol.Copy()), ctx_(ctx), args_(std::move(args)), arg_grads_(std::move(arg_grads)),
+      aux_(std::move(aux)), grad_reqs_(std::move(grad_reqs)) {
+  using graph::Symbol;
+  const auto arg_vars = symbol_.ListInputs(Symbol::InputKind::kArguments);
+  const auto aux_vars = symbol_.ListInputs(Symbol::InputKind::kAuxiliaryStates);
+  CheckBound(arg_vars, args_, "arguments");
+  CheckBound(aux_vars, aux_, "auxiliary states");
+  MX_CHECK(grad_reqs_.size() == args_.size() && arg_grads_.size() == args_.size(), kValue,
+           "bind: need one grad_req and one gradient slot per argument");
+
+  // The gradient graph, for the arguments that want one.
+  std::vector<graph::NodeEntry> xs;
+  for (size_t i = 0; i < args_.size(); ++i) {
+    const int req = grad_reqs_[i];
+    MX_CHECK(req == imperative::kNullOp || req == imperative::kWriteTo || req == imperative::kAddTo,
+             kValue, "bind: invalid grad_req ", req, " for '", arg_vars[i]->name, "'");
+    if (req == imperative::kNullOp) continue;
+    MX_CHECK(!arg_grads_[i].is_none(), kValue, "bind: argument '", arg_vars[i]->name,
+             "' has grad_req ", req == imperative::kAddTo ? "add" : "write", " but no gradient array");
+    MX_CHECK(arg_grads_[i].shape() == args_[i].shape(), kValue, "bind: gradient of '",
+             arg_vars[i]->name, "' has shape ", arg_grads_[i].shape().ToString(), ", the argument ",
+             args_[i].shape().ToString());
+    xs.push_back(graph::NodeEntry{arg_vars[i], 0, 0});
+    grad_args_.push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<graph::NodeEntry> heads = symbol_.outputs;
+  if (!xs.empty()) {
+    std::vector<graph::NodeEntry> head_grads;
+    for (const graph::NodeEntry& out : symbol_.outputs) {
+      head_grad_vars_.push_back(graph::Node::Variable(out.node->name + "_head_grad"));
+      head_grads.push_back(graph::NodeEntry{head_grad_vars_.back(), 0, 0});
+    }
+    grad_entries_ = graph::Gradient(symbol_.outputs, xs, head_grads);
+    heads.insert(heads.end(), grad_entries_.begin(), grad_entries_.end());
+  }
+  // Forward nodes come first: heads are walked outputs first.
+  num_forward_nodes_ = static_cast<uint32_t>(graph::IndexedGraph(symbol_.outputs).num_nodes());
+  graph_ = std::make_unique<graph::IndexedGraph>(heads);
+  const graph::IndexedGraph& g = *graph_;
+
+  // Shapes and dtypes from the bound arrays.
+  const size_t n = g.num_entries();
+  std::vector<Shape> shapes(n, Shape::Unknown());
+  std::vector<int> dtypes(n, -1);
+  std::vector<char> external(n, 0), keep(n, 0);
+  values_.resize(n);
+  auto bind = [&](const graph::NodePtr& var, const NDArray& a) {
+    if (!g.contains(var.get())) return;
+    const uint32_t e = g.entry_id(g.node_id(var.get()), 0);
+    shapes[e] = a.shape();
+    dtypes[e] = a.dtype();
+    external[e] = 1;
+    values_[e] = a.Detach();
+  };
+  for (size_t i = 0; i < args_.size(); ++i) bind(arg_vars[i], args_[i]);
+  for (size_t i = 0; i < aux_.size(); ++i) bind(aux_vars[i], aux_[i]);
+  graph::InferShapes(g, &shapes);
+  graph::InferTypes(g, &dtypes);
+  for (size_t k = 0; k < head_grad_vars_.size(); ++k) {
+    const uint32_t out = g.entry_id(symbol_.outputs[k]);
+    MX_CHECK(shapes[out].is_known() && dtypes[out] >= 0, kValue, "bind: cannot infer the shape of output ",
+             k, " ('", symbol_.outputs[k].node->name, "')");
+    if (!g.contains(head_grad_vars_[k].get())) continue;  // no gradient flows through it
+    bind(head_grad_vars_[k], NDArray(shapes[out], ctx_, dtypes[out]));
+  }
+  if (!head_grad_vars_.empty()) {
+    graph::InferShapes(g, &shapes);
+    graph::InferTypes(g, &dtypes);
+  }
+  for (const graph::NodeEntry& e : symbol_.outputs) keep[g.entry_id(e)] = 1;
+  for (const graph::NodeEntry& e : grad_entries_) keep[g.entry_id(e)] = 1;
+
+  plan_ = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags);
+  std::vector<NDArray> blocks;
+  for (size_t bytes : plan_.block_bytes) blocks.emplace_back(Shape({static_cast<int64_t>(bytes)}), ctx_, kUint8);
+  for (size_t e = 0; e < n; ++e)
+    if (plan_.storage[e] != graph::MemoryPlan::kExternal)
+      values_[e] = blocks[plan_.storage[e]].View(shapes[e], dtypes[e]);
+  for (const graph::NodeEntry& e : symbol_.outputs) outputs_.push_back(values_[g.entry_id(e)]);
+}
+
+void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {
+  RunScope scope(is_train);
+  const graph::IndexedGraph& g = *graph_;
+  std::vector<NDArray> in, out;
+  for (uint32_t id = begin; id < end; ++id) {
+    const graph::Node& node = *g.node(id);
+    if (node.is_variable()) continue;
+    in.clear();
+    out.clear();
+    for (const graph::NodeEntry& e : node.inputs) in.push_back(values_[g.entry_id(e)]);
+    for (uint32_t k = 0; k < node.num_outputs(); ++k) out.push_back(values_[g.entry_id(id, k)]);
+    try {
+      imperative::Invoke(node.op, node.attrs, in, &out);
+    } catch (const Error& e) {
+      Throw(e.kind(), node.Describe(), ": ", e.what());
+    }
+  }
+}
+
+void GraphExecutor::Forward(bool is_train) {
+  RunNodes(0, num_forward_nodes_, is_train);
+  forward_done_ = true;
+}
+
+void GraphExecutor::Backward(const std::vector<NDArray>& head_grads, bool is_train) {
+  MX_CHECK(!grad_entries_.empty(), kValue,
+           "backward: the executor was bound without gradients (every grad_req is 'null')");
+  MX_CHECK(forward_done_, kValue, "backward: call forward first");
+  MX_CHECK(head_grads.empty() || head_grads.size() == outputs_.size(), kValue, "backward: got ",
+           head_grads.size(), " head gradients for ", outputs_.size(), " outputs");
+  const graph::IndexedGraph& g = *graph_;
+  {
+    RunScope scope(is_train);
+    for (size_t k = 0; k < head_grad_vars_.size(); ++k) {
+      if (!g.contains(head_grad_vars_[k].get())) continue;
+      const NDArray& slot = values_[g.entry_id(g.node_id(head_grad_vars_[k].get()), 0)];
+      const bool given = k < head_grads.size() && !head_grads[k].is_none();
+      if (given)
+        MX_CHECK(head_grads[k].shape() == slot.shape(), kValue, "backward: head gradient ", k,
+                 " has shape ", head_grads[k].shape().ToString(), ", the output ", slot.shape().ToString());
+      if (given) Run("_copyto", {head_grads[k]}, slot);
+      else Run("ones_like", {outputs_[k]}, slot);
+    }
+  }
+  RunNodes(num_forward_nodes_, static_cast<uint32_t>(g.num_nodes()), is_train);
+  RunScope scope(is_train);
+  for (size_t j = 0; j < grad_args_.size(); ++j) {
+    const uint32_t i = grad_args_[j];
+    const NDArray& grad = values_[g.entry_id(grad_entries_[j])];
+    if (grad_reqs_[i] == imperative::kAddTo) Run("elemwise_add", {arg_grads_[i], grad}, arg_grads_[i]);
+    else Run("_copy", {grad}, arg_grads_[i]);
+  }
+}
+
+std::string GraphExecutor::DebugString() const {
+  graph::Symbol all;
+  all.outputs = graph_->outputs();
+  std::ostringstream os;
+  os << all.DebugString();
+  char line[256];
+  std::snprintf(line, sizeof(line),
+                "Total %.3f MB allocated (%zu bytes in %zu blocks; %zu bytes without planning; "
+                "%d in-place, %d co-shared)\n",
+                plan_.planned_bytes / 1048576.0, plan_.planned_bytes, plan_.block_bytes.size(),
+                plan_.naive_bytes, plan_.inplace_count, plan_.coshare_count);
+  os << line;
+  return os.str();
+}
+
+}  // namespace executor
+}  // namespace mx

@@ -1,0 +1,60 @@
+// The symbolic executor (MXNet's GraphExecutor): a Symbol bound to arrays.
+// Binding builds the gradient graph (for arguments with grad_req != null),
+// infers shapes and dtypes, plans memory and allocates one buffer per
+// planned block; forward and backward then push each node to the engine in
+// order, so independent branches run concurrently and the bound arrays can
+// be read and updated with NDArray code in between.
+#ifndef MX_EXECUTOR_GRAPH_EXECUTOR_H_
+#define MX_EXECUTOR_GRAPH_EXECUTOR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/indexed_graph.h"
+#include "graph/plan_memory.h"
+#include "graph/symbol.h"
+#include "ndarray/ndarray.h"
+
+namespace mx {
+namespace executor {
+
+class GraphExecutor {
+ public:
+  // args and aux in the symbol's list_arguments / list_auxiliary_states
+  // order; arg_grads[i] may be none when grad_reqs[i] is null (0).
+  // grad_reqs: 0 null, 1 write, 3 add.  memory_flags: graph::PlanFlags.
+  GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vector<NDArray> args,
+                std::vector<NDArray> arg_grads, std::vector<int> grad_reqs, std::vector<NDArray> aux,
+                int memory_flags);
+
+  void Forward(bool is_train);
+  // head_grads: one per output, none entries (or an empty list) mean ones.
+  void Backward(const std::vector<NDArray>& head_grads, bool is_train);
+
+  const std::vector<NDArray>& outputs() const { return outputs_; }
+  const graph::MemoryPlan& plan() const { return plan_; }
+  std::string DebugString() const;
+
+ private:
+  void RunNodes(uint32_t begin, uint32_t end, bool is_train);
+
+  graph::Symbol symbol_;
+  Context ctx_;
+  std::vector<NDArray> args_, arg_grads_, aux_;
+  std::vector<int> grad_reqs_;
+  std::vector<graph::NodeEntry> grad_entries_;  // per argument with a gradient
+  std::vector<uint32_t> grad_args_;             // their argument indices
+  std::vector<graph::NodePtr> head_grad_vars_;  // per output, when training
+  std::unique_ptr<graph::IndexedGraph> graph_;
+  uint32_t num_forward_nodes_ = 0;
+  graph::MemoryPlan plan_;
+  std::vector<NDArray> values_;  // per entry
+  std::vector<NDArray> outputs_;
+  bool forward_done_ = false;
+};
+
+}  // namespace executor
+}  // namespace mx
+
+#endif  // MX_EXECUTOR_GRAPH_EXECUTOR_H_
