@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #define MX_PLUGIN_ABI_MAJOR 1
-#define MX_PLUGIN_ABI_MINOR 0
+#define MX_PLUGIN_ABI_MINOR 1
 #define MX_PLUGIN_ABI_VERSION (MX_PLUGIN_ABI_MAJOR * 1000 + MX_PLUGIN_ABI_MINOR)
 
 /* The maximum rank of a tensor. */
@@ -194,6 +194,10 @@ typedef struct MXKernelCall {
   size_t workspace_size;
   void* kernel_data;       /* as given in MXKernelDesc */
   uint64_t seed;           /* per call, fixed in program order: for RNG ops */
+  /* Since ABI 1.1 (check struct_size): 1 in training mode (autograd.record,
+   * train_mode, forward(is_train=True)), for ops such as Dropout and
+   * BatchNorm that behave differently in training. */
+  int32_t is_train;
 } MXKernelCall;
 
 /* Returns 0, or non-zero after host->set_error. */

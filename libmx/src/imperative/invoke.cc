@@ -45,6 +45,7 @@ struct KernelCallRecord {
   std::vector<NDArray> outputs;
   std::vector<int32_t> req;
   uint64_t seed;
+  bool is_train;
 
   void Run() const {
     DLTensor in_stack[kFrameTensors], out_stack[kFrameTensors];
@@ -70,6 +71,7 @@ struct KernelCallRecord {
     call.workspace_size = 0;
     call.kernel_data = kernel->data;
     call.seed = seed;
+    call.is_train = is_train ? 1 : 0;
 
     StorageHandle workspace;
     if (kernel->workspace) {
@@ -186,6 +188,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
     for (const NDArray& in : inputs)
       if (in.SameData((*outputs)[k])) record->req[k] = MX_REQ_INPLACE;
   record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
+  record->is_train = IsTraining();
 
   // Inputs the op updates (aux states such as BatchNorm's moving mean) are
   // written, so the engine orders them like outputs.
