@@ -42,6 +42,9 @@ struct OpDef {
   // Outputs: a fixed count, or a function of the parameters.
   int num_outputs = 1;
   std::function<int(const Attrs&)> num_outputs_fn;
+  // Outputs a caller sees (MXNet's FNumVisibleOutputs): the first this many;
+  // the rest are kept for the gradient (BatchNorm's batch mean and variance).
+  std::function<int(const Attrs&)> visible_outputs_fn;
   std::vector<std::string> output_names;
   InferShapeFn infer_shape;
   InferTypeFn infer_type;
@@ -64,6 +67,9 @@ struct OpDef {
 
   int NumInputs(const Attrs& attrs) const;
   int NumOutputs(const Attrs& attrs) const;
+  int NumVisibleOutputs(const Attrs& attrs) const {
+    return visible_outputs_fn ? visible_outputs_fn(attrs) : NumOutputs(attrs);
+  }
   bool variadic() const { return !key_var_num_args.empty(); }
 
   // Builder used by the registration code in ops/.
@@ -86,6 +92,7 @@ struct OpDef {
     return *this;
   }
   OpDef& NumOutputsFn(std::function<int(const Attrs&)> fn) { num_outputs_fn = std::move(fn); return *this; }
+  OpDef& VisibleOutputs(std::function<int(const Attrs&)> fn) { visible_outputs_fn = std::move(fn); return *this; }
   // default_value nullptr: required.
   OpDef& Param(const std::string& name, const std::string& type, const char* default_value,
                const std::string& doc) {

@@ -138,7 +138,8 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
   } else {
     std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
     handles.clear();
-    for (mx::NDArray& a : out) handles.push_back(mx::NewHandle(std::move(a)));
+    const int visible = op->NumVisibleOutputs(*attrs);
+    for (int k = 0; k < visible; ++k) handles.push_back(mx::NewHandle(std::move(out[k])));
     *num_outputs = static_cast<int>(handles.size());
     *outputs = handles.data();
   }
@@ -172,7 +173,7 @@ int MXOpCallInvoke(MXOpCallHandle handle, int num_inputs, const MXNDArrayHandle*
   const MXOpCall_& call = CallOf(handle);
   MX_CHECK(num_inputs >= 0 && (inputs != nullptr || num_inputs == 0), kValue, "invalid inputs");
   MX_CHECK(num_outputs >= 0 && (outputs != nullptr || num_outputs == 0), kValue, "invalid outputs");
-  const int expected = call.op->NumOutputs(*call.attrs);
+  const int expected = call.op->NumVisibleOutputs(*call.attrs);
   MX_CHECK(num_outputs == expected, kValue, "operator ", call.op->name, " has ", expected,
            " output(s), got ", num_outputs, " output slots");
   std::vector<mx::NDArray> in;

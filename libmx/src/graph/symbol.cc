@@ -84,8 +84,10 @@ Symbol Symbol::Variable(const std::string& name) {
 Symbol Symbol::Atomic(const op::OpDef* op, const std::string& name,
                       std::map<std::string, std::string> dict) {
   NodePtr n = Node::Create(op, name, std::move(dict));
+  const uint32_t visible =
+      n->attrs ? static_cast<uint32_t>(op->NumVisibleOutputs(*n->attrs)) : n->num_outputs();
   Symbol s;
-  for (uint32_t i = 0; i < n->num_outputs(); ++i) s.outputs.push_back(NodeEntry{n, i, 0});
+  for (uint32_t i = 0; i < visible; ++i) s.outputs.push_back(NodeEntry{n, i, 0});
   return s;
 }
 

@@ -122,9 +122,12 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   MX_CHECK(static_cast<int>(inputs.size()) == num_inputs, kValue, "operator ", op->name,
            " takes ", num_inputs, " input(s), got ", inputs.size());
   const int num_outputs = op->NumOutputs(*attrs);
-  if (outputs->empty()) outputs->resize(num_outputs);
+  // Callers may give just the visible outputs; the hidden ones are made here.
+  if (outputs->empty() || static_cast<int>(outputs->size()) == op->NumVisibleOutputs(*attrs))
+    outputs->resize(num_outputs);
   MX_CHECK(static_cast<int>(outputs->size()) == num_outputs, kValue, "operator ", op->name,
-           " has ", num_outputs, " output(s), got ", outputs->size(), " output arrays");
+           " has ", op->NumVisibleOutputs(*attrs), " output(s), got ", outputs->size(),
+           " output arrays");
 
   const Context ctx = OutputContext(op, *attrs, inputs);
   ScratchScope scratch;
