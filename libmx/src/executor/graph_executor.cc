@@ -128,6 +128,8 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
     if (plan_.storage[e] != graph::MemoryPlan::kExternal)
       values_[e] = blocks[plan_.storage[e]].View(shapes[e], dtypes[e]);
   for (const graph::NodeEntry& e : symbol_.outputs) outputs_.push_back(values_[g.entry_id(e)]);
+  for (uint32_t id = 0; id < num_forward_nodes_; ++id)
+    if (!g.node(id)->is_variable()) forward_ops_.push_back(id);
 }
 
 void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {
@@ -152,6 +154,13 @@ void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {
 void GraphExecutor::Forward(bool is_train) {
   RunNodes(0, num_forward_nodes_, is_train);
   forward_done_ = true;
+}
+
+void GraphExecutor::ForwardOp(size_t step, bool is_train) {
+  MX_CHECK(step < forward_ops_.size(), kIndex, "forward step ", step, " is out of range: the graph has ",
+           forward_ops_.size(), " op nodes");
+  RunNodes(forward_ops_[step], forward_ops_[step] + 1, is_train);
+  if (step + 1 == forward_ops_.size()) forward_done_ = true;
 }
 
 void GraphExecutor::Backward(const std::vector<NDArray>& head_grads, bool is_train) {

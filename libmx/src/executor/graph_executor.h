@@ -29,6 +29,9 @@ class GraphExecutor {
                 int memory_flags);
 
   void Forward(bool is_train);
+  // The forward pass one op node at a time (the predict API's partial forward).
+  size_t NumForwardOps() const { return forward_ops_.size(); }
+  void ForwardOp(size_t step, bool is_train);
   // head_grads: one per output, none entries (or an empty list) mean ones.
   void Backward(const std::vector<NDArray>& head_grads, bool is_train);
 
@@ -48,6 +51,7 @@ class GraphExecutor {
   std::vector<graph::NodePtr> head_grad_vars_;  // per output, when training
   std::unique_ptr<graph::IndexedGraph> graph_;
   uint32_t num_forward_nodes_ = 0;
+  std::vector<uint32_t> forward_ops_;  // ids of the forward op nodes, in order
   graph::MemoryPlan plan_;
   std::vector<NDArray> values_;  // per entry
   std::vector<NDArray> outputs_;

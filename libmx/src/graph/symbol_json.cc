@@ -163,14 +163,26 @@ Symbol SymbolFromJSON(const std::string& text) {
   const std::vector<json::Value>& raw = nodes_value->AsArray("symbol JSON: \"nodes\"");
 
   std::vector<JsonNode> parsed;
-  std::string unknown;
+  // Unknown op -> (first node using it, how many), in order of appearance.
+  std::vector<std::pair<std::string, std::pair<std::string, int>>> unknown;
   for (size_t i = 0; i < raw.size(); ++i) {
     parsed.push_back(ReadNode(raw[i], i));
     const JsonNode& n = parsed.back();
-    if (n.op_name != "null" && !op::Registry::Get().Find(n.op_name))
-      unknown += (unknown.empty() ? "" : ", ") + n.op_name + " (node '" + n.name + "')";
+    if (n.op_name == "null" || op::Registry::Get().Find(n.op_name)) continue;
+    auto it = unknown.begin();
+    while (it != unknown.end() && it->first != n.op_name) ++it;
+    if (it == unknown.end()) unknown.push_back({n.op_name, {n.name, 1}});
+    else ++it->second.second;
   }
-  MX_CHECK(unknown.empty(), kNotFound, "symbol JSON uses unknown operators: ", unknown);
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& [op_name, use] : unknown) {
+      list += (list.empty() ? "" : ", ") + op_name;
+      list += use.second == 1 ? " (node '" + use.first + "')"
+                              : " (" + std::to_string(use.second) + " nodes, first '" + use.first + "')";
+    }
+    Throw(ErrorKind::kNotFound, "symbol JSON uses unknown operators: ", list);
+  }
 
   std::vector<NodePtr> defined;
   for (JsonNode& jn : parsed) {
