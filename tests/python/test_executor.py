@@ -243,6 +243,7 @@ def random_graph(rng, values, num_nodes=12):
 @pytest.mark.parametrize("shape", [(3, 4), (256, 160)])
 @pytest.mark.parametrize("seed", range(8))
 def test_random_graphs_agree_with_autograd_for_every_plan(seed, shape):
+    """Every memory plan, with and without mirroring, gives autograd's values."""
     rng = np.random.default_rng(seed)
     values = {"x%d" % i: rng.uniform(-1, 1, shape).astype(np.float32) for i in range(3)}
     net, outs, leaves = random_graph(rng, values)
@@ -250,7 +251,7 @@ def test_random_graphs_agree_with_autograd_for_every_plan(seed, shape):
     mx.autograd.backward(outs, [mx.nd.array(h) for h in heads])
     used = net.list_arguments()
     grads = {name: leaf.grad.asnumpy() for name, leaf in zip(values, leaves)}
-    for flags in (0, 1, 2, 3):
+    for flags in (0, 1, 2, 3, 4, 7):  # 4: mirroring
         ex = plan(net, flags, "write", **{k: values[k].shape for k in used})
         got = ex.forward(is_train=True, **{k: values[k] for k in used})
         for g, want in zip(got, outs):

@@ -558,10 +558,13 @@ typedef struct MXExecutor_* MXExecutorHandle;
 
 /* Memory planning options for MXExecutorBind (bits): reuse an input's
  * buffer for an output where the op allows; share buffers between entries
- * whose lifetimes do not overlap.  MX_PLAN_DEFAULT: both, unless the
- * environment sets MXNET_EXEC_ENABLE_INPLACE=0. */
+ * whose lifetimes do not overlap; recompute cheap forward nodes during
+ * backward instead of keeping their outputs (mirroring).  MX_PLAN_DEFAULT:
+ * in-place and co-share, less in-place when the environment sets
+ * MXNET_EXEC_ENABLE_INPLACE=0, plus mirroring when it sets
+ * MXNET_BACKWARD_DO_MIRROR=1. */
 enum MXPlanFlags { MX_PLAN_NONE = 0, MX_PLAN_INPLACE = 1, MX_PLAN_COSHARE = 2,
-                   MX_PLAN_DEFAULT = -1 };
+                   MX_PLAN_MIRROR = 4, MX_PLAN_DEFAULT = -1 };
 
 /* Binds `symbol` on (dev_type, dev_id).  args: num_args arrays in
  * list_arguments order; arg_grads: num_args gradient arrays (NULL, or

@@ -30,10 +30,15 @@ std::vector<mx::NDArray> Arrays(uint32_t num, MXNDArrayHandle* handles, const ch
   return out;
 }
 
+bool EnvFlag(const char* name, bool fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  return !(std::strcmp(v, "0") == 0 || std::strcmp(v, "false") == 0 || std::strcmp(v, "False") == 0);
+}
+
 int DefaultPlanFlags() {
-  const char* inplace = std::getenv("MXNET_EXEC_ENABLE_INPLACE");
-  const bool no_inplace = inplace && (std::strcmp(inplace, "0") == 0 || std::strcmp(inplace, "false") == 0);
-  return mx::graph::kPlanCoshare | (no_inplace ? 0 : mx::graph::kPlanInplace);
+  return mx::graph::kPlanCoshare | (EnvFlag("MXNET_EXEC_ENABLE_INPLACE", true) ? mx::graph::kPlanInplace : 0) |
+         (EnvFlag("MXNET_BACKWARD_DO_MIRROR", false) ? mx::graph::kPlanMirror : 0);
 }
 
 }  // namespace
@@ -45,7 +50,7 @@ int MXExecutorBind(MXSymbolHandle symbol, int dev_type, int dev_id, uint32_t num
                    uint32_t num_aux, MXNDArrayHandle* aux, int memory_flags, MXExecutorHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
-  MX_CHECK(memory_flags == MX_PLAN_DEFAULT || (memory_flags >= 0 && memory_flags <= 3), kValue,
+  MX_CHECK(memory_flags == MX_PLAN_DEFAULT || (memory_flags >= 0 && memory_flags <= 7), kValue,
            "invalid memory_flags ", memory_flags);
   mx::EnsureRuntime();
   const mx::graph::Symbol& sym = mx::SymbolOf(symbol);

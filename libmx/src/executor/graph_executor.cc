@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "graph/gradient.h"
 #include "graph/infer.h"
+#include "graph/mirror.h"
 #include "imperative/autograd.h"
 #include "imperative/invoke.h"
 
@@ -82,6 +83,8 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
       head_grads.push_back(graph::NodeEntry{head_grad_vars_.back(), 0, 0});
     }
     grad_entries_ = graph::Gradient(symbol_.outputs, xs, head_grads);
+    if (memory_flags & graph::kPlanMirror)
+      grad_entries_ = graph::MirrorForBackward(symbol_.outputs, grad_entries_);
     heads.insert(heads.end(), grad_entries_.begin(), grad_entries_.end());
   }
   // Forward nodes come first: heads are walked outputs first.

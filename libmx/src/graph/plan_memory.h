@@ -18,7 +18,8 @@
 namespace mx {
 namespace graph {
 
-enum PlanFlags : int { kPlanInplace = 1, kPlanCoshare = 2 };
+// kPlanMirror: recompute cheap forward nodes in backward (graph/mirror.h).
+enum PlanFlags : int { kPlanInplace = 1, kPlanCoshare = 2, kPlanMirror = 4 };
 
 struct MemoryPlan {
   static constexpr int kExternal = -1;  // the caller's array
