@@ -355,3 +355,23 @@ def test_c_api_handle_errors():
     s = mx.sym.var("x")
     assert _LIB.MXSymbolListInputs(s.handle, 7, size, names) == -1
     assert b"invalid input kind" in ffi.string(_LIB.MXGetLastError())
+
+
+def test_creation_and_number_functions():
+    z = mx.sym.zeros((2, 3))
+    assert z.infer_shape()[1] == [(2, 3)] and z.infer_type()[1] == [np.float32]
+    assert mx.sym.ones((2,), dtype="int32").infer_type()[1] == [np.int32]
+    np.testing.assert_allclose(mx.sym.full((2,), 7).eval()[0].asnumpy(), [7, 7])
+    np.testing.assert_allclose(mx.sym.arange(0, 5, 2).eval()[0].asnumpy(), [0, 2, 4])
+    np.testing.assert_allclose(mx.sym.eye(2).eval()[0].asnumpy(), np.eye(2))
+    a = mx.sym.var("a")
+    x = mx.nd.array([1.0, 4.0])
+    for fn, ref in [(mx.sym.maximum, np.maximum), (mx.sym.minimum, np.minimum),
+                    (mx.sym.pow, np.power), (mx.sym.hypot, np.hypot)]:
+        np.testing.assert_allclose(fn(a, 2).eval(a=x)[0].asnumpy(), ref(x.asnumpy(), 2), rtol=1e-6)
+        np.testing.assert_allclose(fn(3, a).eval(a=x)[0].asnumpy(), ref(3, x.asnumpy()), rtol=1e-6)
+        np.testing.assert_allclose(fn(a, a).eval(a=x)[0].asnumpy(), ref(x.asnumpy(), x.asnumpy()),
+                                   rtol=1e-6)
+    assert mx.sym.maximum(2, 3) == 3 and mx.sym.pow(2, 3) == 8
+    with pytest.raises(TypeError):
+        mx.sym.maximum("a", a)
