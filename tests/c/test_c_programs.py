@@ -42,7 +42,7 @@ def build_dir(tmp_path_factory):
     return out
 
 
-PROGRAMS = ("test_c_api", "test_engine_stress", "test_predict")
+PROGRAMS = ("test_c_api", "test_engine_stress", "test_predict", "test_graph")
 
 
 @pytest.mark.parametrize("engine", ["ThreadedEngine", "NaiveEngine"])
