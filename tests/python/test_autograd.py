@@ -221,3 +221,97 @@ def test_c_api_errors():
     assert b"out_grads is NULL" in ffi.string(_LIB.MXGetLastError())
     out = ffi.new("int*")
     assert _LIB.MXOpHasGradient(ffi.NULL, out) == -1
+
+
+class Sigmoid(autograd.Function):
+    def forward(self, x):
+        y = 1 / (1 + mx.nd.exp(-x))
+        self.save_for_backward(y)
+        return y
+
+    def backward(self, dy):
+        (y,) = self.saved_tensors
+        return dy * y * (1 - y)
+
+
+class ScaledSum(autograd.Function):
+    """Two inputs, two outputs."""
+
+    def forward(self, a, b):
+        return a + b, a * 3
+
+    def backward(self, d_sum, d_scaled):
+        return d_sum + d_scaled * 3, d_sum
+
+
+def test_function_gradients():
+    x = arr([-1.0, 0.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        y = Sigmoid()(x) * 2
+    y.backward()
+    s = 1 / (1 + np.exp(-x.asnumpy()))
+    np.testing.assert_allclose(x.grad.asnumpy(), 2 * s * (1 - s), rtol=1e-6)
+    a, b = arr([1.0, 2.0]), arr([3.0, 4.0])
+    a.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        total, scaled = ScaledSum()(a, b)
+        z = total * scaled
+    z.backward()
+    an, bn = a.asnumpy(), b.asnumpy()
+    np.testing.assert_allclose(a.grad.asnumpy(), 3 * an + (an + bn) * 3)
+    np.testing.assert_allclose(b.grad.asnumpy(), 3 * an)
+
+
+def test_function_outside_record_and_reuse():
+    f = Sigmoid()
+    y = f(arr([0.0]))
+    np.testing.assert_allclose(y.asnumpy(), [0.5])
+    with pytest.raises(AssertionError, match="only be called once"):
+        f(arr([0.0]))
+
+
+def test_function_backward_errors_are_reported():
+    class Broken(autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, dy):
+            raise RuntimeError("boom in backward")
+
+    class WrongCount(autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+        def backward(self, dy):
+            return dy, dy
+
+    for fn, message in ((Broken, "boom in backward"), (WrongCount, "2 gradients for 1 inputs")):
+        x = arr([1.0])
+        x.attach_grad()
+        with autograd.record():
+            y = fn()(x)
+        with pytest.raises(MXNetError, match=message):
+            y.backward()
+    # the process keeps working
+    x = arr([1.0])
+    x.attach_grad()
+    with autograd.record():
+        y = Sigmoid()(x)
+    y.backward()
+    assert x.grad.asnumpy()[0] > 0
+
+
+def test_function_state_is_released_with_the_graph():
+    import gc
+    before = len(autograd.Function._live)
+    x = arr([1.0])
+    x.attach_grad()
+    with autograd.record():
+        y = Sigmoid()(x)
+    assert len(autograd.Function._live) == before + 1
+    y.backward()
+    del y
+    gc.collect()
+    assert len(autograd.Function._live) == before

@@ -8,7 +8,7 @@ from .base import _LIB, check_call, ffi
 from .ndarray.ndarray import NDArray, _new_from_handle
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "mark_variables", "backward", "grad"]
+           "set_recording", "set_training", "mark_variables", "backward", "grad", "Function"]
 
 _GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
 
@@ -179,3 +179,89 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
                                        _handles(variables), int(retain_graph), int(create_graph),
                                        int(train_mode), out))
     return [_new_from_handle(out[0][i]) for i in range(len(variables))]
+
+
+class Function:
+    """A user-defined differentiable function (MXNet 1.x's autograd.Function).
+
+    Subclass it with ``forward(*inputs)`` and ``backward(*output_grads)``, both
+    on NDArrays; backward returns one gradient per input.  Call an instance
+    (once) on inputs inside ``autograd.record()``::
+
+        class sigmoid(mx.autograd.Function):
+            def forward(self, x):
+                y = 1 / (1 + mx.nd.exp(-x))
+                self.save_for_backward(y)
+                return y
+
+            def backward(self, dy):
+                y, = self.saved_tensors
+                return dy * y * (1 - y)
+    """
+
+    _live = {}  # id -> Function with a recorded graph (freed with the graph)
+    _next_id = [0]
+
+    def __init__(self):
+        self._used = False
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *args):
+        """Keeps arrays for backward, as ``self.saved_tensors``."""
+        self.saved_tensors = args
+
+    def forward(self, *inputs):
+        raise NotImplementedError
+
+    def backward(self, *output_grads):
+        raise NotImplementedError
+
+    def __call__(self, *inputs):
+        assert not self._used, \
+            "Each Function instance can only be called once. Please create another instance."
+        self._used = True
+        previous = set_recording(False)
+        try:
+            outputs = self.forward(*inputs)
+        finally:
+            set_recording(previous)
+        if not previous:
+            return outputs
+        returned = outputs
+        if isinstance(outputs, NDArray):
+            outputs = (outputs,)
+        key = Function._next_id[0] = Function._next_id[0] + 1
+        Function._live[key] = self
+        check_call(_LIB.MXAutogradRecordFunction(
+            len(inputs), _handles(inputs), len(outputs), _handles(outputs), _function_backward,
+            _function_free, ffi.cast("void*", key)))
+        return returned
+
+
+@ffi.callback("int(void*, uint32_t, MXNDArrayHandle*, uint32_t, MXNDArrayHandle*)")
+def _function_backward(state, num_ograds, ograds, num_igrads, igrads):
+    try:
+        function = Function._live[int(ffi.cast("intptr_t", state))]
+        grads = function.backward(*[_new_from_handle(ograds[i]) for i in range(num_ograds)])
+        if isinstance(grads, NDArray):
+            grads = (grads,)
+        grads = list(grads)
+        if len(grads) != num_igrads:
+            raise ValueError("backward returned %d gradients for %d inputs"
+                             % (len(grads), num_igrads))
+        for i, g in enumerate(grads):
+            if not isinstance(g, NDArray):
+                raise TypeError("backward must return NDArrays, got %s" % type(g).__name__)
+            out = ffi.new("MXNDArrayHandle*")
+            check_call(_LIB.MXNDArrayDetach(g.handle, out))
+            igrads[i] = out[0]
+        return 0
+    except Exception as error:  # reported through MXGetLastError, raised by the caller
+        _LIB.MXSetLastError(11, ("%s: %s" % (type(error).__name__, error))  # MX_ERROR_CALLBACK
+                            .encode("utf-8", "replace"))
+        return -1
+
+
+@ffi.callback("void(void*)")
+def _function_free(state):
+    Function._live.pop(int(ffi.cast("intptr_t", state)), None)

@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 6
+#define MX_ABI_MINOR 7
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -540,6 +540,24 @@ MX_API int MXAutogradBackward(uint32_t num_heads, MXNDArrayHandle* heads,
                               uint32_t num_variables, MXNDArrayHandle* variables,
                               int retain_graph, int create_graph, int is_train,
                               MXNDArrayHandle** out_grads);
+
+/* A frontend's backward of a user-defined Function (autograd.Function):
+ * given the gradients of the outputs (ograds: new handles the callee owns),
+ * writes into igrads[i] a new handle holding input i's gradient (ownership
+ * passes to libmx; NULL: none).  Returns 0, or -1 after MXSetLastError. */
+typedef int (*MXFunctionBackwardFn)(void* state, uint32_t num_ograds,
+                                    MXNDArrayHandle* ograds, uint32_t num_igrads,
+                                    MXNDArrayHandle* igrads);
+/* Releases the frontend's state once the recorded graph is gone. */
+typedef void (*MXFunctionFreeFn)(void* state);
+
+/* Records outputs = f(inputs) computed by the frontend, when recording: the
+ * outputs join the graph, and a backward pass through them calls backward.
+ * When not recording it does nothing (free_state runs at once). */
+MX_API int MXAutogradRecordFunction(uint32_t num_inputs, MXNDArrayHandle* inputs,
+                                    uint32_t num_outputs, MXNDArrayHandle* outputs,
+                                    MXFunctionBackwardFn backward,
+                                    MXFunctionFreeFn free_state, void* state);
 
 /* The gradient array attached to a marked variable (a new handle sharing
  * it), or *out = NULL when the array has none. */

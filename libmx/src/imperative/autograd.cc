@@ -184,6 +184,7 @@ std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vect
     graph::DFSVisit(ys, [](const graph::NodePtr& n) {
       if (n->ag && !n->ag->marked) {
         n->ag->outputs.clear();
+        n->ag->keep_alive.reset();  // breaks cycles through a Function's saved arrays
         n->ag->freed = true;
       }
     });

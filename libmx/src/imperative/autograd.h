@@ -27,6 +27,8 @@ struct AGState {
   bool marked = false;
   int grad_req = kWriteTo;
   NDArray grad;
+  // Whatever must live as long as the node (a Function's callbacks).
+  std::shared_ptr<void> keep_alive;
 };
 
 // Per-thread modes, as in MXNet; each setter returns the previous value.

@@ -5,6 +5,7 @@
 #include "common/dtype.h"
 #include "common/error.h"
 #include "imperative/autograd.h"
+#include "imperative/host_op.h"
 #include "plugin/kernel_table.h"
 #include "plugin/loader.h"
 #include "random/seed.h"
@@ -128,6 +129,11 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   MX_CHECK(static_cast<int>(outputs->size()) == num_outputs, kValue, "operator ", op->name,
            " has ", op->NumVisibleOutputs(*attrs), " output(s), got ", outputs->size(),
            " output arrays");
+  if (const HostFn* host = FindHostOp(op)) {
+    (*host)(*attrs, inputs, outputs);
+    RecordOp(op, attrs, inputs, outputs);
+    return;
+  }
 
   const Context ctx = OutputContext(op, *attrs, inputs);
   ScratchScope scratch;
