@@ -53,6 +53,9 @@ MX_REGISTER_OP(Cast)
     .Param("dtype", "dtype", nullptr, "Output data type.")
     .Shapes(SameShapes)
     .Types(CastType)
+    .Gradient([](GradBuilder& b) {  // back to the input's dtype
+      return std::vector<Value>{b.Apply("_cast_like", {b.out_grad(0), b.input(0)})};
+    })
     .Alias("cast");
 
 }  // namespace op

@@ -65,7 +65,13 @@ MX_REGISTER_OP(where)
     .Inputs({"condition", "x", "y"})
     .Shapes(WhereShapes)
     .Types(WhereTypes)
-    .Inplace({{1, 0}, {2, 0}});
+    .Inplace({{1, 0}, {2, 0}})
+    .Gradient([](GradBuilder& b) {  // the condition gets none
+      const Value condition = b.input(0), og = b.out_grad(0);
+      const Value zeros = b.Apply("zeros_like", {og});
+      return std::vector<Value>{Value(), b.Apply("where", {condition, og, zeros}),
+                                b.Apply("where", {condition, zeros, og})};
+    });
 
 }  // namespace op
 }  // namespace mx

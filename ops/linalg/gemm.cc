@@ -6,6 +6,7 @@
 // the batch and must match between A and B (no broadcasting).  With axis=-2
 // that is a batch of matrices in the last two dims; with another axis, e.g.
 // A of shape (b, m, x, k) and axis=1, the matrices are A[i, :, j, :].
+#include "ops/linalg/matmul_gradient.h"
 #include "ops/op.h"
 
 namespace mx {
@@ -46,6 +47,18 @@ bool GemmShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* o
   return true;
 }
 
+// dA, dB (as for gemm2, alpha included) and, for gemm, dC = beta og.
+std::vector<Value> GemmGradient(GradBuilder& b) {
+  const Attrs& attrs = b.attrs();
+  const Value og = b.out_grad(0);
+  const auto [da, db] = MatmulGradients(b, "_linalg_gemm2", og, b.input(0), b.input(1), attrs.Bool("transpose_a"),
+                                        attrs.Bool("transpose_b"),
+                                        {{"alpha", attrs.Str("alpha")}, {"axis", attrs.Str("axis")}});
+  std::vector<Value> grads{da, db};
+  if (b.num_inputs() == 3) grads.push_back(WithScalar(b, "_mul_scalar", og, attrs.Float("beta")));
+  return grads;
+}
+
 OpDef& GemmParams(OpDef& op) {
   return op
       .Param("transpose_a", "boolean", "False", "Multiply with transposed of first input (A).")
@@ -65,6 +78,7 @@ MX_REGISTER_OPS(linalg_gemm) {
       .Param("axis", "int", "-2", "Axis corresponding to the matrix row indices.")
       .Shapes(GemmShape)
       .Types(SameTypes)
+      .Gradient(GemmGradient)
       .Alias("linalg_gemm2");
 
   GemmParams(Registry::Get().Register("_linalg_gemm")
@@ -78,6 +92,7 @@ MX_REGISTER_OPS(linalg_gemm) {
       .Param("axis", "int", "-2", "Axis corresponding to the matrix rows.")
       .Shapes(GemmShape)
       .Types(SameTypes)
+      .Gradient(GemmGradient)
       .Alias("linalg_gemm");
 }
 

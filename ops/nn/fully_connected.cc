@@ -5,10 +5,32 @@
 // (num_hidden, 1)).  Weight and bias shapes are inferred from data's, so a
 // graph may leave them unknown.
 // Inputs: [data, weight, bias], or [data, weight] with no_bias=True.
-#include "ops/op.h"
+//
+// Gradient: _backward_FullyConnected (fully_connected_backward.cc).
+#include "ops/nn/fully_connected.h"
 
 namespace mx {
 namespace op {
+
+int64_t FullyConnectedInputDim(const Shape& data, bool flatten) {
+  const int n = data.ndim();
+  if (!flatten) return data[n - 1];
+  int64_t input_dim = 1;
+  for (int i = 1; i < n; ++i) input_dim = data[i] < 0 || input_dim < 0 ? -1 : input_dim * data[i];
+  return input_dim;
+}
+
+Shape FullyConnectedOutputShape(const Shape& data, int64_t num_hidden, bool flatten) {
+  if (flatten) return Shape({data[0], num_hidden});
+  Shape result = data;
+  result[data.ndim() - 1] = num_hidden;
+  return result;
+}
+
+Params FullyConnectedParams(const Attrs& attrs, bool no_bias) {
+  return {{"num_hidden", attrs.Str("num_hidden")}, {"no_bias", no_bias ? "True" : "False"},
+          {"flatten", attrs.Str("flatten")}};
+}
 
 namespace {
 
@@ -27,23 +49,15 @@ bool FullyConnectedShape(const Attrs& attrs, std::vector<Shape>* in, std::vector
   const bool no_bias = attrs.Bool("no_bias");
   if (data.ndim() < 0) return false;  // a partly known data shape (unknown batch) is enough
   MX_CHECK(data.ndim() >= 1, kValue, "FullyConnected: data must have at least one dimension");
-  const int n = data.ndim();
   const bool flatten = attrs.Bool("flatten");
-  int64_t input_dim = data[n - 1];
-  if (flatten) {
-    input_dim = 1;
-    for (int i = 1; i < n; ++i) input_dim = data[i] < 0 || input_dim < 0 ? -1 : input_dim * data[i];
-  }
+  const int64_t input_dim = FullyConnectedInputDim(data, flatten);
   if (input_dim >= 0) AssignInput(op, "weight", Shape({num_hidden, input_dim}), &(*in)[1]);
   if (!no_bias) {
     Shape& bias = (*in)[2];
     // MXNet also accepts a (num_hidden, 1) bias
     AssignInput(op, "bias", bias.ndim() == 2 ? Shape({num_hidden, 1}) : Shape({num_hidden}), &bias);
   }
-  Shape result = data;
-  result[n - 1] = num_hidden;
-  if (flatten) result = Shape({data[0], num_hidden});
-  AssignShape(&(*out)[0], result, op, "output");
+  AssignShape(&(*out)[0], FullyConnectedOutputShape(data, num_hidden, flatten), op, "output");
   return (*out)[0].is_known() && (*in)[1].is_known();
 }
 
@@ -62,6 +76,11 @@ MX_REGISTER_OP(FullyConnected)
     .Param("flatten", "boolean", "True", "Whether to collapse all but the first axis of the input data tensor.")
     .Shapes(FullyConnectedShape)
     .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {
+      std::vector<Value> inputs{b.out_grad(0)};
+      for (int i = 0; i < b.num_inputs(); ++i) inputs.push_back(b.input(i));
+      return b.ApplyN("_backward_FullyConnected", inputs, FullyConnectedParams(b.attrs(), b.num_inputs() == 2));
+    })
     .Alias("_npx_fully_connected");
 
 }  // namespace op

@@ -3,9 +3,18 @@
 // use_length=True, length (integer, data's shape without the axis) says how
 // many leading positions of each slice take part; the others output 0 (for
 // log_softmax too, as in MXNet).
+//
+// Gradients (MXNet 1.9's SoftmaxGrad, as graphs), with t the temperature,
+// y the output and og its gradient, sums along the axis:
+//   softmax:     y (og - sum(og y)) / t
+//   softmin:    -y (og - sum(og y)) / t
+//   log_softmax: (og - e^y sum(og)) / t
+// Masked positions (beyond length) get 0; length gets no gradient.  With an
+// output dtype the gradient is computed in it and cast back to data's.
 #include <string>
 
 #include "common/dtype.h"
+#include "ops/gradient_shorthands.h"
 #include "ops/op.h"
 
 namespace mx {
@@ -82,6 +91,39 @@ const SoftmaxSpec kSoftmaxOps[] = {
      "softmin(z/t)_j = exp(-z_j/t) / sum_k exp(-z_k/t), with t the temperature."},
 };
 
+// v summed along the softmax axis, kept as a size-1 axis for broadcasting.
+Value SumAlongAxis(GradBuilder& b, Value v) {
+  return b.Apply("sum", {v}, {{"axis", b.attrs().Str("axis")}, {"keepdims", "True"}});
+}
+
+std::vector<Value> SoftmaxGradient(GradBuilder& b) {
+  const Attrs& attrs = b.attrs();
+  const std::string& name = attrs.op()->name;
+  const Value data = b.input(0), y = b.output(0);
+  Value og = b.out_grad(0), dx;
+  if (name == "log_softmax") {
+    Value softmax = Unary(b, "exp", y);
+    if (UseLength(attrs)) {  // 1 where a position takes part (softmax of zeros is 1/length there), else 0
+      const Value zeros = b.Apply("zeros_like", {y});
+      const Value uniform = b.Apply("softmax", {zeros, b.input(1)},
+                                    {{"axis", attrs.Str("axis")}, {"use_length", "True"}});
+      const Value mask = GreaterScalar(b, uniform, 0);
+      og = Mul(b, og, mask);
+      softmax = Mul(b, softmax, mask);
+    }
+    dx = Sub(b, og, b.Apply("broadcast_mul", {softmax, SumAlongAxis(b, og)}));
+  } else {  // masked positions have y = 0: they take no part and get 0
+    dx = Mul(b, y, b.Apply("broadcast_sub", {og, SumAlongAxis(b, Mul(b, og, y))}));
+    if (name == "softmin") dx = Neg(b, dx);
+  }
+  if (!attrs.IsNone("temperature") && attrs.Float("temperature") != 1.0)
+    dx = WithScalar(b, "_div_scalar", dx, attrs.Float("temperature"));
+  if (!attrs.IsNone("dtype")) dx = b.Apply("_cast_like", {dx, data});
+  std::vector<Value> grads{dx};
+  if (UseLength(attrs)) grads.push_back(Value());
+  return grads;
+}
+
 }  // namespace
 
 MX_REGISTER_OPS(softmax) {
@@ -97,7 +139,8 @@ MX_REGISTER_OPS(softmax) {
                "input's dtype if not defined (dtype=None).")
         .Param("use_length", "boolean or None", "False", "Whether to use the length input as a mask over the data input.")
         .Shapes(SoftmaxShape)
-        .Types(SoftmaxType);
+        .Types(SoftmaxType)
+        .Gradient(SoftmaxGradient);
   }
 }
 

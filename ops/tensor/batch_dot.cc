@@ -4,6 +4,8 @@
 // transpose_a / transpose_b swapping the last two dims of an operand.
 #include "ops/tensor/dot.h"
 
+#include "ops/linalg/matmul_gradient.h"
+
 namespace mx {
 namespace op {
 
@@ -44,6 +46,11 @@ MX_REGISTER_OPS(batch_dot) {
       .Inputs({"lhs", "rhs"})
       .Shapes(BatchDotShape)
       .Types(SameTypes)
+      .Gradient([](GradBuilder& b) {
+        const auto [da, db] = MatmulGradients(b, "batch_dot", b.out_grad(0), b.input(0), b.input(1),
+                                              b.attrs().Bool("transpose_a"), b.attrs().Bool("transpose_b"), {});
+        return std::vector<Value>{da, db};
+      })
       .Alias("_npx_batch_dot");
 }
 

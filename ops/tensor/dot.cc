@@ -7,15 +7,8 @@
 namespace mx {
 namespace op {
 
-namespace {
-
-bool DotShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  const Shape& a = (*in)[0];
-  const Shape& b = (*in)[1];
-  if (!a.is_known() || !b.is_known()) return false;
-  const std::string& name = attrs.op()->name;
+Shape DotResultShape(const Shape& a, const Shape& b, bool ta, bool tb, const std::string& name) {
   MX_CHECK(a.ndim() > 0 && b.ndim() > 0, kValue, "operator ", name, ": operands must have at least one dimension");
-  const bool ta = attrs.Bool("transpose_a"), tb = attrs.Bool("transpose_b");
   Shape result = Shape::Scalar();
   int64_t k_a, k_b;
   if (ta) {
@@ -35,6 +28,17 @@ bool DotShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* ou
   MX_CHECK(k_a == k_b, kValue, "operator ", name, ": shapes ", a.ToString(), " and ", b.ToString(),
            " are not aligned for dot (transpose_a=", ta, ", transpose_b=", tb, ")");
   if (result.ndim() == 0) result.push_back(1);  // vector . vector is (1,), as in MXNet
+  return result;
+}
+
+namespace {
+
+bool DotShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& a = (*in)[0];
+  const Shape& b = (*in)[1];
+  if (!a.is_known() || !b.is_known()) return false;
+  const Shape result =
+      DotResultShape(a, b, attrs.Bool("transpose_a"), attrs.Bool("transpose_b"), attrs.op()->name);
   AssignShape(&(*out)[0], result, *attrs.op(), "output");
   return true;
 }
@@ -61,7 +65,12 @@ MX_REGISTER_OPS(dot) {
           "dot(x, y)[i,j,k,l] = sum(x[i,j,:] * y[:,k,l]).")
       .Inputs({"lhs", "rhs"})
       .Shapes(DotShape)
-      .Types(SameTypes);
+      .Types(SameTypes)
+      .Gradient([](GradBuilder& b) {
+        const Attrs& attrs = b.attrs();
+        return b.ApplyN("_backward_dot", {b.out_grad(0), b.input(0), b.input(1)},
+                        {{"transpose_a", attrs.Str("transpose_a")}, {"transpose_b", attrs.Str("transpose_b")}});
+      });
 }
 
 }  // namespace op

@@ -4,19 +4,26 @@
 // MXNet 1.9's legacy shape rules: reducing every axis without keepdims gives
 // shape (1,), never a 0-d array; axis=() means every axis; exclude reduces
 // the axes NOT listed.
+//
+// Gradients are MXNet 1.9's, as graphs over _backward_sum (og spread back
+// over the input x): max and min give og to every element equal to the
+// result (ties included), prod gives og * prod / x (NaN where x is 0, as
+// MXNet), the nan- forms give 0 at NaNs, norm gives og * sign(x) (ord 1) or
+// og * x / norm (ord 2).  argmax and argmin have zero gradient;
+// argmax_channel has none (MXNet 1.9 defines none).
+#include "ops/tensor/reduce.h"
+
 #include <algorithm>
 #include <string>
 #include <utility>
 
 #include "common/dtype.h"
+#include "ops/gradient_shorthands.h"
 #include "ops/op.h"
 
 namespace mx {
 namespace op {
 
-namespace {
-
-// The output shape of reducing `in` over `axis` (None or () for all axes).
 Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool exclude) {
   const std::string& name = attrs.op()->name;
   if (attrs.IsNone("axis") || attrs.Tuple("axis").ndim() == 0) {
@@ -47,6 +54,8 @@ Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool e
   if (out.ndim() == 0) out.push_back(1);
   return out;
 }
+
+namespace {
 
 bool ReduceShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   if (!(*in)[0].is_known()) return false;
@@ -115,6 +124,41 @@ bool ArgReduceShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shap
   return true;
 }
 
+// v, of the reduction's output shape, spread over x's shape (`backward`:
+// _backward_sum, or _backward_mean to divide by the count too).
+Value Unreduce(GradBuilder& b, Value v, Value x, const char* backward = "_backward_sum") {
+  const Attrs& attrs = b.attrs();
+  const bool has_exclude = attrs.op()->name != "norm";
+  return b.Apply(backward, {v, x},
+                 {{"axis", attrs.Str("axis")}, {"keepdims", attrs.Str("keepdims")},
+                  {"exclude", has_exclude ? attrs.Str("exclude") : "False"}});
+}
+
+std::vector<Value> ReduceGradient(GradBuilder& b) {
+  const std::string& name = b.attrs().op()->name;
+  const Value x = b.input(0), og = b.out_grad(0);
+  if (name == "mean") return {Unreduce(b, og, x, "_backward_mean")};
+  const Value g = Unreduce(b, og, x);
+  if (name == "sum") return {g};
+  if (name == "nansum") return {Mul(b, g, b.Apply("_equal", {x, x}))};
+  const Value y = Unreduce(b, b.output(0), x);
+  if (name == "max" || name == "min") return {Mul(b, g, b.Apply("_equal", {x, y}))};
+  const Value dx = Mul(b, g, Div(b, y, x));
+  if (name == "prod") return {dx};
+  return {Where(b, b.Apply("_equal", {x, x}), dx, b.Apply("zeros_like", {x}))};  // nanprod
+}
+
+// With out_dtype the gradient is computed in it and cast back to x's dtype.
+std::vector<Value> NormGradient(GradBuilder& b) {
+  const Attrs& attrs = b.attrs();
+  const Value data = b.input(0);
+  const Value x = attrs.IsNone("out_dtype") ? data : b.Apply("Cast", {data}, {{"dtype", attrs.Str("out_dtype")}});
+  const Value g = Unreduce(b, b.out_grad(0), x);
+  const Value dx = attrs.Int("ord") == 1 ? Mul(b, g, Unary(b, "sign", x))
+                                         : Mul(b, g, Div(b, x, Unreduce(b, b.output(0), x)));
+  return {attrs.IsNone("out_dtype") ? dx : b.Apply("_cast_like", {dx, data})};
+}
+
 constexpr const char* kAxesDoc =
     "The axis or axes along which to perform the reduction.\n\n"
     "The default, `axis=()`, will compute over all elements into a scalar array with shape "
@@ -159,7 +203,8 @@ MX_REGISTER_OPS(reductions) {
                     .Param("exclude", "boolean", "False",
                            "Whether to perform reduction on axis that are NOT in axis instead.")
                     .Shapes(spec.min_max ? MinMaxShape : ReduceShape)
-                    .Types(SameTypes);
+                    .Types(SameTypes)
+                    .Gradient(ReduceGradient);
     if (spec.alias) op.Alias(spec.alias);
   }
 }
@@ -184,7 +229,8 @@ MX_REGISTER_OP(norm)
            "If this is set to `True`, the reduced axis is left in the result as dimension with "
            "size one.")
     .Shapes(NormShape)
-    .Types(NormType);
+    .Types(NormType)
+    .Gradient(NormGradient);
 
 MX_REGISTER_OPS(arg_reductions) {
   const std::pair<const char*, const char*> kSearches[] = {{"argmax", "maximum"}, {"argmin", "minimum"}};
@@ -204,7 +250,8 @@ MX_REGISTER_OPS(arg_reductions) {
                "If this is set to `True`, the reduced axis is left in the result as dimension "
                "with size one.")
         .Shapes(ArgReduceShape)
-        .Types(SameTypes);
+        .Types(SameTypes)
+        .Gradient(ZeroGradient);
   }
 }
 

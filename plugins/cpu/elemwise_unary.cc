@@ -36,7 +36,7 @@ inline To Convert(From x) {
   }
 }
 
-// _copyto and Cast: a copy when the dtypes agree, else an element-wise
+// _copyto, Cast and _cast_like: a copy when the dtypes agree, else an element-wise
 // conversion.
 int CopyConvert(const MXKernelCall* call) {
   const DLTensor &in = call->inputs[0], &out = call->outputs[0];
@@ -84,7 +84,7 @@ int Negative(const MXKernelCall* call) {
 MX_CPU_KERNELS(elemwise_unary) {
   for (const char* name : {"_copy", "Reshape"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
-  for (const char* name : {"_copyto", "Cast"})
+  for (const char* name : {"_copyto", "Cast", "_cast_like"})
     if (int rc = RegisterKernel(name, CopyConvert, nullptr, kAll)) return rc;
   return RegisterKernel("negative", Negative, nullptr, kNumeric);
 }

@@ -2,31 +2,16 @@
 // _linalg_gemm2, _linalg_gemm and FullyConnected.  float32 / float64 go to OpenBLAS (the
 // scipy-openblas32 wheel, scipy_ prefix); float16 is widened to float32 in the
 // workspace, multiplied by sgemm (float32 accumulation) and rounded back once.
+#include "gemm.h"
+
 #include <cblas.h>
 
 #include <climits>
 #include <cstring>
 
-#include "kernel_util.h"
-
 namespace mx_cpu {
 
 namespace {
-
-// A two-level batch of row-major products
-//   C = alpha * op(A) op(B) + beta * C      (op(A): m x k, op(B): k x n)
-// for outer x inner matrices; matrix (o, i) of X starts at
-// o * outer_stride_x + i * stride_x and its rows are ld_x elements apart.
-// Rationale: _linalg_gemm2's row axis need not be next to the column axis, so
-// rows of one matrix interleave with its neighbours'; two levels of strides
-// describe every layout without copying.
-struct GemmBatch {
-  bool trans_a = false, trans_b = false;
-  int64_t m = 0, n = 0, k = 0;
-  int64_t lda = 0, ldb = 0, ldc = 0;
-  int64_t inner = 1, stride_a = 0, stride_b = 0, stride_c = 0;
-  int64_t outer = 1, outer_stride_a = 0, outer_stride_b = 0, outer_stride_c = 0;
-};
 
 // Where one operand's matrices lie: rows along `axis`, columns along the last axis.
 struct MatrixLayout {
@@ -117,8 +102,6 @@ void Blas(const GemmBatch& g, float alpha, const half* a, const half* b, float b
   }
 }
 
-size_t HalfScratchBytes(const GemmBatch& g) { return sizeof(float) * (g.m * g.k + g.k * g.n + g.m * g.n); }
-
 // C = beta * C for an empty contraction (k == 0), which BLAS rejects.
 template <typename T>
 void ScaleC(const GemmBatch& g, double beta, T* c) {
@@ -131,7 +114,10 @@ void ScaleC(const GemmBatch& g, double beta, T* c) {
     }
 }
 
-// Runs the whole batch in a's dtype (float32, float64 or float16).
+}  // namespace
+
+size_t HalfScratchBytes(const GemmBatch& g) { return sizeof(float) * (g.m * g.k + g.k * g.n + g.m * g.n); }
+
 int RunGemm(const char* op, const GemmBatch& g, double alpha, const DLTensor& a, const DLTensor& b,
             double beta, const DLTensor& c, void* workspace) {
   if (g.m == 0 || g.n == 0 || g.inner == 0 || g.outer == 0) return 0;
@@ -160,6 +146,8 @@ int RunGemm(const char* op, const GemmBatch& g, double alpha, const DLTensor& a,
   });
   return rc;
 }
+
+namespace {
 
 bool BoolAttr(const MXKernelCall* call, const char* name) {
   const MXAttr* a = mx_attr_find(call->attrs, call->num_attrs, name);
@@ -288,7 +276,10 @@ size_t HalfWorkspace(const MXKernelCall* call) {
   return MXDType(call->inputs[0].dtype) == kF16 ? HalfScratchBytes(BatchFn(call)) : 0;
 }
 
-int Register(const char* op, MXKernelFn fn, MXWorkspaceFn workspace, std::initializer_list<int32_t> dtypes) {
+}  // namespace
+
+int RegisterGemmKernel(const char* op, MXKernelFn fn, MXWorkspaceFn workspace,
+                       std::initializer_list<int32_t> dtypes) {
   MXKernelDesc d{};
   d.struct_size = sizeof(MXKernelDesc);
   d.abi_major = MX_PLUGIN_ABI_MAJOR;
@@ -301,17 +292,15 @@ int Register(const char* op, MXKernelFn fn, MXWorkspaceFn workspace, std::initia
   return Host()->register_kernel(&d);
 }
 
-}  // namespace
-
 // MXNet's la_op (_linalg_*) takes float32 / float64 only; dot, batch_dot
 // and FullyConnected also float16.
 MX_CPU_KERNELS(gemm) {
-  if (int rc = Register("dot", Dot, HalfWorkspace<DotBatch>, {kF32, kF64, kF16})) return rc;
-  if (int rc = Register("batch_dot", BatchDot, HalfWorkspace<BatchDotBatch>, {kF32, kF64, kF16})) return rc;
-  if (int rc = Register("FullyConnected", FullyConnected, HalfWorkspace<FullyConnectedBatch>, {kF32, kF64, kF16}))
+  if (int rc = RegisterGemmKernel("dot", Dot, HalfWorkspace<DotBatch>, kFloatsWithHalf)) return rc;
+  if (int rc = RegisterGemmKernel("batch_dot", BatchDot, HalfWorkspace<BatchDotBatch>, kFloatsWithHalf)) return rc;
+  if (int rc = RegisterGemmKernel("FullyConnected", FullyConnected, HalfWorkspace<FullyConnectedBatch>, kFloatsWithHalf))
     return rc;
-  if (int rc = Register("_linalg_gemm2", LinalgGemm2, nullptr, {kF32, kF64})) return rc;
-  return Register("_linalg_gemm", LinalgGemm, nullptr, {kF32, kF64});
+  if (int rc = RegisterGemmKernel("_linalg_gemm2", LinalgGemm2, nullptr, {kF32, kF64})) return rc;
+  return RegisterGemmKernel("_linalg_gemm", LinalgGemm, nullptr, {kF32, kF64});
 }
 
 }  // namespace mx_cpu
