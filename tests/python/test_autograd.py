@@ -196,11 +196,11 @@ def test_no_grad_outside_record():
     assert arr([1.0]).grad is None
 
 
-def test_views_start_detached():
+def test_views_made_before_recording_are_detached():
     x = arr([[1.0, 2.0], [3.0, 4.0]])
     x.attach_grad()
+    row = x[0]
     with autograd.record():
-        row = x[0]
         y = row * 2
     with pytest.raises(MXNetError, match="not in a computational graph"):
         y.backward()
