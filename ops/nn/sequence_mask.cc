@@ -62,6 +62,17 @@ MX_REGISTER_OP(SequenceMask)
     .Shapes(SequenceMaskShape)
     .Types(SequenceMaskType)
     .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) {
+      // Masked steps are constants: the gradient masks them with zeros.
+      std::vector<Value> args{b.out_grad(0)};
+      if (b.num_inputs() > 1) args.push_back(b.input(1));
+      std::vector<Value> grads(b.num_inputs());
+      grads[0] = b.Apply("SequenceMask", args,
+                         {{"use_sequence_length", b.attrs().Str("use_sequence_length")},
+                          {"value", "0"},
+                          {"axis", b.attrs().Str("axis")}});
+      return grads;
+    })
     .Alias("_npx_SequenceMask");
 
 }  // namespace op

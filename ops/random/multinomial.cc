@@ -2,6 +2,7 @@
 // distributions along the last axis of `data` (probabilities summing to 1).
 // With get_prob a second output holds the log-probability of each draw.
 #include "ops/random/sampling.h"
+#include "ops/tensor/adjoint.h"
 
 namespace mx {
 namespace op {
@@ -35,6 +36,25 @@ bool MultinomialType(const Attrs& attrs, std::vector<int>* in, std::vector<int>*
   return true;
 }
 
+// _backward_sample_multinomial(ograd, data, sample): ograd and sample have
+// the draws' shape, the gradient has data's.
+bool MultinomialAdjointShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const OpDef& op = *attrs.op();
+  AssignShape(&(*out)[0], (*in)[1], op, "output");
+  AssignShape(&(*in)[1], (*out)[0], op, "data");
+  AssignShape(&(*in)[0], (*in)[2], op, "ograd (the shape of sample)");
+  AssignShape(&(*in)[2], (*in)[0], op, "sample (the shape of ograd)");
+  const Shape &data = (*in)[1], &draws = (*in)[0];
+  if (!data.is_known() || !draws.is_known()) return false;
+  MX_CHECK(data.ndim() >= 1 && data[data.ndim() - 1] > 0, kValue, "operator ", op.name,
+           ": data must hold probabilities along a non-empty last axis, got shape ", data.ToString());
+  const int64_t distributions = data.Size() / data[data.ndim() - 1];
+  MX_CHECK(distributions ? draws.Size() % distributions == 0 : draws.Size() == 0, kValue, "operator ",
+           op.name, ": draws of shape ", draws.ToString(), " do not come from the distributions of data ",
+           data.ToString());
+  return true;
+}
+
 }  // namespace
 
 MX_REGISTER_OPS(random_multinomial) {
@@ -58,8 +78,23 @@ MX_REGISTER_OPS(random_multinomial) {
                  "DType of the output in case this can't be inferred.")
           .Shapes(MultinomialShape)
           .Types(MultinomialType)
+          .Gradient([](GradBuilder& b) {
+            // Only the log-probabilities are differentiable (REINFORCE): the
+            // draws themselves get a zero gradient, as in MXNet.
+            if (!b.attrs().Bool("get_prob")) return ZeroGradient(b);
+            return std::vector<Value>{
+                b.Apply("_backward_sample_multinomial", {b.out_grad(1), b.input(0), b.output(0)})};
+          })
           .Alias("sample_multinomial");
   op.needs_rng = true;
+
+  Registry::Get()
+      .Register("_backward_sample_multinomial")
+      .Describe("The gradient of _sample_multinomial's log-probabilities: for each draw s of "
+                "distribution i, ograd[i, draw] / data[i, s] is added to the gradient at data[i, s].")
+      .Inputs({"ograd", "data", "sample"})
+      .Shapes(MultinomialAdjointShape)
+      .Types(AdjointTypes);
 }
 
 }  // namespace op

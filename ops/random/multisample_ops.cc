@@ -63,6 +63,7 @@ void SampleOp(const char* distribution, const std::string& description, std::vec
                   .Param("dtype", kFloatDTypeChoices, "None", kFloatDTypeDoc)
                   .Shapes(MultiSampleShape)
                   .Types(MultiSampleType)
+                  .Gradient(ZeroGradient)  // as MXNet: the parameters get zero gradients
                   .Alias(std::string("sample_") + distribution);
   op.needs_rng = true;
 }

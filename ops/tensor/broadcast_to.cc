@@ -78,6 +78,14 @@ bool BroadcastAxisShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<
   return true;
 }
 
+// Each input element was copied along the grown axes: sum its copies'
+// gradients.  A shape donor (broadcast_like's rhs) gets none.
+std::vector<Value> BroadcastGradient(GradBuilder& b) {
+  std::vector<Value> grads(b.num_inputs());
+  grads[0] = SumLike(b, b.out_grad(0), b.input(0));
+  return grads;
+}
+
 }  // namespace
 
 MX_REGISTER_OP(broadcast_to)
@@ -88,7 +96,8 @@ MX_REGISTER_OP(broadcast_to)
     .Inputs({"data"})
     .Param("shape", "Shape(tuple)", "()", "The shape of the desired array. We can set the dim to zero if it's same as the original. E.g `A = broadcast_to(B, shape=(10, 0, 0))` has the same meaning as `A = broadcast_axis(B, axis=0, size=10)`.")
     .Shapes(BroadcastToShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(BroadcastGradient);
 
 MX_REGISTER_OP(broadcast_like)
     .Describe(
@@ -98,7 +107,8 @@ MX_REGISTER_OP(broadcast_like)
     .Param("lhs_axes", "Shape(tuple) or None", "None", "Axes to perform broadcast on in the first input array")
     .Param("rhs_axes", "Shape(tuple) or None", "None", "Axes to copy from the second input array")
     .Shapes(BroadcastLikeShape)
-    .Types(FirstInputType);
+    .Types(FirstInputType)
+    .Gradient(BroadcastGradient);
 
 MX_REGISTER_OP(broadcast_axis)
     .Describe(
@@ -109,6 +119,7 @@ MX_REGISTER_OP(broadcast_axis)
     .Param("size", "Shape(tuple)", "()", "Target sizes of the broadcasting axes.")
     .Shapes(BroadcastAxisShape)
     .Types(SameTypes)
+    .Gradient(BroadcastGradient)
     .Alias("broadcast_axes");
 
 }  // namespace op

@@ -1,9 +1,11 @@
 // Joining arrays along an axis (Concat, stack) and cutting one into equal
 // parts (SliceChannel, alias split).
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/layout_axis.h"
 
 namespace mx {
@@ -76,6 +78,32 @@ bool SplitShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* 
   return true;
 }
 
+// _backward_Concat(ograd, data...): the parts of ograd, shaped like the data.
+bool ConcatAdjointShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  std::vector<Shape> parts(in->begin() + 1, in->end()), whole(1);
+  for (size_t k = 0; k < out->size(); ++k) {
+    AssignShape(&(*out)[k], parts[k], *attrs.op(), "outputs (the data shapes)");
+    AssignShape(&parts[k], (*out)[k], *attrs.op(), "data");
+  }
+  std::copy(parts.begin(), parts.end(), in->begin() + 1);
+  for (const Shape& s : parts)
+    if (!s.is_known()) return false;
+  ConcatShape(attrs, &parts, &whole);
+  AssignShape(&(*in)[0], whole[0], *attrs.op(), "ograd (the forward output)");
+  return (*in)[0].is_known();
+}
+
+// The parameters that join gradients back along the axis a split cut.
+Params JoinParams(const Attrs& split, const char* axis_name) {
+  return {{"num_args", std::to_string(split.Int("num_outputs"))}, {axis_name, split.Str("axis")}};
+}
+
+std::vector<Value> OutGrads(GradBuilder& b, int count) {
+  std::vector<Value> grads;
+  for (int k = 0; k < count; ++k) grads.push_back(b.out_grad(k));
+  return grads;
+}
+
 }  // namespace
 
 MX_REGISTER_OP(Concat)
@@ -87,7 +115,34 @@ MX_REGISTER_OP(Concat)
     .Param("dim", "int", "1", "the dimension to be concated.")
     .Shapes(ConcatShape)
     .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {
+      std::vector<Value> args{b.out_grad(0)};
+      for (int k = 0; k < b.num_inputs(); ++k) args.push_back(b.input(k));
+      return b.ApplyN("_backward_Concat", args, {{"num_args", std::to_string(args.size())},
+                                                 {"dim", b.attrs().Str("dim")}});
+    })
     .Alias("concat");
+
+// Variadic (ograd, then the data) so every frontend can call it.
+MX_REGISTER_OP(_backward_Concat)
+    .Describe("The gradient of Concat: ograd cut along dim into parts shaped like the data.")
+    .VariadicInputs("data", "num_args")
+    .NumOutputsFn([](const Attrs& attrs) {
+      MX_CHECK(attrs.Int("num_args") >= 2, kValue, "operator ", attrs.op()->name,
+               ": num_args (ograd and the data) must be at least 2, got ", attrs.Int("num_args"));
+      return static_cast<int>(attrs.Int("num_args")) - 1;
+    })
+    .Param("num_args", "int", nullptr, "Number of inputs: ograd and the arrays that were concated.")
+    .Param("dim", "int", "1", "the dimension that was concated.")
+    .Shapes(ConcatAdjointShape)
+    .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {
+      const int parts = b.num_inputs() - 1;
+      std::vector<Value> grads(b.num_inputs());
+      grads[0] = b.Apply("Concat", OutGrads(b, parts),
+                         {{"num_args", std::to_string(parts)}, {"dim", b.attrs().Str("dim")}});
+      return grads;
+    });
 
 MX_REGISTER_OP(stack)
     .Describe("Join a sequence of arrays along a new axis.\n\nAll inputs must have the same shape.")
@@ -95,7 +150,13 @@ MX_REGISTER_OP(stack)
     .Param("axis", "int", "0", "The axis in the result array along which the input arrays are stacked.")
     .Param("num_args", "int", nullptr, "Number of inputs to be stacked.")
     .Shapes(StackShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {
+      return b.ApplyN("SliceChannel", {b.out_grad(0)},
+                      {{"num_outputs", std::to_string(b.num_inputs())},
+                       {"axis", b.attrs().Str("axis")},
+                       {"squeeze_axis", "True"}});
+    });
 
 MX_REGISTER_OP(SliceChannel)
     .Describe(
@@ -109,6 +170,13 @@ MX_REGISTER_OP(SliceChannel)
     .Param("squeeze_axis", "boolean", "False", "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting `squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also `squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.")
     .Shapes(SplitShape)
     .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {
+      const Attrs& attrs = b.attrs();
+      const std::vector<Value> parts = OutGrads(b, static_cast<int>(attrs.Int("num_outputs")));
+      // Squeezed parts lost the axis: stacking restores it.
+      if (attrs.Bool("squeeze_axis")) return std::vector<Value>{b.Apply("stack", parts, JoinParams(attrs, "axis"))};
+      return std::vector<Value>{b.Apply("Concat", parts, JoinParams(attrs, "dim"))};
+    })
     .Alias("split");
 
 }  // namespace op

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/layout_axis.h"
 
 namespace mx {
@@ -52,7 +53,14 @@ MX_REGISTER_OP(diag)
     .Param("axis1", "int", "0", "The first axis of the sub-arrays of interest. Ignored when the input is a 1-D array.")
     .Param("axis2", "int", "1", "The second axis of the sub-arrays of interest. Ignored when the input is a 1-D array.")
     .Shapes(DiagShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(AdjointGradient("_backward_diag"));
+
+MX_REGISTER_OPS(diag_adjoint) {
+  RegisterAdjoint("_backward_diag", "diag",
+                  "The gradient of diag: for 1-D data the diagonal k of ograd; otherwise zeros of "
+                  "data's shape with ograd on the diagonal k over axis1 and axis2.");
+}
 
 }  // namespace op
 }  // namespace mx

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/layout_axis.h"
 
 namespace mx {
@@ -63,6 +64,9 @@ MX_REGISTER_OP(reverse)
     .Param("axis", "Shape(tuple)", nullptr, "The axis which to reverse elements.")
     .Shapes(ReverseShape)
     .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {  // reversing again undoes it
+      return std::vector<Value>{b.Apply("reverse", {b.out_grad(0)}, SameParams(b.attrs()))};
+    })
     .Alias("flip");
 
 MX_REGISTER_OP(tile)
@@ -73,7 +77,8 @@ MX_REGISTER_OP(tile)
     .Inputs({"data"})
     .Param("reps", "Shape(tuple)", nullptr, "The number of times for repeating the tensor a. Each dim size of reps must be a positive integer. If reps has length d, the result will have dimension of max(d, a.ndim); If a.ndim < d, a is promoted to be d-dimensional by prepending new axes. If a.ndim > d, reps is promoted to a.ndim by pre-pending 1's to it.")
     .Shapes(TileShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(AdjointGradient("_backward_tile"));
 
 MX_REGISTER_OP(repeat)
     .Describe(
@@ -84,7 +89,18 @@ MX_REGISTER_OP(repeat)
     .Param("repeats", "int", nullptr, "The number of repetitions for each element.")
     .Param("axis", "int or None", "None", "The axis along which to repeat values. The negative numbers are interpreted counting from the backward. By default, use the flattened input array, and return a flat output array.")
     .Shapes(RepeatShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(AdjointGradient("_backward_repeat"));
+
+// Registered after their forward ops, whose parameters they copy.
+MX_REGISTER_OPS(tile_repeat_adjoints) {
+  RegisterAdjoint("_backward_tile", "tile",
+                  "The gradient of tile: each element of data receives the sum of ograd over its "
+                  "copies.");
+  RegisterAdjoint("_backward_repeat", "repeat",
+                  "The gradient of repeat: each element of data receives the sum of ograd over its "
+                  "repeats.");
+}
 
 }  // namespace op
 }  // namespace mx

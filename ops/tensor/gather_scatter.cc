@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/indexing.h"
 
 namespace mx {
@@ -60,6 +61,8 @@ bool ScatterSetNDType(const Attrs& attrs, std::vector<int>* in, std::vector<int>
   return t >= 0;
 }
 
+Value GatherND(GradBuilder& b, Value data, Value indices) { return b.Apply("gather_nd", {data, indices}); }
+
 }  // namespace
 
 MX_REGISTER_OP(gather_nd)
@@ -69,7 +72,14 @@ MX_REGISTER_OP(gather_nd)
         "indices[M-1, y0, ..., yk], z...]. Negative coordinates count from the end.")
     .Inputs({"data", "indices"})
     .Shapes(GatherNDShape)
-    .Types(DataTypeOnly);
+    .Types(DataTypeOnly)
+    .Gradient(AdjointGradient("_backward_gather_nd"));
+
+MX_REGISTER_OPS(gather_nd_adjoint) {
+  RegisterAdjoint("_backward_gather_nd", "gather_nd",
+                  "The gradient of gather_nd: zeros of data's shape, each gathered element's or "
+                  "slice's ograd added where it came from (repeated indices accumulate).");
+}
 
 MX_REGISTER_OP(scatter_nd)
     .Describe(
@@ -78,7 +88,12 @@ MX_REGISTER_OP(scatter_nd)
     .Inputs({"data", "indices"})
     .Param("shape", "Shape(tuple)", nullptr, "Shape of output.")
     .Shapes(ScatterNDShape)
-    .Types(DataTypeOnly);
+    .Types(DataTypeOnly)
+    .Gradient([](GradBuilder& b) {
+      // As MXNet: with repeated indices only the last write reached the
+      // output, yet every copy gets the gradient.
+      return std::vector<Value>{GatherND(b, b.out_grad(0), b.input(1)), Value()};
+    });
 
 MX_REGISTER_OP(_scatter_set_nd)
     .Describe(
@@ -89,7 +104,14 @@ MX_REGISTER_OP(_scatter_set_nd)
     .Param("shape", "Shape(tuple)", nullptr, "Shape of output.")
     .Shapes(ScatterSetNDShape)
     .Types(ScatterSetNDType)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) {
+      // The written elements came from rhs, the others from lhs.
+      const Value og = b.out_grad(0), indices = b.input(2);
+      const Value cleared = b.Apply("_scatter_set_nd", {og, b.Apply("zeros_like", {b.input(1)}), indices},
+                                    {{"shape", b.attrs().Str("shape")}});
+      return std::vector<Value>{cleared, GatherND(b, og, indices), Value()};
+    });
 
 }  // namespace op
 }  // namespace mx

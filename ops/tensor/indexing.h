@@ -36,6 +36,10 @@ struct SliceBox {
 // indices count from the end, out-of-range bounds are clamped).
 SliceBox InferSliceBox(const Attrs& attrs, const Shape& data);
 
+// The begin/end/step parameters of a slice-style node, as text (for the
+// gradients, which move between slice and the _slice_assign ops).
+Params SliceBoxParams(const Attrs& attrs);
+
 }  // namespace op
 }  // namespace mx
 

@@ -44,7 +44,8 @@ MX_REGISTER_OP(one_hot)
     .Param("dtype", "{'bfloat16', 'float16', 'float32', 'float64', 'int32', 'int64', 'int8', 'uint8'}",
            "'float32'", "DType of the output")
     .Shapes(OneHotShape)
-    .Types(OneHotType);
+    .Types(OneHotType)
+    .Gradient(ZeroGradient);  // as MXNet: indices get a zero gradient
 
 }  // namespace op
 }  // namespace mx

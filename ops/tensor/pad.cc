@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 
 namespace mx {
 namespace op {
@@ -57,7 +58,21 @@ MX_REGISTER_OP(Pad)
     .Param("constant_value", "double", "0", "The value used for padding when `mode` is \"constant\".")
     .Shapes(PadShape)
     .Types(SameTypes)
+    .Gradient(AdjointGradient("_backward_Pad"))
     .Alias("pad");
+
+MX_REGISTER_OPS(pad_adjoint) {
+  RegisterAdjoint("_backward_Pad", "Pad",
+                  "The gradient of Pad: the interior of ograd, plus (modes edge and reflect) the "
+                  "padding's ograd added onto the elements it copied.")
+      .Gradient([](GradBuilder& b) {
+        // Pad is affine; its linear part pads with zeros.
+        Params params = SameParams(b.attrs());
+        for (auto& p : params)
+          if (p.first == "constant_value") p.second = "0";
+        return std::vector<Value>{b.Apply("Pad", {b.out_grad(0)}, params), Value()};
+      });
+}
 
 }  // namespace op
 }  // namespace mx

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 
 namespace mx {
 namespace op {
@@ -127,6 +128,7 @@ MX_REGISTER_OP(Reshape)
     .Shapes(ReshapeShape)
     .Types(SameTypes)
     .Inplace({{0, 0}})
+    .Gradient(ReshapeGradient)
     .Alias("reshape");
 
 }  // namespace op

@@ -6,6 +6,7 @@
 
 #include "common/dtype.h"
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/layout_axis.h"
 
 namespace mx {
@@ -113,7 +114,8 @@ MX_REGISTER_OP(expand_dims)
     .Param("axis", "int", nullptr, "Position where new axis is to be inserted. Suppose that the input `NDArray`'s dimension is `ndim`, the range of the inserted axis is `[-ndim, ndim]`")
     .Shapes(ExpandDimsShape)
     .Types(SameTypes)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(squeeze)
     .Describe(
@@ -124,7 +126,8 @@ MX_REGISTER_OP(squeeze)
     .Param("axis", "Shape(tuple) or None", "None", "Selects a subset of the single-dimensional entries in the shape. If an axis is selected with shape entry greater than one, an error is raised.")
     .Shapes(SqueezeShape)
     .Types(SameTypes)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(Flatten)
     .Describe(
@@ -135,6 +138,7 @@ MX_REGISTER_OP(Flatten)
     .Shapes(FlattenShape)
     .Types(SameTypes)
     .Inplace({{0, 0}})
+    .Gradient(ReshapeGradient)
     .Alias("flatten");
 
 MX_REGISTER_OP(reshape_like)
@@ -150,19 +154,22 @@ MX_REGISTER_OP(reshape_like)
     .Param("rhs_end", "int or None", "None", "Defaults to None. The ending index along which the rhs dimensions are to be used for reshaping. Supports negative indices.")
     .Shapes(ReshapeLikeShape)
     .Types(FirstInputType)
-    .Inplace({{0, 0}});
+    .Inplace({{0, 0}})
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(shape_array)
     .Describe("Returns a 1D int64 array containing the shape of data.")
     .Inputs({"data"})
     .Shapes(ShapeArrayShape)
-    .Types(Int64Output);
+    .Types(Int64Output)
+    .Gradient(ZeroGradient);  // as MXNet: a shape does not vary with the values
 
 MX_REGISTER_OP(size_array)
     .Describe("Returns a 1D int64 array of shape (1,) containing the number of elements of data.")
     .Inputs({"data"})
     .Shapes(SizeArrayShape)
-    .Types(Int64Output);
+    .Types(Int64Output)
+    .Gradient(ZeroGradient);
 
 }  // namespace op
 }  // namespace mx

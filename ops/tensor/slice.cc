@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/indexing.h"
 
 namespace mx {
@@ -101,7 +102,17 @@ bool SliceLikeShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shap
   return true;
 }
 
+// The gradient of slice: ograd written into zeros at the box it came from.
+std::vector<Value> SliceGradient(GradBuilder& b) {
+  const Value zeros = b.Apply("zeros_like", {b.input(0)});
+  return {b.Apply("_slice_assign", {zeros, b.out_grad(0)}, SliceBoxParams(b.attrs()))};
+}
+
 }  // namespace
+
+Params SliceBoxParams(const Attrs& attrs) {
+  return {{"begin", attrs.Str("begin")}, {"end", attrs.Str("end")}, {"step", attrs.Str("step")}};
+}
 
 MX_REGISTER_OP(slice)
     .Describe(
@@ -115,6 +126,7 @@ MX_REGISTER_OP(slice)
     .Param("step", "Shape(tuple)", "[]", "step for the slice operation, supports negative values.")
     .Shapes(SliceShape)
     .Types(SameTypes)
+    .Gradient(SliceGradient)
     .Alias("crop");
 
 MX_REGISTER_OP(slice_axis)
@@ -126,7 +138,8 @@ MX_REGISTER_OP(slice_axis)
     .Param("begin", "int", nullptr, "The beginning index along the axis to be sliced,  supports negative indexes.")
     .Param("end", "int or None", nullptr, "The ending index along the axis to be sliced,  supports negative indexes.")
     .Shapes(SliceAxisShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(AdjointGradient("_backward_slice_axis"));
 
 MX_REGISTER_OP(slice_like)
     .Describe(
@@ -135,7 +148,15 @@ MX_REGISTER_OP(slice_like)
     .Inputs({"data", "shape_like"})
     .Param("axes", "Shape(tuple)", "()", "List of axes on which input data will be sliced according to the corresponding size of the second input. By default will slice on all axes. Negative axes are supported.")
     .Shapes(SliceLikeShape)
-    .Types(DataTypeOnly);
+    .Types(DataTypeOnly)
+    .Gradient(AdjointGradient("_backward_slice_like"));
+
+MX_REGISTER_OPS(slice_adjoints) {
+  RegisterAdjoint("_backward_slice_axis", "slice_axis",
+                  "The gradient of slice_axis: zeros of data's shape with ograd at the sliced range.");
+  RegisterAdjoint("_backward_slice_like", "slice_like",
+                  "The gradient of slice_like: zeros of data's shape with ograd at the sliced corner.");
+}
 
 }  // namespace op
 }  // namespace mx

@@ -25,6 +25,13 @@ const char* const kBeginDoc = "starting indices for the slice operation, support
 const char* const kEndDoc = "ending indices for the slice operation, supports negative indices.";
 const char* const kStepDoc = "step for the slice operation, supports negative values.";
 
+// Zeros over the written box: the overwritten data gets no gradient there.
+Value ClearBox(GradBuilder& b) {
+  Params params = SliceBoxParams(b.attrs());
+  params.emplace_back("scalar", "0");
+  return b.Apply("_slice_assign_scalar", {b.out_grad(0)}, params);
+}
+
 }  // namespace
 
 MX_REGISTER_OP(_slice_assign)
@@ -37,6 +44,10 @@ MX_REGISTER_OP(_slice_assign)
     .Shapes(SliceAssignShape)
     .Types(SameTypes)
     .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) {
+      // The box came from rhs, the rest from lhs.
+      return std::vector<Value>{ClearBox(b), b.Apply("slice", {b.out_grad(0)}, SliceBoxParams(b.attrs()))};
+    })
     .Alias("_crop_assign");
 
 MX_REGISTER_OP(_slice_assign_scalar)
@@ -49,6 +60,7 @@ MX_REGISTER_OP(_slice_assign_scalar)
     .Shapes(SliceAssignShape)
     .Types(SameTypes)
     .Inplace({{0, 0}})
+    .Gradient([](GradBuilder& b) { return std::vector<Value>{ClearBox(b)}; })
     .Alias("_crop_assign_scalar");
 
 }  // namespace op

@@ -15,6 +15,7 @@
 
 #include "common/dtype.h"
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 
 namespace mx {
 namespace op {
@@ -133,6 +134,52 @@ bool TopKType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
   return true;
 }
 
+// _backward_topk(ograd, data, indices): zeros of data's shape with ograd
+// added at the positions `indices` name along the axis.
+bool TopKAdjointShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const OpDef& op = *attrs.op();
+  AssignShape(&(*out)[0], (*in)[1], op, "output");
+  AssignShape(&(*in)[1], (*out)[0], op, "data");
+  AssignShape(&(*in)[0], (*in)[2], op, "ograd (the shape of indices)");
+  AssignShape(&(*in)[2], (*in)[0], op, "indices (the shape of ograd)");
+  const Shape& data = (*in)[1];
+  const Shape& selected = (*in)[0];
+  if (!data.is_known() || !selected.is_known()) return false;
+  const OrderedAxis ordered = ResolveAxis(attrs, data);
+  const int64_t count = ordered.axis < 0 ? selected.Size()
+                        : selected.ndim() == data.ndim() ? selected[ordered.axis] : -1;
+  MX_CHECK(selected == OrderedShape(data, ordered, count) && count <= ordered.length, kValue, "operator ", op.name,
+           ": ograd and indices of shape ", selected.ToString(), " do not select along axis ",
+           attrs.Str("axis"), " of data ", data.ToString());
+  return true;
+}
+
+// The gradient of the selected values: each goes back where it was taken.
+Value ScatterBack(GradBuilder& b, Value indices) {
+  return b.Apply("_backward_topk", {b.out_grad(0), b.input(0), indices}, {{"axis", b.attrs().Str("axis")}});
+}
+
+// The indices a sort or topk node selected, in int64 (exact for any length).
+Value SelectedIndices(GradBuilder& b, const char* op, Params params) {
+  params.emplace_back("axis", b.attrs().Str("axis"));
+  params.emplace_back("is_ascend", b.attrs().Str("is_ascend"));
+  params.emplace_back("dtype", "int64");
+  return b.Apply(op, {b.input(0)}, params);
+}
+
+std::vector<Value> SortGradient(GradBuilder& b) { return {ScatterBack(b, SelectedIndices(b, "argsort", {}))}; }
+
+// Values flow back to where they were taken; indices and masks do not vary
+// with the data (MXNet gives them a zero gradient).
+std::vector<Value> TopKGradient(GradBuilder& b) {
+  switch (static_cast<int>(b.attrs().Int("ret_typ"))) {
+    case kBoth: return {ScatterBack(b, b.output(1))};
+    case kValue:
+      return {ScatterBack(b, SelectedIndices(b, "topk", {{"k", b.attrs().Str("k")}, {"ret_typ", "indices"}}))};
+    default: return ZeroGradient(b);
+  }
+}
+
 constexpr const char* kIndexDTypeDoc =
     "DType of the output indices. It is only valid when ret_typ is \"indices\" or \"both\". An "
     "error will be raised if the selected data type cannot precisely represent the indices.";
@@ -153,7 +200,8 @@ MX_REGISTER_OP(sort)
            "used. Default is -1.")
     .Param("is_ascend", "boolean", "True", "Whether to sort in ascending or descending order.")
     .Shapes(SortShape)
-    .Types(SortType);
+    .Types(SortType)
+    .Gradient(SortGradient);
 
 MX_REGISTER_OP(argsort)
     .Describe(
@@ -171,7 +219,8 @@ MX_REGISTER_OP(argsort)
     .Param("is_ascend", "boolean", "True", "Whether to sort in ascending or descending order.")
     .Param("dtype", kIndexDTypeChoices, "'float32'", kIndexDTypeDoc)
     .Shapes(SortShape)
-    .Types(ArgSortType);
+    .Types(ArgSortType)
+    .Gradient(ZeroGradient);
 
 MX_REGISTER_OP(topk)
     .Describe(
@@ -211,7 +260,18 @@ MX_REGISTER_OP(topk)
            "raised if the selected data type cannot precisely represent the indices.")
     .Shapes(TopKShape)
     .Types(TopKType)
+    .Gradient(TopKGradient)
     .Alias("_npx_topk");
+
+MX_REGISTER_OP(_backward_topk)
+    .Describe(
+        "The gradient of topk and sort: zeros of data's shape with each element of ograd added "
+        "at the position along the axis that the matching element of indices names.")
+    .Inputs({"ograd", "data", "indices"})
+    .Param("axis", "int or None", "-1",
+           "The axis the indices select along; None: indices into the flattened data.")
+    .Shapes(TopKAdjointShape)
+    .Types(AdjointTypes);
 
 }  // namespace op
 }  // namespace mx

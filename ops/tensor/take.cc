@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/indexing.h"
 
 namespace mx {
@@ -64,7 +65,8 @@ MX_REGISTER_OP(take)
     .Param("axis", "int", "0", "The axis of input array to be taken.For input tensor of rank r, it could be in the range of [-r, r-1]")
     .Param("mode", "{'clip', 'raise', 'wrap'}", "'clip'", "Specify how out-of-bound indices bahave. Default is \"clip\". \"clip\" means clip to the range. So, if all indices mentioned are too large, they are replaced by the index that addresses the last element along an axis. \"wrap\" means to wrap around. \"raise\" means to raise an error when index out of range.")
     .Shapes(TakeShape)
-    .Types(DataTypeOnly);
+    .Types(DataTypeOnly)
+    .Gradient(AdjointGradient("_backward_take"));
 
 MX_REGISTER_OP(pick)
     .Describe(
@@ -77,7 +79,16 @@ MX_REGISTER_OP(pick)
     .Param("keepdims", "boolean", "False", "If true, the axis where we pick the elements is left in the result as dimension with size one.")
     .Param("mode", "{'clip', 'wrap'}", "'clip'", "Specify how out-of-bound indices behave. Default is \"clip\". \"clip\" means clip to the range. So, if all indices mentioned are too large, they are replaced by the index that addresses the last element along an axis.  \"wrap\" means to wrap around.")
     .Shapes(PickShape)
-    .Types(DataTypeOnly);
+    .Types(DataTypeOnly)
+    .Gradient(AdjointGradient("_backward_pick"));
+
+MX_REGISTER_OPS(take_pick_adjoints) {
+  RegisterAdjoint("_backward_take", "take",
+                  "The gradient of take: zeros of a's shape, each taken slice's ograd added at its "
+                  "index (repeated indices accumulate).");
+  RegisterAdjoint("_backward_pick", "pick",
+                  "The gradient of pick: zeros of data's shape with ograd at the picked positions.");
+}
 
 }  // namespace op
 }  // namespace mx

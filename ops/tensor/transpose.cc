@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "ops/op.h"
+#include "ops/tensor/adjoint.h"
 #include "ops/tensor/layout_axis.h"
 
 namespace mx {
@@ -46,6 +47,15 @@ bool SwapAxisShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape
   return true;
 }
 
+// The gradient undoes the permutation: transpose by its inverse.
+std::vector<Value> TransposeGradient(GradBuilder& b) {
+  const Shape axes = b.attrs().Tuple("axes");
+  Shape inverse = axes;
+  for (int i = 0; i < axes.ndim(); ++i)
+    inverse[NormalizeAxis(axes[i], axes.ndim(), b.attrs(), "axis")] = i;
+  return {b.Apply("transpose", {b.out_grad(0)}, {{"axes", inverse.ToString()}})};
+}
+
 }  // namespace
 
 MX_REGISTER_OP(transpose)
@@ -56,7 +66,8 @@ MX_REGISTER_OP(transpose)
     .Inputs({"data"})
     .Param("axes", "Shape(tuple)", "()", "Target axis order. By default the axes will be inverted.")
     .Shapes(TransposeShape)
-    .Types(SameTypes);
+    .Types(SameTypes)
+    .Gradient(TransposeGradient);
 
 MX_REGISTER_OP(SwapAxis)
     .Describe("Interchanges two axes of an array.")
@@ -65,6 +76,9 @@ MX_REGISTER_OP(SwapAxis)
     .Param("dim2", "int", "0", "the second axis to be swapped.")
     .Shapes(SwapAxisShape)
     .Types(SameTypes)
+    .Gradient([](GradBuilder& b) {  // swapping again undoes it
+      return std::vector<Value>{b.Apply("SwapAxis", {b.out_grad(0)}, SameParams(b.attrs()))};
+    })
     .Alias("swapaxes");
 
 }  // namespace op

@@ -1,7 +1,7 @@
-// Kernels of Concat, stack and SliceChannel.  Seen from the join axis, every
-// array is `outer` rows (the product of the dims before the axis) and each
-// joined row is the parts' rows side by side: a join copies part rows into
-// the whole, a split copies them out.
+// Kernels of Concat, stack, SliceChannel and Concat's gradient.  Seen from
+// the join axis, every array is `outer` rows (the product of the dims before
+// the axis) and each joined row is the parts' rows side by side: a join
+// copies part rows into the whole, a split copies them out.
 #include <cstring>
 #include <vector>
 
@@ -43,6 +43,9 @@ void Interleave(const DLTensor& whole, const DLTensor* parts, int num_parts, int
   });
 }
 
+constexpr char kDim[] = "dim";
+constexpr char kAxis[] = "axis";
+
 // Concat's "dim" and stack's "axis" both index the output.
 template <const char* kAxisParam>
 int Join(const MXKernelCall* call) {
@@ -53,23 +56,24 @@ int Join(const MXKernelCall* call) {
   return 0;
 }
 
+// SliceChannel's "axis" and _backward_Concat's "dim" (Concat's gradient
+// splits ograd) both index the input.
+template <const char* kAxisParam>
 int Split(const MXKernelCall* call) {
   for (int k = 0; k < call->num_outputs; ++k)
-    if (call->req[k] == MX_REQ_ADD) return Fail("SliceChannel does not support req=add");
+    if (call->req[k] == MX_REQ_ADD) return Fail("splitting operators do not support req=add");
   const DLTensor& in = call->inputs[0];
-  Interleave(in, call->outputs, call->num_outputs, AxisIndex(Param(call, "axis").i, in.ndim), false);
+  Interleave(in, call->outputs, call->num_outputs, AxisIndex(Param(call, kAxisParam).i, in.ndim), false);
   return 0;
 }
-
-constexpr char kDim[] = "dim";
-constexpr char kAxis[] = "axis";
 
 }  // namespace
 
 MX_CPU_KERNELS(concat_split) {
   if (int rc = RegisterKernel("Concat", Join<kDim>, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("stack", Join<kAxis>, nullptr, kAll)) return rc;
-  return RegisterKernel("SliceChannel", Split, nullptr, kAll);
+  if (int rc = RegisterKernel("_backward_Concat", Split<kDim>, nullptr, kAll)) return rc;
+  return RegisterKernel("SliceChannel", Split<kAxis>, nullptr, kAll);
 }
 
 }  // namespace mx_cpu

@@ -1,10 +1,12 @@
 // Kernels that reorder or replicate elements along axes: reverse, repeat,
 // and the replicating family tile / broadcast_to / broadcast_like /
 // broadcast_axis.  Each describes its output as per-axis source offsets for
-// GatherCopy.
+// GatherCopy; the gradients of tile and repeat describe the same copies as
+// per-axis index maps for SumCopies.
 #include <algorithm>
 #include <vector>
 
+#include "layout_adjoint.h"
 #include "layout_copy.h"
 
 namespace mx_cpu {
@@ -81,9 +83,59 @@ int Replicate(const MXKernelCall* call) {
   return 0;
 }
 
+// -- gradients: every data element sums the ograd elements that copied it --------
+
+// The index map i -> i % size of one tiled axis.
+std::vector<int64_t> WrappedSources(int64_t out_dim, int64_t size) {
+  std::vector<int64_t> sources(out_dim);
+  for (int64_t i = 0; i < out_dim; ++i) sources[i] = i % size;
+  return sources;
+}
+
+// The index map i -> i / repeats of one repeated axis (or of the flattened data).
+std::vector<int64_t> RepeatedSources(int64_t out_dim, int64_t repeats) {
+  std::vector<int64_t> sources(out_dim);
+  for (int64_t i = 0; i < out_dim; ++i) sources[i] = i / repeats;
+  return sources;
+}
+
+// _backward_tile(ograd, data).
+int TileBackward(const MXKernelCall* call) {
+  int error;
+  if (!ShouldWrite(call, 0, &error)) return error;
+  const DLTensor &ograd = call->inputs[0], &data = call->inputs[1];
+  const int lead = ograd.ndim - data.ndim;
+  std::vector<int64_t> dims(ograd.ndim);
+  AxisSources sources(ograd.ndim);
+  for (int k = 0; k < ograd.ndim; ++k) {
+    dims[k] = k >= lead ? data.shape[k - lead] : 1;
+    sources[k] = WrappedSources(ograd.shape[k], dims[k]);
+  }
+  return SumCopies(ograd, call->outputs[0], dims, sources);
+}
+
+// _backward_repeat(ograd, data).
+int RepeatBackward(const MXKernelCall* call) {
+  int error;
+  if (!ShouldWrite(call, 0, &error)) return error;
+  const DLTensor &ograd = call->inputs[0], &data = call->inputs[1];
+  const int64_t repeats = Param(call, "repeats").i;
+  const MXAttr& axis = Param(call, "axis");
+  if (axis.is_none)  // ograd repeats the flattened data
+    return SumCopies(ograd, call->outputs[0], {NumElements(data)}, {RepeatedSources(ograd.shape[0], repeats)});
+  const int a = AxisIndex(axis.i, data.ndim);
+  std::vector<int64_t> dims(data.shape, data.shape + data.ndim);
+  AxisSources sources(data.ndim);
+  for (int k = 0; k < data.ndim; ++k)
+    sources[k] = k == a ? RepeatedSources(ograd.shape[k], repeats) : WrappedSources(ograd.shape[k], dims[k]);
+  return SumCopies(ograd, call->outputs[0], dims, sources);
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(flip_tile_repeat) {
+  if (int rc = RegisterKernel("_backward_tile", TileBackward, nullptr, kNumeric)) return rc;
+  if (int rc = RegisterKernel("_backward_repeat", RepeatBackward, nullptr, kNumeric)) return rc;
   if (int rc = RegisterKernel("reverse", Reverse, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("repeat", Repeat, nullptr, kAll)) return rc;
   for (const char* name : {"tile", "broadcast_to", "broadcast_like", "broadcast_axis"})

@@ -1,6 +1,7 @@
-// Kernels of gather_nd, scatter_nd and _scatter_set_nd.  indices (M, K...)
-// address blocks of the target: a coordinate into its first M axes selects
-// the contiguous block of its remaining axes.
+// Kernels of gather_nd, scatter_nd, _scatter_set_nd and gather_nd's
+// gradient.  indices (M, K...) address blocks of the target: a coordinate
+// into its first M axes selects the contiguous block of its remaining axes.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -79,9 +80,36 @@ int ScatterSetND(const MXKernelCall* call) {
   return Scatter(call->inputs[1], call->inputs[2], call->outputs[0], "_scatter_set_nd");
 }
 
+// _backward_gather_nd(ograd, data, indices): zeros of data's shape with
+// each gathered block's ograd added where it came from.  Threads own ranges
+// of positions within a block, so repeated indices never race.
+int GatherNDBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &grad = call->outputs[0];
+  std::vector<int64_t> offsets;
+  size_t block_bytes;
+  if (!BlockOffsets(call->inputs[2], grad, "_backward_gather_nd", &offsets, &block_bytes)) return -1;
+  const int64_t block = static_cast<int64_t>(block_bytes / ElementBytes(grad));
+  const int64_t count = static_cast<int64_t>(offsets.size());
+  const bool ok = DispatchDType(MXDType(grad.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    const T* src = Data<T>(ograd);
+    T* dst = Data<T>(grad);
+    std::fill(dst, dst + NumElements(grad), T(0));
+    ParallelFor(block, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, count)), [&](int64_t begin, int64_t end) {
+      for (int64_t c = 0; c < count; ++c) {
+        T* to = dst + offsets[c] * block;
+        const T* from = src + c * block;
+        for (int64_t j = begin; j < end; ++j) to[j] = static_cast<T>(to[j] + from[j]);
+      }
+    });
+  });
+  return ok ? 0 : Fail("_backward_gather_nd: unsupported dtype");
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(gather_scatter) {
+  if (int rc = RegisterKernel("_backward_gather_nd", GatherNDBackward, nullptr, kNumeric)) return rc;
   if (int rc = RegisterKernel("gather_nd", GatherND, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("scatter_nd", ScatterND, nullptr, kAll)) return rc;
   return RegisterKernel("_scatter_set_nd", ScatterSetND, nullptr, kAll);

@@ -1,9 +1,11 @@
-// Pad kernel: each output axis maps its positions to source positions
-// (constant: outside the source is the fill value; edge: clamped; reflect:
-// mirrored about the end elements) and GatherCopy does the rest.
+// Pad kernel and its gradient: each output axis maps its positions to source
+// positions (constant: outside the source is the fill value; edge: clamped;
+// reflect: mirrored about the end elements); GatherCopy copies through the
+// maps and SumCopies sums the gradient back through them.
 #include <cstring>
 #include <vector>
 
+#include "layout_adjoint.h"
 #include "layout_copy.h"
 
 namespace mx_cpu {
@@ -49,8 +51,28 @@ int Pad(const MXKernelCall* call) {
   return 0;
 }
 
+// _backward_Pad(ograd, data): each data element sums the ograd elements that
+// copied it (the constant border copied nothing).
+int PadBackward(const MXKernelCall* call) {
+  int error;
+  if (!ShouldWrite(call, 0, &error)) return error;
+  const DLTensor &ograd = call->inputs[0], &data = call->inputs[1];
+  const PadMode mode = static_cast<PadMode>(Param(call, "mode").i);
+  const MXAttr& width = Param(call, "pad_width");
+  AxisSources sources(data.ndim);
+  for (int k = 0; k < data.ndim; ++k) {
+    sources[k].resize(ograd.shape[k]);
+    for (int64_t i = 0; i < ograd.shape[k]; ++i)
+      sources[k][i] = SourceIndex(i - width.ints[2 * k], data.shape[k], mode);
+  }
+  return SumCopies(ograd, call->outputs[0], std::vector<int64_t>(data.shape, data.shape + data.ndim), sources);
+}
+
 }  // namespace
 
-MX_CPU_KERNELS(pad) { return RegisterKernel("Pad", Pad, nullptr, kAll); }
+MX_CPU_KERNELS(pad) {
+  if (int rc = RegisterKernel("Pad", Pad, nullptr, kAll)) return rc;
+  return RegisterKernel("_backward_Pad", PadBackward, nullptr, kNumeric);
+}
 
 }  // namespace mx_cpu

@@ -1,8 +1,8 @@
-// Kernels of slice, slice_axis, slice_like, _slice_assign and
-// _slice_assign_scalar: moves between a compact array and a strided box of
-// a larger one.  The box's shape arrives as the small tensor's shape; its
-// first index per axis is recomputed from the parameters with the rules of
-// ops/tensor/slice.cc.
+// Kernels of slice, slice_axis, slice_like, _slice_assign,
+// _slice_assign_scalar and the gradients of slice_axis and slice_like: moves
+// between a compact array and a strided box of a larger one.  The box's shape
+// arrives as the small tensor's shape; its first index per axis is
+// recomputed from the parameters with the rules of ops/tensor/slice.cc.
 #include <vector>
 
 #include "index_util.h"
@@ -72,6 +72,18 @@ void ForEachInBox(const Box& box, const int64_t* full_shape, F&& f) {
   });
 }
 
+// The box of `compact`'s shape at the origin of `full` (slice_like's).
+Box CornerBox(const DLTensor& full, const DLTensor& compact) {
+  Box box;
+  box.ndim = full.ndim;
+  box.shape = compact.shape;
+  for (int i = 0; i < box.ndim; ++i) {
+    box.begin[i] = 0;
+    box.step[i] = 1;
+  }
+  return box;
+}
+
 // Copies the box of `full` out to `compact`.
 int Gather(const DLTensor& full, const DLTensor& compact, const Box& box) {
   const bool ok = DispatchElementSize(full.dtype, [&](auto zero) {
@@ -89,32 +101,51 @@ int Slice(const MXKernelCall* call) {
   return Gather(call->inputs[0], call->outputs[0], box);
 }
 
-int SliceAxis(const MXKernelCall* call) {
-  const DLTensor& in = call->inputs[0];
+// slice_axis's box in `full`: `compact`'s count of `axis` from begin, every
+// other axis whole.
+Box SliceAxisBox(const MXKernelCall* call, const DLTensor& full, const DLTensor& compact) {
   const MXAttr* axis_attr = mx_attr_find(call->attrs, call->num_attrs, "axis");
   const MXAttr* begin = mx_attr_find(call->attrs, call->num_attrs, "begin");
-  if (!axis_attr || !begin) return Fail("slice_axis: missing axis/begin");
-  const int axis = static_cast<int>(axis_attr->i < 0 ? axis_attr->i + in.ndim : axis_attr->i);
-  Box box;
-  box.ndim = in.ndim;
-  box.shape = call->outputs[0].shape;
-  for (int i = 0; i < in.ndim; ++i) {
-    box.begin[i] = 0;
-    box.step[i] = 1;
-  }
-  box.begin[axis] = begin->i < 0 ? begin->i + in.shape[axis] : begin->i;
-  return Gather(in, call->outputs[0], box);
+  Box box = CornerBox(full, compact);
+  const int axis = static_cast<int>(axis_attr->i < 0 ? axis_attr->i + full.ndim : axis_attr->i);
+  box.begin[axis] = begin->i < 0 ? begin->i + full.shape[axis] : begin->i;
+  return box;
+}
+
+// Writes `compact` into the box of `full`.
+int Scatter(const DLTensor& compact, const DLTensor& full, const Box& box) {
+  const bool ok = DispatchElementSize(full.dtype, [&](auto zero) {
+    using U = decltype(zero);
+    const U* src = Data<U>(compact);
+    U* dst = Data<U>(full);
+    ForEachInBox(box, full.shape, [&](int64_t b, int64_t f) { dst[f] = src[b]; });
+  });
+  return ok ? 0 : Fail("slice assignment: unsupported dtype");
+}
+
+// The gradients of slice_axis and slice_like: zeros with ograd in the box.
+int ScatterIntoZeros(const DLTensor& compact, const DLTensor& full, const Box& box) {
+  const size_t bytes = static_cast<size_t>(NumElements(full)) * ElementBytes(full);
+  if (bytes) std::memset(full.data, 0, bytes);
+  return Scatter(compact, full, box);
+}
+
+int SliceAxis(const MXKernelCall* call) {
+  return Gather(call->inputs[0], call->outputs[0], SliceAxisBox(call, call->inputs[0], call->outputs[0]));
 }
 
 int SliceLike(const MXKernelCall* call) {
-  Box box;
-  box.ndim = call->inputs[0].ndim;
-  box.shape = call->outputs[0].shape;
-  for (int i = 0; i < box.ndim; ++i) {
-    box.begin[i] = 0;
-    box.step[i] = 1;
-  }
-  return Gather(call->inputs[0], call->outputs[0], box);
+  return Gather(call->inputs[0], call->outputs[0], CornerBox(call->inputs[0], call->outputs[0]));
+}
+
+int SliceAxisBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &grad = call->outputs[0];
+  return ScatterIntoZeros(ograd, grad, SliceAxisBox(call, grad, ograd));
+}
+
+int SliceLikeBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &grad = call->outputs[0];
+  return ScatterIntoZeros(ograd, grad, CornerBox(grad, ograd));
 }
 
 int SliceAssign(const MXKernelCall* call) {
@@ -123,13 +154,7 @@ int SliceAssign(const MXKernelCall* call) {
   Box box;
   if (!SliceBox(call, out, rhs, &box)) return Fail("_slice_assign: missing begin/step");
   CopyUnlessInplace(call, call->inputs[0], out);
-  const bool ok = DispatchElementSize(out.dtype, [&](auto zero) {
-    using U = decltype(zero);
-    const U* src = Data<U>(rhs);
-    U* dst = Data<U>(out);
-    ForEachInBox(box, out.shape, [&](int64_t b, int64_t f) { dst[f] = src[b]; });
-  });
-  return ok ? 0 : Fail("_slice_assign: unsupported dtype");
+  return Scatter(rhs, out, box);
 }
 
 int SliceAssignScalar(const MXKernelCall* call) {
@@ -170,6 +195,8 @@ MX_CPU_KERNELS(slice) {
   if (int rc = RegisterKernel("slice", Slice, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("slice_axis", SliceAxis, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("slice_like", SliceLike, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("_backward_slice_axis", SliceAxisBackward, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("_backward_slice_like", SliceLikeBackward, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("_slice_assign", SliceAssign, nullptr, kAll)) return rc;
   return RegisterKernel("_slice_assign_scalar", SliceAssignScalar, nullptr, kAll);
 }

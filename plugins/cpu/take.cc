@@ -1,5 +1,7 @@
-// Kernels of take and pick.  The data is viewed as (outer, n, inner) around
-// the axis; take copies whole inner blocks, pick single elements.
+// Kernels of take and pick and the gradients of take, pick and topk.  The
+// data is viewed as (outer, n, inner) around the axis; take copies whole
+// inner blocks, pick single elements, and the gradients add them back.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -97,11 +99,98 @@ int Pick(const MXKernelCall* call) {
   return ok ? 0 : Fail("pick: unsupported dtype");
 }
 
+// -- gradients: ograd added back where each element was taken ------------------
+
+// ograd seen as (outer, count, inner) around the axis and grad as (outer, n,
+// inner); ograd[o, k, i] goes to grad index idx[o * idx_outer + k * idx_count
+// + i * idx_inner] along the axis.
+struct AlongAxis {
+  int64_t outer, n, inner, count;
+  int64_t idx_outer, idx_count, idx_inner;
+};
+
+// grad = zeros plus every ograd element at its index (repeats accumulate).
+// Threads own columns (o, i), so no two write one element.
+int ScatterAdd(const DLTensor& ograd, const DLTensor& grad, const std::vector<int64_t>& idx, const AlongAxis& v) {
+  const bool ok = DispatchDType(MXDType(grad.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    const T* src = Data<T>(ograd);
+    T* dst = Data<T>(grad);
+    std::fill(dst, dst + NumElements(grad), T(0));
+    ParallelFor(v.outer * v.inner, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, v.count)),
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t p = begin; p < end;) {
+                    const int64_t o = p / v.inner, i0 = p % v.inner;
+                    const int64_t i1 = std::min(v.inner, i0 + (end - p));
+                    for (int64_t k = 0; k < v.count; ++k) {
+                      const T* row = src + (o * v.count + k) * v.inner;
+                      for (int64_t i = i0; i < i1; ++i) {
+                        T& d = dst[(o * v.n + idx[o * v.idx_outer + k * v.idx_count + i * v.idx_inner]) * v.inner + i];
+                        d = static_cast<T>(d + row[i]);
+                      }
+                    }
+                    p += i1 - i0;
+                  }
+                });
+  });
+  return ok ? 0 : Fail("gradient of an indexing op: unsupported dtype");
+}
+
+// _backward_take(ograd, a, indices): every index takes a whole block.
+int TakeBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &a = call->inputs[1], &grad = call->outputs[0];
+  std::vector<int64_t> idx;
+  if (!LoadIndices(call->inputs[2], &idx)) return Fail("_backward_take: unsupported index dtype");
+  AlongAxis v{};
+  AxisSizes(a, AxisOf(call, a), &v.outer, &v.n, &v.inner);
+  v.count = static_cast<int64_t>(idx.size());
+  v.idx_count = 1;
+  if (NumElements(ograd) && !ResolveIndices(&idx, v.n, ModeOf(call), "_backward_take")) return -1;
+  return ScatterAdd(ograd, grad, idx, v);
+}
+
+// _backward_pick(ograd, data, index): one index per (outer, inner) position.
+int PickBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &data = call->inputs[1], &grad = call->outputs[0];
+  std::vector<int64_t> idx;
+  if (!LoadIndices(call->inputs[2], &idx)) return Fail("_backward_pick: unsupported index dtype");
+  AlongAxis v{};
+  AxisSizes(data, AxisOf(call, data), &v.outer, &v.n, &v.inner);
+  v.count = 1;
+  v.idx_outer = v.inner;
+  v.idx_inner = 1;
+  if (NumElements(ograd) && !ResolveIndices(&idx, v.n, ModeOf(call), "_backward_pick")) return -1;
+  return ScatterAdd(ograd, grad, idx, v);
+}
+
+// _backward_topk(ograd, data, indices): an index per ograd element, along the
+// axis or (axis None) into the flattened data.
+int TopKBackward(const MXKernelCall* call) {
+  const DLTensor &ograd = call->inputs[0], &data = call->inputs[1], &grad = call->outputs[0];
+  std::vector<int64_t> idx;
+  if (!LoadIndices(call->inputs[2], &idx)) return Fail("_backward_topk: unsupported index dtype");
+  AlongAxis v{1, NumElements(data), 1, NumElements(ograd), 0, 1, 0};
+  const MXAttr* axis = mx_attr_find(call->attrs, call->num_attrs, "axis");
+  if (!axis->is_none) {
+    const int a = AxisOf(call, data);
+    AxisSizes(data, a, &v.outer, &v.n, &v.inner);
+    v.count = ograd.shape[a];
+    v.idx_outer = v.count * v.inner;
+    v.idx_count = v.inner;
+    v.idx_inner = 1;
+  }
+  if (NumElements(ograd) && !ResolveIndices(&idx, v.n, kRaise, "_backward_topk")) return -1;
+  return ScatterAdd(ograd, grad, idx, v);
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(take) {
   if (int rc = RegisterKernel("take", Take, nullptr, kAll)) return rc;
-  return RegisterKernel("pick", Pick, nullptr, kAll);
+  if (int rc = RegisterKernel("pick", Pick, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("_backward_take", TakeBackward, nullptr, kNumeric)) return rc;
+  if (int rc = RegisterKernel("_backward_pick", PickBackward, nullptr, kNumeric)) return rc;
+  return RegisterKernel("_backward_topk", TopKBackward, nullptr, kNumeric);
 }
 
 }  // namespace mx_cpu

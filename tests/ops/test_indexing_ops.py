@@ -7,6 +7,9 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError
 
+from _adjoint import (adjoint_checker, check_index_gets_no_gradient, check_linear_gradient,
+                      check_zero_gradient)
+from _gradcheck import check_gradient, check_second_order
 from _mxref import DTYPES, canonical_name, check, op_function, op_handle
 
 INDEX_DTYPES = [np.int32, np.int64, np.float32, np.uint8]
@@ -213,7 +216,63 @@ def one_hot_checker(fn, dtype):
         fn(nd(idx), depth=-1)
 
 
+# -- the gradient ops (adjoints) -------------------------------------------------------
+
+def _axis_slice(axis, begin, end):
+    return lambda x: x[(slice(None),) * (axis % x.ndim) + (slice(begin, end),)]
+
+
+backward_slice_axis_checker = adjoint_checker(
+    [((3, 4, 5), [], dict(axis=axis, begin=begin, end=end), _axis_slice(axis, begin, end))
+     for axis, begin, end in ((0, 1, 3), (1, -3, None), (2, 0, -1), (-1, 2, 5))], "_backward_slice_axis")
+
+backward_slice_like_checker = adjoint_checker(
+    [((3, 4, 5), [np.zeros((2, 3, 4))], {}, lambda x: x[:2, :3, :4]),
+     ((3, 4, 5), [np.zeros((2, 3, 4))], dict(axes=(0, -1)), lambda x: x[:2, :, :4]),
+     ((3, 4, 5), [np.zeros((1, 0))], dict(axes=(1,)), lambda x: x[:, :0])], "_backward_slice_like")
+
+_RAW = np.array([[-2, 0], [5, 0], [3, 3]])   # out of range and repeated
+
+backward_take_checker = adjoint_checker(
+    [((3, 4, 2), [_RAW], dict(axis=axis, mode=mode),
+      lambda x, a=axis, m=mode: np.take(x, _RAW, axis=a, mode=m))
+     for axis in (0, 1, -1) for mode in ("clip", "wrap")] +
+    [((3, 4, 2), [np.array([2, -1, 2])], dict(axis=1, mode="raise"), lambda x: x[:, [2, -1, 2]])],
+    "_backward_take")
+
+
+def _pick_case(axis, keepdims, mode):
+    shape = (3, 4, 2)
+    kept = list(shape)
+    kept[axis] = 1
+    idx = np.random.default_rng(axis % 3).integers(-2, shape[axis] + 2, size=kept)
+    squeezed = idx if keepdims else np.squeeze(idx, axis)
+    valid = np.clip(idx, 0, shape[axis] - 1) if mode == "clip" else idx % shape[axis]
+
+    def forward(x):
+        out = np.take_along_axis(x, valid, axis=axis)
+        return out if keepdims else np.squeeze(out, axis)
+    return shape, [squeezed], dict(axis=axis, keepdims=keepdims, mode=mode), forward
+
+
+backward_pick_checker = adjoint_checker(
+    [_pick_case(axis, keepdims, mode) for axis in (0, 1, -1) for keepdims in (False, True)
+     for mode in ("clip", "wrap")], "_backward_pick")
+
+_ND_INDICES = np.array([[0, 2, 0], [3, 0, 3]])   # repeated coordinates accumulate
+
+backward_gather_nd_checker = adjoint_checker(
+    [((3, 4, 2), [_ND_INDICES], {}, lambda x: x[_ND_INDICES[0], _ND_INDICES[1]]),
+     ((3, 4, 2), [np.array([[[2, -1]], [[0, -4]], [[1, -2]]])], {}, lambda x: x[[[2, -1]], [[0, -4]], [[1, -2]]]),
+     ((3, 4, 2), [np.zeros((1, 0))], {}, lambda x: x[:0])], "_backward_gather_nd")
+
+
 HARNESS = {
+    "_backward_slice_axis": backward_slice_axis_checker,
+    "_backward_slice_like": backward_slice_like_checker,
+    "_backward_take": backward_take_checker,
+    "_backward_pick": backward_pick_checker,
+    "_backward_gather_nd": backward_gather_nd_checker,
     "slice": slice_checker,
     "slice_axis": slice_axis_checker,
     "slice_like": slice_like_checker,
@@ -259,3 +318,86 @@ def test_docs_examples():
         mx.nd.pick(y, index=mx.nd.array([[1], [0], [2]]), axis=1, keepdims=True).asnumpy(),
         [[2], [3], [6]])
     assert mx.nd.slice(x, begin=(1,), end=(2,)).dtype is np.float32
+
+
+# -- gradients -----------------------------------------------------------------------------
+
+GRAD_RNG = np.random.default_rng(3)
+X = GRAD_RNG.standard_normal((3, 4, 2))
+BOX = dict(begin=(None, 3, -1), end=(2, None, None), step=(1, -2, -1))
+
+
+def _take_gradient():
+    for mode in ("clip", "wrap"):
+        check_linear_gradient(lambda x, i: mx.nd.take(x, i, axis=1, mode=mode), X, _RAW)
+    check_index_gets_no_gradient(lambda x, i: mx.nd.take(x, i), X, _RAW)
+
+
+def _pick_gradient():
+    for axis, keepdims, mode in ((1, False, "clip"), (-1, True, "wrap")):
+        _, (idx,), kwargs, _ = _pick_case(axis, keepdims, mode)
+        check_linear_gradient(lambda x, i: mx.nd.pick(x, i, **kwargs), X, idx)
+    check_index_gets_no_gradient(lambda x, i: mx.nd.pick(x, i, axis=0), X, np.zeros((4, 2)))
+
+
+def _assign_gradient(fn, lhs, rhs):
+    """fn(lhs, rhs) overwrites part of lhs: lhs gets the gradient elsewhere, rhs there."""
+    lhs_grad, rhs_grad = check_gradient(fn, [lhs, rhs])
+    check_second_order(lambda l, r: fn(l, r) * fn(l, r), [lhs, rhs])
+    assert (lhs_grad == 0).sum() == rhs.size and rhs_grad.all()
+
+
+def _scatter_set_nd_gradient():
+    idx = mx.nd.array([[0, 2, 1], [3, 0, 3]])
+    _assign_gradient(lambda l, r: mx.nd._internal._scatter_set_nd(l, r, idx, shape=(3, 4, 2)),
+                     X, GRAD_RNG.standard_normal((3, 2)))
+
+
+def _slice_assign_gradient():
+    _assign_gradient(lambda l, r: mx.nd._internal._slice_assign(l, r, **BOX), X,
+                     GRAD_RNG.standard_normal((2, 2, 2)))
+
+
+def _slice_assign_scalar_gradient():
+    grad, = check_gradient(lambda x: mx.nd._internal._slice_assign_scalar(x, scalar=2.5, **BOX), [X])
+    assert (grad == 0).sum() == 8
+    check_second_order(lambda x: mx.nd._internal._slice_assign_scalar(x * x, scalar=2.5, **BOX), [X])
+
+
+def _adjoint_gradient(fn, ograd_shape, *constants):
+    return lambda: check_linear_gradient(fn, GRAD_RNG.standard_normal(ograd_shape), X, *constants)
+
+
+GRAD_HARNESS = {
+    "slice": lambda: check_linear_gradient(lambda x: mx.nd.slice(x, **BOX), X),
+    "slice_axis": lambda: check_linear_gradient(lambda x: mx.nd.slice_axis(x, axis=-2, begin=1, end=-1), X),
+    "slice_like": lambda: (check_linear_gradient(lambda x, y: mx.nd.slice_like(x, y, axes=(0, 2)), X,
+                                                 np.zeros((2, 5, 1))),
+                           check_index_gets_no_gradient(mx.nd.slice_like, X, np.zeros((1, 2, 2)))),
+    "take": _take_gradient,
+    "pick": _pick_gradient,
+    "gather_nd": lambda: (check_linear_gradient(mx.nd.gather_nd, X, _ND_INDICES),
+                          check_index_gets_no_gradient(mx.nd.gather_nd, X, _ND_INDICES)),
+    "scatter_nd": lambda: check_linear_gradient(lambda x, i: mx.nd.scatter_nd(x, i, shape=(3, 4, 2)),
+                                                X[:3, 0], np.array([[0, 2, 1], [3, 0, 3]])),
+    "_scatter_set_nd": _scatter_set_nd_gradient,
+    "_slice_assign": _slice_assign_gradient,
+    "_slice_assign_scalar": _slice_assign_scalar_gradient,
+    # Half-integer indices: the finite differences do not move them.
+    "one_hot": lambda: check_zero_gradient(lambda i: mx.nd.one_hot(i, depth=3), [np.array([0.5, 2.5, 1.5])]),
+    "_backward_slice_axis": _adjoint_gradient(
+        lambda g, x: mx.nd._internal._backward_slice_axis(g, x, axis=1, begin=1, end=3), (3, 2, 2)),
+    "_backward_slice_like": _adjoint_gradient(
+        lambda g, x, y: mx.nd._internal._backward_slice_like(g, x, y, axes=(1,)), (3, 2, 2), np.zeros((1, 2))),
+    "_backward_take": _adjoint_gradient(
+        lambda g, x, i: mx.nd._internal._backward_take(g, x, i, axis=-1, mode="wrap"), (3, 4, 3, 2), _RAW),
+    "_backward_pick": _adjoint_gradient(
+        lambda g, x, i: mx.nd._internal._backward_pick(g, x, i, axis=0), (4, 2), np.array([[0, 2]] * 4)),
+    "_backward_gather_nd": _adjoint_gradient(
+        lambda g, x, i: mx.nd._internal._backward_gather_nd(g, x, i), (3, 2), _ND_INDICES),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_HARNESS))
+def test_gradient(name):
+    GRAD_HARNESS[name]()

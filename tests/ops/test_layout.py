@@ -10,6 +10,7 @@ import pytest
 
 import mxnet as mx
 
+from _adjoint import adjoint_checker, check_linear_gradient
 from _mxref import check, gen, op_function
 from test_shape import LAYOUT_DTYPES, check_cases, check_out, nd, raises, rng_for
 
@@ -191,7 +192,58 @@ def diag_checker(fn, dtype):
     raises(fn, nd(np.ones((2, 3)), dtype), axis1=2)
 
 
+# -- the gradient ops (adjoints) -------------------------------------------------------
+
+def _with_kwargs(reference, **kwargs):
+    return lambda x: reference(x, **kwargs)
+
+
+backward_tile_checker = adjoint_checker(
+    [(shape, [], dict(reps=reps), _with_kwargs(np.tile, reps=reps))
+     for shape, reps in [((2, 3), (2, 2)), ((2, 3), (3,)), ((3,), (2, 2)), ((2, 3), (2, 1, 2)),
+                         ((2, 3), ()), ((2, 0), (2, 2)), ((2, 3), (0, 1))]], "_backward_tile")
+
+backward_repeat_checker = adjoint_checker(
+    [(shape, [], kwargs, lambda x, k=kwargs: np.repeat(x, k["repeats"], k.get("axis")))
+     for shape, kwargs in [((2, 3), dict(repeats=2)), ((2, 3), dict(repeats=3, axis=1)),
+                           ((2, 3), dict(repeats=2, axis=-2)), ((2, 3), dict(repeats=0, axis=0)),
+                           ((0, 3), dict(repeats=2, axis=1))]], "_backward_repeat")
+
+# The constant border copies nothing, whatever its value.
+backward_pad_checker = adjoint_checker(
+    [(shape, [], dict(mode=mode, pad_width=width, constant_value=5), lambda x, m=mode, w=width: _np_pad(x, m, w))
+     for mode in _PAD_MODES
+     for shape, width in [((2, 3, 4, 5), (0, 0, 0, 0, 1, 2, 3, 1)), ((1, 1, 3, 2), (0, 0, 0, 0, 2, 2, 1, 1)),
+                          ((1, 2, 3, 4, 5), (0, 0, 0, 0, 2, 1, 1, 2, 0, 3))]], "_backward_Pad")
+
+backward_diag_checker = adjoint_checker(
+    [(shape, [], kwargs, lambda x, k=kwargs: _np_diag(x, **k))
+     for shape, kwargs in [((4,), {}), ((3,), dict(k=2)), ((3,), dict(k=-1)), ((3, 4), dict(k=1)),
+                           ((3, 4), dict(k=-2)), ((3, 4), dict(k=5)), ((2, 3, 4), dict(axis1=1, axis2=2)),
+                           ((2, 3, 4), dict(axis1=-1, axis2=0, k=1))]], "_backward_diag")
+
+
+def backward_concat_checker(fn, dtype):
+    """_backward_Concat(ograd, data..., num_args, dim): ograd cut into parts."""
+    rng = rng_for("_backward_Concat", dtype)
+    for shapes, dim in [([(2, 3), (2, 4)], 1), ([(2, 3), (1, 3), (3, 3)], 0), ([(2, 3, 4), (2, 1, 4)], -2),
+                        ([(2, 0), (2, 3)], 1)]:
+        ograd = gen(np.concatenate([np.zeros(s) for s in shapes], axis=dim).shape, dtype, rng)
+        parts = fn(nd(ograd, dtype), *[mx.nd.zeros(s, dtype=dtype) for s in shapes], dim=dim)
+        cuts = np.cumsum([s[dim] for s in shapes])[:-1]
+        for part, expected in zip(parts, np.split(ograd, cuts, axis=dim)):
+            check(part, expected, dtype)
+    raises(lambda *a, **k: fn(*a, **k)[0], nd(np.ones((2, 5)), dtype), nd(np.ones((2, 3)), dtype),
+           nd(np.ones((2, 3)), dtype))
+    raises(fn, nd(np.ones((2, 5)), dtype), num_args=1)
+
+
 HARNESS = {
+    "_backward_tile": backward_tile_checker,
+    "_backward_repeat": backward_repeat_checker,
+    "_backward_Pad": backward_pad_checker,
+    "_backward_diag": backward_diag_checker,
+    "_backward_Concat": backward_concat_checker,
     "transpose": transpose_checker,
     "SwapAxis": swapaxis_checker,
     "reverse": reverse_checker,
@@ -220,6 +272,69 @@ def test_op(name, dtype):
 @pytest.mark.parametrize("alias", sorted(ALIASES))
 def test_alias(alias):
     HARNESS[ALIASES[alias]](op_function(alias), np.float32)
+
+
+# -- gradients -----------------------------------------------------------------------------
+
+GRAD_RNG = np.random.default_rng(5)
+X = GRAD_RNG.standard_normal((2, 3, 4))
+IMAGE = GRAD_RNG.standard_normal((1, 2, 3, 4))
+
+
+def _pad_gradient(mode):
+    return lambda: check_linear_gradient(
+        lambda x: mx.nd.Pad(x, mode=mode, pad_width=(0, 0, 0, 0, 1, 2, 2, 3), constant_value=1.5), IMAGE)
+
+
+def _split_gradient():
+    check_linear_gradient(lambda x: mx.nd.split(x, num_outputs=3, axis=1), X)
+    check_linear_gradient(lambda x: mx.nd.split(x, num_outputs=2, axis=-3, squeeze_axis=True), X)
+    # An unused part still gives its (zero) share.
+    check_linear_gradient(lambda x: mx.nd.split(x, num_outputs=3, axis=1)[1], X)
+
+
+def _adjoint_gradient(name, forward_shape, **kwargs):
+    """The gradient ops are linear in ograd: their gradient is the forward op."""
+    fn = getattr(mx.nd._internal, name)
+    return lambda: check_linear_gradient(lambda g, x: fn(g, x, **kwargs), GRAD_RNG.standard_normal(forward_shape),
+                                         X if name != "_backward_Pad" else IMAGE)
+
+
+GRAD_HARNESS = {
+    "transpose": lambda: (check_linear_gradient(lambda x: mx.nd.transpose(x, axes=(1, -1, 0)), X),
+                          check_linear_gradient(mx.nd.transpose, X)),
+    "SwapAxis": lambda: check_linear_gradient(lambda x: mx.nd.SwapAxis(x, dim1=-1, dim2=0), X),
+    "reverse": lambda: check_linear_gradient(lambda x: mx.nd.reverse(x, axis=(0, 2, 2, 1)), X),
+    "tile": lambda: (check_linear_gradient(lambda x: mx.nd.tile(x, reps=(2, 1, 1, 2)), X),
+                     check_linear_gradient(lambda x: mx.nd.tile(x, reps=(3,)), X)),
+    "repeat": lambda: (check_linear_gradient(lambda x: mx.nd.repeat(x, repeats=3, axis=-2), X),
+                       check_linear_gradient(lambda x: mx.nd.repeat(x, repeats=2), X)),
+    "Pad": lambda: [_pad_gradient(mode)() for mode in _PAD_MODES],
+    "Concat": lambda: check_linear_gradient(lambda x: mx.nd.Concat(x, x[:, 1:] * 2, x, dim=1), X),
+    "stack": lambda: check_linear_gradient(lambda x: mx.nd.stack(x, x * 3, axis=-2), X),
+    "SliceChannel": _split_gradient,
+    "broadcast_to": lambda: check_linear_gradient(lambda x: mx.nd.broadcast_to(x, shape=(3, 0, 2, 4)),
+                                                  X[:1, :, :1].reshape(1, 3, 1, 1)),
+    "broadcast_like": lambda: check_linear_gradient(
+        lambda x, y: mx.nd.broadcast_like(x, y, lhs_axes=(0, 2), rhs_axes=(0, 2)), X[:1, :, :1], X),
+    "broadcast_axis": lambda: check_linear_gradient(lambda x: mx.nd.broadcast_axis(x, axis=(0, 2), size=(2, 4)),
+                                                    X[:1, :, :1]),
+    "diag": lambda: (check_linear_gradient(lambda x: mx.nd.diag(x, k=-1), X[0, 0]),
+                     check_linear_gradient(lambda x: mx.nd.diag(x, k=1, axis1=2, axis2=0), X)),
+    "_backward_tile": _adjoint_gradient("_backward_tile", (2, 3, 8), reps=(1, 2)),
+    "_backward_repeat": _adjoint_gradient("_backward_repeat", (2, 6, 4), repeats=2, axis=1),
+    "_backward_Pad": _adjoint_gradient("_backward_Pad", (1, 2, 5, 5), mode="reflect",
+                                       pad_width=(0, 0, 0, 0, 2, 0, 0, 1)),
+    "_backward_diag": _adjoint_gradient("_backward_diag", (3, 1), k=1, axis1=2, axis2=0),
+    "_backward_Concat": lambda: check_linear_gradient(
+        lambda g, x: mx.nd._internal._backward_Concat(g, x, x[:, :1], num_args=3, dim=1),
+        GRAD_RNG.standard_normal((2, 4, 4)), X),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_HARNESS))
+def test_gradient(name):
+    GRAD_HARNESS[name]()
 
 
 def test_transpose_large_against_numpy():

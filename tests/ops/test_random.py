@@ -22,6 +22,9 @@ import mxnet as mx
 from mxnet.base import MXNetError
 from mxnet.ndarray import register
 
+from _adjoint import has_gradient
+from _gradcheck import check_gradient
+
 FLOATS = [np.float32, np.float64, np.float16]
 N = 100000  # samples per moment check
 
@@ -203,7 +206,24 @@ def shuffle_checker(fn, dtype):
         assert stats.chisquare(positions.ravel()).pvalue > 1e-4
 
 
-HARNESS = {}
+def backward_multinomial_checker(fn, dtype):
+    """ograd / p added at each draw's category: the gradient of log p[draw]."""
+    probs = np.array([[0.1, 0.2, 0.0, 0.7], [0.25, 0.25, 0.25, 0.25]])
+    draws = np.array([[3, 1, 3], [0, 2, 2]])
+    ograd = np.array([[1.0, -2.0, 0.5], [3.0, 1.5, -1.0]])
+    expected = np.zeros_like(probs)
+    for row, col in np.ndindex(*draws.shape):
+        expected[row, draws[row, col]] += ograd[row, col] / probs[row, draws[row, col]]
+    got = fn(mx.nd.array(ograd, dtype=dtype), mx.nd.array(probs, dtype=dtype), mx.nd.array(draws, dtype="int32"))
+    assert got.dtype is dtype
+    np.testing.assert_allclose(got.asnumpy(), expected, rtol=2e-3)
+    with pytest.raises(MXNetError, match="outside"):
+        fn(mx.nd.array(ograd, dtype=dtype), mx.nd.array(probs, dtype=dtype), mx.nd.array(draws + 2)).asnumpy()
+    with pytest.raises(MXNetError, match="distributions"):
+        fn(mx.nd.ones((5,), dtype=dtype), mx.nd.array(probs, dtype=dtype), mx.nd.zeros((5,)))
+
+
+HARNESS = {"_backward_sample_multinomial": backward_multinomial_checker}
 for _dist in DISTRIBUTIONS:
     HARNESS["_random_" + _dist] = random_checker(_dist)
     HARNESS["_sample_" + _dist] = sample_checker(_dist)
@@ -327,7 +347,7 @@ _ENGINE_SCRIPT = textwrap.dedent("""
     import sys
     import numpy as np
     import mxnet as mx
-    sys.path.insert(0, {here!r})
+    sys.path[:0] = [{here!r}, {tests!r}]  # this folder and tests/ (the shared helpers)
     from test_random import _draw_all, _numpy
     mx.random.seed(7)
     np.savez(sys.argv[1], *_numpy(_draw_all()))
@@ -340,7 +360,8 @@ def test_identical_under_every_engine_and_thread_count(tmp_path, engine, threads
     this process, on the default threaded engine, draws."""
     path = str(tmp_path / "draws.npz")
     env = dict(os.environ, MXNET_ENGINE_TYPE=engine, OMP_NUM_THREADS=threads)
-    script = _ENGINE_SCRIPT.format(here=os.path.dirname(os.path.abspath(__file__)))
+    here = os.path.dirname(os.path.abspath(__file__))
+    script = _ENGINE_SCRIPT.format(here=here, tests=os.path.dirname(here))
     proc = subprocess.run([sys.executable, "-c", script, path], env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -441,3 +462,66 @@ def test_schema_as_mxnet():
     assert [p[0] for p in params("_sample_gamma")] == ["shape", "dtype"]
     assert [p[0] for p in params("_sample_multinomial")] == ["shape", "get_prob", "dtype"]
     assert register.OpInfo("_shuffle").input_names == ["data"]
+
+
+# ---------------------------------------------------------------------------
+# gradients (MXNet's: zeros for the parameters of _sample_<dist>; the
+# log-probabilities of _sample_multinomial's draws are differentiable)
+# ---------------------------------------------------------------------------
+
+def _parameter_gradients(name, inputs, **kwargs):
+    arrays = [mx.nd.array(x, dtype="float64") for x in inputs]
+    for a in arrays:
+        a.attach_grad()
+    with mx.autograd.record():
+        outs = op(name)(*arrays, **kwargs)
+    mx.autograd.backward(outs if isinstance(outs, list) else [outs])
+    return [a.grad.asnumpy() for a in arrays]
+
+
+def _sample_gradient(dist):
+    def check():
+        _, _, params = DISTRIBUTIONS[dist]
+        for g in _parameter_gradients("_sample_" + dist, list(params.values()), shape=(3,)):
+            assert not g.any()
+    return check
+
+
+def _multinomial_gradient():
+    probs = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.1, 0.1, 0.3]])
+
+    def log_prob(p):
+        mx.random.seed(21)  # the same draws for every finite difference
+        return mx.nd.random.multinomial(p, shape=(6,), get_prob=True)[1]
+    check_gradient(log_prob, [probs], rtol=1e-4, eps=1e-7)
+    # the draws themselves get zeros
+    assert not _parameter_gradients("_sample_multinomial", [probs], shape=(2,))[0].any()
+
+
+GRAD_HARNESS = {"_sample_" + _dist: _sample_gradient(_dist) for _dist in DISTRIBUTIONS}
+GRAD_HARNESS["_sample_multinomial"] = _multinomial_gradient
+
+# MXNet 1.9 registers no gradient for these: the _random_ ops have no array
+# inputs, a shuffle is not differentiable, and the multinomial gradient op is
+# not differentiated again.
+NO_GRADIENT = {"_random_" + _dist for _dist in DISTRIBUTIONS} | {
+    "_random_randint", "_shuffle", "_backward_sample_multinomial"}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_HARNESS))
+def test_gradient(name):
+    GRAD_HARNESS[name]()
+
+
+@pytest.mark.parametrize("name", sorted(NO_GRADIENT))
+def test_no_gradient(name):
+    assert not has_gradient(name)
+
+
+def test_shuffle_is_not_differentiable():
+    x = mx.nd.ones((3, 2))
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.random.shuffle(x)
+    with pytest.raises(MXNetError, match="not differentiable"):
+        y.backward()

@@ -9,6 +9,7 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError
 
+from _adjoint import check_index_gets_no_gradient, check_linear_gradient
 from _mxref import DTYPES, check, gen, is_float, seeded_rng
 
 LENGTH_DTYPES = [np.float32, np.float64, np.float16, np.int32, np.int64, np.int8, np.uint8]
@@ -115,3 +116,24 @@ def test_views_as_inputs():
     lengths = mx.nd.array([0, 1, 2, 3, 4, 5, 6, 7])
     check(mx.nd.SequenceMask(a[1:5], lengths[2:6], use_sequence_length=True, axis=1),
           ref_sequence_mask(x[1:5], np.array([2, 3, 4, 5]), 0.0, 1))
+
+
+# -- gradients: masked steps are constants ---------------------------------------------------
+
+X = np.random.default_rng(6).standard_normal((4, 3, 2))
+
+
+def _sequence_mask_gradient():
+    check_linear_gradient(lambda x: mx.nd.SequenceMask(x), X)
+    for axis, lengths in ((0, np.array([1, 4, 0])), (1, np.array([2, 3, 1, 0]))):
+        check_linear_gradient(
+            lambda x, n: mx.nd.SequenceMask(x, n, use_sequence_length=True, value=-2, axis=axis), X, lengths)
+    check_index_gets_no_gradient(lambda x, n: mx.nd.SequenceMask(x, n, use_sequence_length=True),
+                                 X, np.array([1, 2, 3]))
+
+
+GRAD_HARNESS = {"SequenceMask": _sequence_mask_gradient}
+
+
+def test_gradient():
+    _sequence_mask_gradient()

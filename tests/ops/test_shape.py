@@ -15,6 +15,7 @@ import mxnet as mx
 from mxnet.base import MXNetError
 from mxnet.ndarray.creation import arange, eye
 
+from _adjoint import check_linear_gradient, check_zero_gradient, has_gradient
 from _mxref import DTYPES, check, gen, op_function
 
 # bool is not in _mxref.DTYPES, but layout ops must move it too.
@@ -162,6 +163,40 @@ def test_op(name, dtype):
 @pytest.mark.parametrize("alias", sorted(ALIASES))
 def test_alias(alias):
     HARNESS[ALIASES[alias]](op_function(alias), np.float32)
+
+
+# ---------------------------------------------------------------------------
+# gradients
+# ---------------------------------------------------------------------------
+
+X = np.random.default_rng(2).standard_normal((2, 1, 3, 1))
+
+GRAD_HARNESS = {
+    "Reshape": lambda: (check_linear_gradient(lambda x: mx.nd.Reshape(x, shape=(-1, 0), reverse=True), X),
+                        check_linear_gradient(lambda x: mx.nd.Reshape(x, target_shape=(3, 0)), X)),
+    "expand_dims": lambda: check_linear_gradient(lambda x: mx.nd.expand_dims(x, axis=-2), X),
+    "squeeze": lambda: (check_linear_gradient(mx.nd.squeeze, X),
+                        check_linear_gradient(lambda x: mx.nd.squeeze(x, axis=(-1,)), X)),
+    "Flatten": lambda: check_linear_gradient(mx.nd.Flatten, X),
+    # rhs only gives its shape: no gradient
+    "reshape_like": lambda: check_linear_gradient(
+        lambda x, y: mx.nd.reshape_like(x, y, lhs_begin=1, rhs_begin=1), X, np.zeros((5, 3))),
+    "shape_array": lambda: check_zero_gradient(mx.nd.shape_array, [X]),
+    "size_array": lambda: check_zero_gradient(mx.nd.size_array, [X]),
+}
+
+# Creation ops have no array inputs to differentiate.
+NO_GRADIENT = {"_arange", "_eye", "_zeros", "_ones", "_full"}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_HARNESS))
+def test_gradient(name):
+    GRAD_HARNESS[name]()
+
+
+@pytest.mark.parametrize("name", sorted(NO_GRADIENT))
+def test_no_gradient(name):
+    assert not has_gradient(name)
 
 
 # ---------------------------------------------------------------------------

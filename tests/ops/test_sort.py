@@ -12,7 +12,9 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError
 
-from _mxref import DTYPES, gen, seeded_rng
+from _adjoint import adjoint_checker, check_zero_gradient, has_gradient
+from _gradcheck import check_gradient
+from _mxref import DTYPES, gen, op_function, seeded_rng
 
 INDEX_DTYPES = ["float16", "float32", "float64", "int32", "int64", "uint8"]
 
@@ -166,14 +168,74 @@ def topk_checker(fn, dtype):
     shared_error_cases(fn, dtype)
 
 
-HARNESS = {"sort": sort_checker, "argsort": argsort_checker, "topk": topk_checker}
+def _selection_case(shape, axis, k, seed):
+    """_backward_topk's inputs for the k first of a random order along axis."""
+    order = np.random.default_rng(seed).permutation(int(np.prod(shape)))
+    if axis is None:
+        indices = order[:k]
+        return shape, [indices], dict(axis=None), lambda x: x.ravel()[indices]
+    indices = np.take(np.argsort(order.reshape(shape), axis=axis), np.arange(k), axis=axis)
+    return shape, [indices], dict(axis=axis), lambda x: np.take_along_axis(x, indices, axis=axis)
+
+
+# The gradient of topk and sort: ograd goes back to the selected positions.
+backward_topk_checker = adjoint_checker(
+    [_selection_case((2, 3, 4), -1, 2, 0), _selection_case((2, 3, 4), 0, 2, 1),
+     _selection_case((2, 3, 4), 1, 3, 2), _selection_case((2, 3, 4), None, 5, 3),
+     _selection_case((3, 0), 0, 1, 4)], "_backward_topk")
+
+
+HARNESS = {"sort": sort_checker, "argsort": argsort_checker, "topk": topk_checker,
+           "_backward_topk": backward_topk_checker}
 ALIASES = {"_npx_topk": "topk"}
 
 
 @pytest.mark.parametrize("name", sorted(HARNESS))
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 def test_op(name, dtype):
-    HARNESS[name](getattr(mx.nd, name), dtype)
+    HARNESS[name](op_function(name), dtype)
+
+
+def test_backward_topk_rejects_indices_outside_the_axis():
+    with pytest.raises(MXNetError, match="out of bounds"):
+        mx.nd._internal._backward_topk(mx.nd.ones((2, 1)), mx.nd.ones((2, 3)), mx.nd.array([[0], [3]]),
+                                       axis=1).asnumpy()
+    with pytest.raises(MXNetError, match="do not select"):
+        mx.nd._internal._backward_topk(mx.nd.ones((2, 4)), mx.nd.ones((2, 3)), mx.nd.zeros((2, 4)), axis=1)
+
+
+# -- gradients -----------------------------------------------------------------------------
+
+X = np.random.default_rng(4).permutation(24).reshape(2, 3, 4) / 4.0   # distinct values
+
+
+def _topk_gradient():
+    for kwargs in (dict(axis=1, k=2), dict(axis=None, k=5, is_ascend=True), dict(axis=0, k=0)):
+        check_gradient(lambda x: mx.nd.topk(x, ret_typ="value", **kwargs), [X])
+        check_gradient(lambda x: mx.nd.topk(x, ret_typ="both", **kwargs), [X])
+    for ret_typ in ("indices", "mask"):
+        check_zero_gradient(lambda x: mx.nd.topk(x, ret_typ=ret_typ, k=2), [X])
+
+
+GRAD_HARNESS = {
+    "sort": lambda: [check_gradient(lambda x: mx.nd.sort(x, **kwargs), [X])
+                     for kwargs in (dict(), dict(axis=0, is_ascend=False), dict(axis=None))],
+    "topk": _topk_gradient,
+    "argsort": lambda: check_zero_gradient(lambda x: mx.nd.argsort(x, axis=1), [X]),
+}
+
+# topk's gradient op: its own gradient (a gather along the axis) has no op.
+NO_GRADIENT = {"_backward_topk"}
+
+
+@pytest.mark.parametrize("name", sorted(GRAD_HARNESS))
+def test_gradient(name):
+    GRAD_HARNESS[name]()
+
+
+@pytest.mark.parametrize("name", sorted(NO_GRADIENT))
+def test_no_gradient(name):
+    assert not has_gradient(name)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])

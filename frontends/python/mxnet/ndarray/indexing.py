@@ -4,6 +4,8 @@ Basic keys (ints, slices with any step, Ellipsis, None) select a box.  When
 the box is one contiguous run of memory (an int or a first-axis slice with
 step 1, ``a[1, :]``, ``a[1, 2:4]``, ...) the result is a VIEW sharing memory;
 otherwise (``a[:, 1]``, ``a[::2]``) it is a copy made by the ``slice`` op.
+While autograd records, every box is a ``slice`` op (a view would be outside
+the recorded graph; MXNet records its views as ops too).
 As in MXNet's legacy NDArray, a key of only ints gives shape (1,), not ().
 
 Advanced keys (integer NDArrays, lists, numpy arrays, numpy boolean masks,
@@ -36,6 +38,10 @@ def _internal():
 
 def _is_int(idx):
     return isinstance(idx, integer_types) and not isinstance(idx, (bool, np.bool_))
+
+
+def _recording():
+    return _nd()._recording()
 
 
 def _is_advanced(idx):
@@ -144,7 +150,7 @@ def _view(arr, begin, box, shape):
 
 def _get_basic(arr, key, shape):
     begin, end, step, box, result = _basic_box(key, shape)
-    if _is_contiguous(begin, step, box, shape):
+    if _is_contiguous(begin, step, box, shape) and not _recording():
         sliced = _view(arr, begin, box, shape)
     else:
         sliced = _op().slice(arr, begin=tuple(begin), end=tuple(end), step=tuple(step))
@@ -266,7 +272,7 @@ def set_item(self, key, value):
         _assign_whole(self, value)
         return
     key, new_shape = _expand_key(key, shape)
-    arr = self if new_shape == shape else self.reshape(new_shape)
+    arr = self if new_shape == shape else self._reshape_view(new_shape)
     if any(_is_advanced(idx) for idx in key):
         indices, result = _advanced_indices(key, new_shape)
         value_nd = _prepare_value(arr, value, result)
@@ -286,11 +292,6 @@ def set_item(self, key, value):
         if 0 not in box:
             _internal()._slice_assign(arr, value_nd, begin=tuple(begin), end=tuple(end),
                                       step=tuple(step), out=arr)
-
-
-def _recording():
-    from ..autograd import is_recording
-    return is_recording()
 
 
 def _assign_whole(target, value, result=None):

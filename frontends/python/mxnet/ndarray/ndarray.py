@@ -20,6 +20,12 @@ def _new_from_handle(handle, writable=True):
     return arr
 
 
+def _recording():
+    """Whether autograd records (views are then replaced by recorded ops)."""
+    from ..autograd import is_recording
+    return is_recording()
+
+
 def _new_alloc_handle(shape, ctx, dtype):
     shape = tuple(int(d) for d in shape)
     ctx = _as_context(ctx)
@@ -267,7 +273,8 @@ class NDArray:
 
     def reshape(self, *shape, **kwargs):
         """A view with a new shape; accepts MXNet's special codes 0, -1, -2,
-        -3, -4 and reverse=True."""
+        -3, -4 and reverse=True.  While autograd records it runs the Reshape
+        op instead, so the result is in the graph (MXNet records it too)."""
         if len(shape) == 1 and isinstance(shape[0], (list, tuple)):
             shape = shape[0]
         elif not shape:
@@ -279,20 +286,38 @@ class NDArray:
             raise TypeError("Got unknown keywords in reshape: %s. Accepted keyword arguments "
                             "are 'shape' and 'reverse'." % ", ".join(unknown))
         shape = tuple(int(d) for d in shape)
+        reverse = bool(kwargs.get("reverse", False))
+        if _recording():
+            from . import op
+            return op.Reshape(self, shape=shape, reverse=reverse)
+        return self._reshape_view(shape, reverse)
+
+    def _reshape_view(self, shape, reverse=False):
+        """A view with a new shape, never recorded: writes through it reach
+        this array (``a[None, 1] = x`` assigns through one)."""
         out = ffi.new("MXNDArrayHandle*")
         dims = ffi.new("int64_t[]", shape) if shape else ffi.NULL
-        check_call(_LIB.MXNDArrayReshape(self.handle, len(shape), dims,
-                                         1 if kwargs.get("reverse", False) else 0, out))
+        check_call(_LIB.MXNDArrayReshape(self.handle, len(shape), dims, 1 if reverse else 0, out))
         return _new_from_handle(out[0], self.writable)
 
+    # Views of the first axis (basic indexing).  While autograd records they
+    # run the slice op instead: a view would be outside the graph.
     def _slice(self, start, stop):
+        if _recording():
+            from . import op
+            return op.slice(self, begin=(start,), end=(stop,))
         out = ffi.new("MXNDArrayHandle*")
         check_call(_LIB.MXNDArraySlice(self.handle, start, stop, out))
         return _new_from_handle(out[0], self.writable)
 
     def _at(self, idx):
+        shape = self.shape if _recording() else None
+        if shape and -shape[0] <= idx < shape[0]:
+            idx += shape[0] if idx < 0 else 0
+            row = self._slice(idx, idx + 1)
+            return row.reshape(shape[1:]) if len(shape) > 1 else row
         out = ffi.new("MXNDArrayHandle*")
-        check_call(_LIB.MXNDArrayAt(self.handle, idx, out))
+        check_call(_LIB.MXNDArrayAt(self.handle, idx, out))  # raises for an index out of range
         return _new_from_handle(out[0], self.writable)
 
     def __getitem__(self, key):
