@@ -43,7 +43,11 @@ MX_REGISTER_OP(_copyto)
     .Inputs({"data"})
     .Shapes(SameShapes)
     .Types(CopyToType)
-    .CrossDevice();
+    .CrossDevice()
+    // The gradient comes back in the input's dtype (and, with GPUs, device).
+    .Gradient([](GradBuilder& b) {
+      return std::vector<Value>{b.Apply("_cast_like", {b.out_grad(0), b.input(0)})};
+    });
 
 MX_REGISTER_OP(Cast)
     .Describe("Casts all elements of the input to a new type.\n\n"

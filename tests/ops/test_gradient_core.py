@@ -95,6 +95,7 @@ for _family, _forms in BINARY_NAMES.items():
 GRAD_HARNESS.update({
     "negative": lambda: check_gradient(mx.nd.negative, [A]),
     "_copy": lambda: check_gradient(mx.nd._internal._copy, [A]),
+    "_copyto": lambda: check_gradient(lambda x: x.astype("float64") * x, [A]),
     "zeros_like": lambda: check_gradient(lambda x: mx.nd.zeros_like(x) + x, [A]),
     "ones_like": lambda: check_gradient(lambda x: mx.nd.ones_like(x) * x, [A]),
     "add_n": lambda: check_gradient(lambda x, y, z: mx.nd.add_n(x, y, z) * x, [A, B, A]),

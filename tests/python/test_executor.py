@@ -260,3 +260,46 @@ def test_random_graphs_agree_with_autograd_for_every_plan(seed, shape):
         for name in used:
             np.testing.assert_allclose(ex.grad_dict[name].asnumpy(), grads[name], rtol=1e-4,
                                        atol=1e-5, err_msg="flags %d, %s" % (flags, name))
+
+
+def test_mlp_gradients_match_autograd():
+    net = mlp()
+    ex = net.simple_bind(mx.cpu(), data=(4, 8))
+    fill(ex)
+    args = {k: v.asnumpy() for k, v in ex.arg_dict.items()}
+    head = np.random.default_rng(2).standard_normal((4, 16)).astype(np.float32)
+    ex.forward(is_train=True)
+    ex.backward(mx.nd.array(head))
+    arrays = {k: mx.nd.array(v) for k, v in args.items()}
+    for a in arrays.values():
+        a.attach_grad()
+    with mx.autograd.record():
+        x = arrays["data"]
+        for i in range(2):
+            x = mx.nd.FullyConnected(x, arrays["fc%d_weight" % i], arrays["fc%d_bias" % i],
+                                     num_hidden=16)
+            x = x * 0.5 + x * x * 0.1
+    x.backward(mx.nd.array(head))
+    for name in args:
+        np.testing.assert_allclose(ex.grad_dict[name].asnumpy(), arrays[name].grad.asnumpy(),
+                                   rtol=1e-4, atol=1e-5, err_msg=name)
+
+
+def test_mirroring_trades_memory_for_recomputation():
+    x = mx.sym.var("data")
+    for i in range(10):
+        x = mx.sym.FullyConnected(x, num_hidden=64, name="fc%d" % i)
+        x = mx.sym.Activation(mx.sym.Activation(x, act_type="tanh"), act_type="sigmoid")
+    both = plan(x, 3, "write", data=(32, 64))
+    mirrored = plan(x, 7, "write", data=(32, 64))
+    assert mirrored.memory_plan()["planned_bytes"] < both.memory_plan()["planned_bytes"]
+    for ex in (both, mirrored):
+        fill(ex)
+    for name, arr in both.arg_dict.items():
+        mirrored.arg_dict[name][:] = arr
+    for ex in (both, mirrored):
+        ex.forward(is_train=True)
+        ex.backward()
+    for name in both.arg_dict:
+        np.testing.assert_allclose(mirrored.grad_dict[name].asnumpy(),
+                                   both.grad_dict[name].asnumpy(), rtol=1e-5, atol=1e-6)

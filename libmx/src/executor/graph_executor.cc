@@ -122,7 +122,26 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
     graph::InferTypes(g, &dtypes);
   }
   for (const graph::NodeEntry& e : symbol_.outputs) keep[g.entry_id(e)] = 1;
-  for (const graph::NodeEntry& e : grad_entries_) keep[g.entry_id(e)] = 1;
+  // A gradient computed by a backward node of its own, for a 'write'
+  // argument, is written straight into the bound gradient array: no planned
+  // buffer for it and no copy at the end.  Others are kept and copied.
+  direct_.assign(grad_args_.size(), 0);
+  std::vector<char> forward_entry(n, 0);
+  for (uint32_t id = 0; id < num_forward_nodes_; ++id)
+    for (uint32_t k = 0; k < g.node(id)->num_outputs(); ++k) forward_entry[g.entry_id(id, k)] = 1;
+  for (size_t j = 0; j < grad_args_.size(); ++j) {
+    const uint32_t i = grad_args_[j];
+    const uint32_t e = g.entry_id(grad_entries_[j]);
+    if (grad_reqs_[i] == imperative::kWriteTo && !external[e] && !forward_entry[e] &&
+        !grad_entries_[j].node->is_variable() && shapes[e] == arg_grads_[i].shape() &&
+        dtypes[e] == arg_grads_[i].dtype()) {
+      external[e] = 1;
+      values_[e] = arg_grads_[i].Detach();
+      direct_[j] = 1;
+    } else {
+      keep[e] = 1;
+    }
+  }
 
   plan_ = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags);
   std::vector<NDArray> blocks;
@@ -189,6 +208,7 @@ void GraphExecutor::Backward(const std::vector<NDArray>& head_grads, bool is_tra
   RunNodes(num_forward_nodes_, static_cast<uint32_t>(g.num_nodes()), is_train);
   RunScope scope(is_train);
   for (size_t j = 0; j < grad_args_.size(); ++j) {
+    if (direct_[j]) continue;
     const uint32_t i = grad_args_[j];
     const NDArray& grad = values_[g.entry_id(grad_entries_[j])];
     if (grad_reqs_[i] == imperative::kAddTo) Run("elemwise_add", {arg_grads_[i], grad}, arg_grads_[i]);

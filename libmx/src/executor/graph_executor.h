@@ -48,6 +48,7 @@ class GraphExecutor {
   std::vector<int> grad_reqs_;
   std::vector<graph::NodeEntry> grad_entries_;  // per argument with a gradient
   std::vector<uint32_t> grad_args_;             // their argument indices
+  std::vector<char> direct_;                    // per grad_args_: written in place
   std::vector<graph::NodePtr> head_grad_vars_;  // per output, when training
   std::unique_ptr<graph::IndexedGraph> graph_;
   uint32_t num_forward_nodes_ = 0;
