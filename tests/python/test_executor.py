@@ -54,6 +54,31 @@ def numpy_scaled(args, layers=2):
     return x
 
 
+def scaled_layer(x, arrays, i):
+    return x * arrays["w%d" % i] + arrays["b%d" % i]
+
+
+def fc_layer(x, arrays, i):
+    return mx.nd.FullyConnected(x, arrays["fc%d_weight" % i], arrays["fc%d_bias" % i],
+                                num_hidden=arrays["fc%d_bias" % i].shape[0])
+
+
+def assert_autograd_agrees(ex, args, head, layer, layers):
+    """The executor's gradients equal autograd's for the same network."""
+    arrays = {k: mx.nd.array(v) for k, v in args.items()}
+    for a in arrays.values():
+        a.attach_grad()
+    with mx.autograd.record():
+        x = arrays["data"]
+        for i in range(layers):
+            x = layer(x, arrays, i)
+            x = x * 0.5 + x * x * 0.1
+    x.backward(mx.nd.array(head))
+    for name in args:
+        np.testing.assert_allclose(ex.grad_dict[name].asnumpy(), arrays[name].grad.asnumpy(),
+                                   rtol=1e-4, atol=1e-5, err_msg=name)
+
+
 def test_inference_matches_numpy():
     ex = mlp().simple_bind(mx.cpu(), grad_req="null", data=(4, 8))
     fill(ex)
@@ -70,19 +95,7 @@ def test_forward_backward_match_numpy_and_autograd():
     np.testing.assert_allclose(out.asnumpy(), numpy_scaled(args), rtol=1e-4, atol=1e-5)
     head = np.random.default_rng(1).standard_normal(out.shape).astype(np.float32)
     ex.backward(mx.nd.array(head))
-    # The same computation under autograd.
-    arrays = {k: mx.nd.array(v) for k, v in args.items()}
-    for a in arrays.values():
-        a.attach_grad()
-    with mx.autograd.record():
-        x = arrays["data"]
-        for i in range(2):
-            x = x * arrays["w%d" % i] + arrays["b%d" % i]
-            x = x * 0.5 + x * x * 0.1
-    x.backward(mx.nd.array(head))
-    for name in args:
-        np.testing.assert_allclose(ex.grad_dict[name].asnumpy(), arrays[name].grad.asnumpy(),
-                                   rtol=1e-4, atol=1e-5, err_msg=name)
+    assert_autograd_agrees(ex, args, head, scaled_layer, 2)
 
 
 def test_bind_lists_dicts_and_grad_reqs():
@@ -270,19 +283,7 @@ def test_mlp_gradients_match_autograd():
     head = np.random.default_rng(2).standard_normal((4, 16)).astype(np.float32)
     ex.forward(is_train=True)
     ex.backward(mx.nd.array(head))
-    arrays = {k: mx.nd.array(v) for k, v in args.items()}
-    for a in arrays.values():
-        a.attach_grad()
-    with mx.autograd.record():
-        x = arrays["data"]
-        for i in range(2):
-            x = mx.nd.FullyConnected(x, arrays["fc%d_weight" % i], arrays["fc%d_bias" % i],
-                                     num_hidden=16)
-            x = x * 0.5 + x * x * 0.1
-    x.backward(mx.nd.array(head))
-    for name in args:
-        np.testing.assert_allclose(ex.grad_dict[name].asnumpy(), arrays[name].grad.asnumpy(),
-                                   rtol=1e-4, atol=1e-5, err_msg=name)
+    assert_autograd_agrees(ex, args, head, fc_layer, 2)
 
 
 def test_mirroring_trades_memory_for_recomputation():

@@ -1,6 +1,8 @@
 """The op registry as Python sees it: introspection (names, inputs,
 parameters, docs) shared by the generated op functions of mx.nd and mx.sym.
 """
+import inspect
+
 import numpy as np
 
 from .base import _LIB, check_call, ffi, py_str
@@ -136,6 +138,36 @@ def docstring(info, kind="NDArray"):
     lines += ["", "Returns", "-------", "out : %s or list of %ss" % (kind, kind),
               "    The output of this function."]
     return "\n".join(lines)
+
+
+def signature(info, keyword_only):
+    """An op function's signature: its inputs, its parameters (defaulting to
+    _Null), then the keyword-only names (e.g. out, name) and **kwargs."""
+    P = inspect.Parameter
+    variadic = bool(info.key_var_num_args)
+    if variadic:
+        params = [P(info.input_names[0], P.VAR_POSITIONAL)]
+    else:
+        params = [P(n, P.POSITIONAL_OR_KEYWORD, default=None) for n in info.input_names]
+    kind = P.KEYWORD_ONLY if variadic else P.POSITIONAL_OR_KEYWORD
+    params += [P(n, kind, default=_Null) for n in info.param_names]
+    params += [P(n, P.KEYWORD_ONLY, default=None) for n in keyword_only]
+    params.append(P("kwargs", P.VAR_KEYWORD))
+    return inspect.Signature(params)
+
+
+def fluent_method(name, op_module, what, op_name=None):
+    """The method `name` that calls op function op_name (default: name) of
+    op_module() with self first: MXNet's fluent methods (a.sum(axis=1))."""
+    op_name = op_name or name
+
+    def method(self, *args, **kwargs):
+        return getattr(op_module(), op_name)(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = ("Convenience fluent method for :py:func:`%s`.\n\nThe arguments are the same "
+                      "as for :py:func:`%s`, with this %s as data." % (op_name, op_name, what))
+    return method
 
 
 class OpNamespace:

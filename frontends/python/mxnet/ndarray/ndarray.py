@@ -6,7 +6,7 @@ import numpy as np
 from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_t,
                     numeric_types, integer_types)
 from ..context import Context, _as_context
-from .._registry import op_handle as _op
+from .._registry import fluent_method, op_handle as _op
 from . import _invoke
 from . import dlpack as _dlpack
 from . import indexing as _indexing
@@ -469,19 +469,13 @@ _FLUENT_METHODS = (
 )
 
 
-def _fluent(name):
-    def method(self, *args, **kwargs):
-        from . import op
-        return getattr(op, name)(self, *args, **kwargs)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = ("Convenience fluent method for :py:func:`%s`.\n\nThe arguments are the same "
-                      "as for :py:func:`%s`, with this array as data." % (name, name))
-    return method
+def _op_module():
+    from . import op
+    return op
 
 
 for _name in _FLUENT_METHODS:
-    setattr(NDArray, _name, _fluent(_name))
+    setattr(NDArray, _name, fluent_method(_name, _op_module, "array"))
 
 
 def _T(self):

@@ -4,9 +4,7 @@
 Each is a plain closure with a real ``__signature__`` and a docstring in
 MXNet's format, built on first use so ``import mxnet`` stays fast.
 """
-import inspect
-
-from .._registry import OpInfo, OpNamespace as _Namespace, _Null, docstring, param_str
+from .._registry import OpInfo, OpNamespace as _Namespace, _Null, docstring, param_str, signature
 from .._registry import list_ops, module_of  # noqa: F401  (re-exported for tests and tools)
 from ..context import Context, current_context
 from . import _invoke
@@ -76,18 +74,7 @@ def make_op_function(op_name, func_name=None):
         return results[0] if len(results) == 1 else results
 
     func_name = func_name or op_name
-    params = []
-    if variadic:
-        params.append(inspect.Parameter(input_names[0], inspect.Parameter.VAR_POSITIONAL))
-    else:
-        params += [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
-                   for n in input_names]
-    kind = inspect.Parameter.KEYWORD_ONLY if variadic else inspect.Parameter.POSITIONAL_OR_KEYWORD
-    params += [inspect.Parameter(n, kind, default=_Null) for n in param_names]
-    params += [inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)]
-    op_function.__signature__ = inspect.Signature(params)
+    op_function.__signature__ = signature(info, ("out", "name"))
     op_function.__name__ = func_name
     op_function.__qualname__ = func_name
     op_function.__doc__ = docstring(info)

@@ -6,11 +6,9 @@ A call makes an op node (parameters parsed and checked in libmx), names it
 composes it with its input symbols; inputs not given become variables named
 ``<name>_<input>`` (``fc1_weight``), as in MXNet.
 """
-import inspect
-
 import numpy as np
 
-from .._registry import OpInfo, OpNamespace as _Namespace, _Null, docstring, param_str
+from .._registry import OpInfo, OpNamespace as _Namespace, _Null, docstring, param_str, signature
 from ..attribute import AttrScope
 from ..base import _LIB, check_call, ffi
 from ..name import NameManager
@@ -79,19 +77,7 @@ def make_op_function(op_name, func_name=None):
             sym._compose(*inputs, name=name)
         return sym
 
-    params = []
-    if variadic:
-        params.append(inspect.Parameter(input_names[0], inspect.Parameter.VAR_POSITIONAL))
-    else:
-        params += [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
-                   for n in input_names]
-    kind = inspect.Parameter.KEYWORD_ONLY if variadic else inspect.Parameter.POSITIONAL_OR_KEYWORD
-    params += [inspect.Parameter(n, kind, default=_Null) for n in info.param_names]
-    params += [inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("attr", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None),
-               inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)]
-    op_function.__signature__ = inspect.Signature(params)
+    op_function.__signature__ = signature(info, ("name", "attr", "out"))
     op_function.__name__ = op_function.__qualname__ = func_name
     op_function.__doc__ = docstring(info, kind="Symbol")
     return op_function

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..attribute import AttrScope
 from ..base import _LIB, _DTYPE_NP_TO_MX, check_call, ffi, numeric_types, py_str, string_types
-from .._registry import param_str
+from .._registry import fluent_method, param_str
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
 
@@ -287,24 +287,17 @@ for _name, _op in (("__rsub__", "_RMinusScalar"), ("__rtruediv__", "_RDivScalar"
 Symbol.__neg__ = lambda self: self.__mul__(-1.0)
 
 
-def _fluent(name, op_name=None):
-    op_name = op_name or name
-
-    def method(self, *args, **kwargs):
-        from . import op
-        return getattr(op, op_name)(self, *args, **kwargs)
-
-    method.__name__ = method.__qualname__ = name
-    method.__doc__ = ("Convenience fluent method for :py:func:`%s`.\n\nThe arguments are the same "
-                      "as for :py:func:`%s`, with this symbol as data." % (op_name, op_name))
-    return method
+def _op_module():
+    from . import op
+    return op
 
 
 def _install_fluent_methods():
     from ..ndarray.ndarray import _FLUENT_METHODS
     for name in _FLUENT_METHODS + ("reshape", "broadcast_to", "broadcast_like"):
-        setattr(Symbol, name, _fluent(name))
-    Symbol.astype = lambda self, dtype: _fluent("astype", "cast")(self, dtype=dtype)
+        setattr(Symbol, name, fluent_method(name, _op_module, "symbol"))
+    cast = fluent_method("astype", _op_module, "symbol", "cast")
+    Symbol.astype = lambda self, dtype: cast(self, dtype=dtype)
 
 
 _install_fluent_methods()
