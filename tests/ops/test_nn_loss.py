@@ -3,7 +3,9 @@ the softmax of the forward pass (flattened, preserve_shape, multi_output)
 and MXNet 1.9's gradient -- the cross-entropy gradient, independent of the
 head gradient, with grad_scale, use_ignore, normalization, smooth_alpha,
 out_grad and probability labels -- checked against finite differences of
-the cross-entropy loss."""
+the cross-entropy loss.  The regression outputs (linear, logistic, MAE):
+their forward maps and their loss gradients scaled by grad_scale / outputs
+per example."""
 import numpy as np
 import pytest
 
@@ -131,7 +133,56 @@ def backward_checker(dtype):
         assert_close(grad, softmax_output_gradient(out, label, head, **p), dtype, scale=2.0)
 
 
+REGRESSIONS = {
+    "LinearRegressionOutput": (lambda x: x, lambda d: d),
+    "LogisticRegressionOutput": (lambda x: 1 / (1 + np.exp(-x)), lambda d: d),
+    "MAERegressionOutput": (lambda x: x, lambda d: np.where(d > 0, 1.0, -1.0)),
+}
+# (data shape, label shape): the label has data's size and batch size
+REGRESSION_SHAPES = [((4, 3), (4, 3)), ((4, 1), (4,)), ((2, 3, 2), (2, 6)), ((5,), (5,))]
+
+
+def regression_checker(name):
+    forward, loss_grad = REGRESSIONS[name]
+
+    def check(dtype):
+        rng = seeded_rng(name, np.dtype(dtype).name)
+        for data_shape, label_shape in REGRESSION_SHAPES:
+            x = (rng.integers(-8, 9, data_shape) / 4).astype(dtype)
+            label = (rng.integers(-8, 9, label_shape) / 4).astype(dtype)
+            label.reshape(-1)[0] = forward(x.astype(np.float64)).reshape(-1)[0]  # MAE's tie gives -1
+            data = mx.nd.array(x, dtype=dtype)
+            data.attach_grad()
+            with mx.autograd.record():
+                out = getattr(mx.nd, name)(data, mx.nd.array(label, dtype=dtype), grad_scale=0.5)
+            out.backward(mx.nd.array(rng.standard_normal(data_shape), dtype=dtype))  # ignored
+            y = forward(x.astype(np.float64))
+            assert_close(out, y, dtype)
+            per_example = label.size / label.shape[0]
+            expected = loss_grad(out.asnumpy().astype(np.float64) - label.reshape(data_shape)) * 0.5 / per_example
+            assert_close(data.grad, expected, dtype)
+    return check
+
+
+def regression_backward_checker(name):
+    forward, loss_grad = REGRESSIONS[name]
+
+    def check(dtype):
+        rng = seeded_rng("_backward_" + name, np.dtype(dtype).name)
+        for data_shape, label_shape in REGRESSION_SHAPES:
+            out = forward(rng.standard_normal(data_shape)).astype(dtype)
+            label = rng.standard_normal(label_shape).astype(dtype)
+            grad = getattr(mx.nd._internal, "_backward_" + name)(mx.nd.array(label, dtype=dtype),
+                                                                mx.nd.array(out, dtype=dtype), grad_scale=2.0)
+            d = out.astype(np.float64) - label.reshape(data_shape).astype(np.float64)
+            assert_close(grad, loss_grad(d) * 2.0 / (label.size / label.shape[0]), dtype)
+    return check
+
+
 HARNESS = {"SoftmaxOutput": softmax_output_checker, "_backward_SoftmaxOutput": backward_checker}
+for _name in REGRESSIONS:
+    HARNESS[_name] = regression_checker(_name)
+    HARNESS["_backward_" + _name] = regression_backward_checker(_name)
 ALIASES = {"Softmax": "SoftmaxOutput"}
 
 
@@ -172,6 +223,16 @@ def test_errors(data_shape, label_shape, kwargs, match):
         mx.nd.SoftmaxOutput(mx.nd.ones(data_shape), mx.nd.zeros(label_shape), **kwargs)
 
 
+def test_regression_symbols_infer_the_label():
+    for name in REGRESSIONS:
+        net = getattr(mx.sym, name)(mx.sym.Variable("data"), name="reg")
+        assert net.list_arguments() == ["data", "reg_label"]
+        assert net.infer_shape(data=(5, 1))[0] == [(5, 1), (5,)]
+        assert net.infer_shape(data=(5, 3))[0] == [(5, 3), (5, 3)]
+        with pytest.raises(MXNetError, match="label"):
+            getattr(mx.nd, name)(mx.nd.ones((4, 3)), mx.nd.ones((3, 4)))
+
+
 # -- gradients ----------------------------------------------------------------------
 # SoftmaxOutput's gradient is that of the cross-entropy loss of its softmax:
 # checked against finite differences of that loss in float64.
@@ -210,10 +271,41 @@ GRAD_CASES = {
     "multi_output": ((2, 3, 4), (2, 4), dict(multi_output=True), _loss_multi),
 }
 
+# The regression outputs' gradients are those of their losses: half the
+# squared error, the logistic cross-entropy, the absolute error -- summed
+# and divided by the outputs per example.
+REGRESSION_LOSSES = {
+    "LinearRegressionOutput": lambda x, label: 0.5 * ((x - label) ** 2).sum(),
+    "LogisticRegressionOutput": lambda x, label: -(label * np.log(1 / (1 + np.exp(-x)))
+                                                   + (1 - label) * np.log(1 - 1 / (1 + np.exp(-x)))).sum(),
+    "MAERegressionOutput": lambda x, label: np.abs(x - label).sum(),
+}
+
+
+def _regression_grad(name):
+    def check():
+        x = RNG.standard_normal((3, 2))
+        label = RNG.uniform(0, 1, (3, 2)) if name == "LogisticRegressionOutput" else x + RNG.choice([-1, 1], (3, 2))
+        data = mx.nd.array(x, dtype=np.float64)
+        data.attach_grad()
+        with mx.autograd.record():
+            out = getattr(mx.nd, name)(data, mx.nd.array(label, dtype=np.float64), grad_scale=3.0)
+        out.backward()
+        numeric = numeric_gradient(lambda v: REGRESSION_LOSSES[name](v[0], label) * 3.0 / 2, [x], [0], 1e-6)[0]
+        np.testing.assert_allclose(data.grad.asnumpy(), numeric, rtol=1e-5, atol=1e-8)
+    return check
+
+
 GRAD_HARNESS = {"SoftmaxOutput": lambda: [_cross_entropy_grad(*case)() for case in GRAD_CASES.values()]}
-NO_GRADIENT = ["_backward_SoftmaxOutput"]
+GRAD_HARNESS.update({name: _regression_grad(name) for name in REGRESSIONS})
+NO_GRADIENT = ["_backward_SoftmaxOutput"] + ["_backward_" + name for name in REGRESSIONS]
 
 
 @pytest.mark.parametrize("case", sorted(GRAD_CASES))
 def test_gradient(case):
     _cross_entropy_grad(*GRAD_CASES[case])()
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_regression_gradient(name):
+    _regression_grad(name)()

@@ -1,9 +1,11 @@
-"""BatchNorm and _backward_BatchNorm against numpy float64 references:
+"""BatchNorm, LayerNorm and their backward ops against numpy float64 references.
+BatchNorm:
 inference (moving statistics) and training (batch statistics, moving
 statistics updated in place), use_global_stats, fix_gamma,
 output_mean_var, the channel axis, float16 data with float32 parameters;
 shape inference of the auxiliary states; gradients against finite
-differences in training and inference mode."""
+differences in training and inference mode.  LayerNorm: any axis, mean and
+std outputs, gradients."""
 import numpy as np
 import pytest
 
@@ -114,8 +116,66 @@ def backward_checker(dtype):
                 assert_close(got, want, dt, scale=np.sqrt(x.size))
 
 
-HARNESS = {"BatchNorm": batch_norm_checker, "_backward_BatchNorm": backward_checker}
-ALIASES = {"_npx_batch_norm": "BatchNorm"}
+LAYER_NORM_CASES = [((3, 5), dict()), ((2, 4, 3), dict(axis=1, eps=0.1)), ((2, 3, 4), dict(axis=0)),
+                    ((6,), dict(axis=0)), ((2, 3, 2, 5), dict(axis=-2)), ((0, 4), dict())]
+
+
+def layer_norm_reference(x, gamma, beta, axis=-1, eps=1e-5):
+    x = x.astype(np.float64)
+    mean = x.mean(axis=axis, keepdims=True)
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    return (x - mean) / std * gamma.astype(np.float64).reshape(shape) + beta.astype(np.float64).reshape(shape), \
+        mean, std
+
+
+def layer_norm_inputs(shape, axis, dtype, rng):
+    c = shape[axis]
+    return ((rng.standard_normal(shape) * 2 + 1).astype(dtype), rng.uniform(0.5, 1.5, c).astype(dtype),
+            rng.standard_normal(c).astype(dtype))
+
+
+def layer_norm_checker(dtype):
+    rng = seeded_rng("LayerNorm", np.dtype(dtype).name)
+    for shape, p in LAYER_NORM_CASES:
+        x, gamma, beta = layer_norm_inputs(shape, p.get("axis", -1), dtype, rng)
+        arrays = [mx.nd.array(a, dtype=dtype) for a in (x, gamma, beta)]
+        out, mean, std = layer_norm_reference(x, gamma, beta, **p)
+        assert_close(mx.nd.LayerNorm(*arrays, **p), out, dtype, scale=4.0)
+        got = mx.nd.LayerNorm(*arrays, output_mean_var=True, **p)
+        for g, want in zip(got, (out, mean, std)):
+            assert_close(g, want, dtype, scale=4.0)
+
+
+def layer_norm_gradients(dy, x, gamma, axis=-1, eps=1e-5):
+    x, dy, gamma = x.astype(np.float64), dy.astype(np.float64), gamma.astype(np.float64)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    mean = x.mean(axis=axis, keepdims=True)
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + eps)
+    xhat = (x - mean) / std
+    g = dy * gamma.reshape(shape)
+    dx = (g - g.mean(axis=axis, keepdims=True) - xhat * (g * xhat).mean(axis=axis, keepdims=True)) / std
+    others = tuple(i for i in range(x.ndim) if i != axis % x.ndim)
+    return dx, (dy * xhat).sum(axis=others), dy.sum(axis=others), mean, std
+
+
+def layer_norm_backward_checker(dtype):
+    rng = seeded_rng("_backward_LayerNorm", np.dtype(dtype).name)
+    for shape, p in LAYER_NORM_CASES:
+        x, gamma, _ = layer_norm_inputs(shape, p.get("axis", -1), dtype, rng)
+        dy = rng.standard_normal(shape).astype(dtype)
+        dx, dgamma, dbeta, mean, std = layer_norm_gradients(dy, x, gamma, **p)
+        grads = mx.nd._internal._backward_LayerNorm(*[mx.nd.array(a, dtype=dtype) for a in (dy, x, gamma, mean, std)],
+                                                   **p)
+        for got, want in zip(grads, (dx, dgamma, dbeta)):
+            assert_close(got, want, dtype, scale=np.sqrt(x.size + 1))
+
+
+HARNESS = {"BatchNorm": batch_norm_checker, "_backward_BatchNorm": backward_checker,
+           "LayerNorm": layer_norm_checker, "_backward_LayerNorm": layer_norm_backward_checker}
+ALIASES = {"_npx_batch_norm": "BatchNorm", "_npx_layer_norm": "LayerNorm"}
 
 
 @pytest.mark.parametrize("name", sorted(HARNESS))
@@ -173,6 +233,20 @@ def test_dtype_errors():
         mx.nd.BatchNorm(*[mx.nd.ones(s, dtype="float16") for s in [(2, 3)] + [(3,)] * 4])
 
 
+def test_layer_norm_symbol_and_errors():
+    ln = mx.sym.LayerNorm(mx.sym.Variable("data"), axis=1, name="ln")
+    assert ln.list_arguments() == ["data", "ln_gamma", "ln_beta"] and ln.list_outputs() == ["ln_output"]
+    args, outs, _ = ln.infer_shape(data=(2, 5, 3))
+    assert args == [(2, 5, 3), (5,), (5,)] and outs == [(2, 5, 3)]
+    both = mx.sym.LayerNorm(mx.sym.Variable("data"), output_mean_var=True, name="ln")
+    assert both.list_outputs() == ["ln_output", "ln_mean", "ln_std"]
+    assert both.infer_shape(data=(2, 5, 3))[1] == [(2, 5, 3), (2, 5, 1), (2, 5, 1)]
+    with pytest.raises(MXNetError, match="axis"):
+        mx.nd.LayerNorm(mx.nd.ones((2, 3)), mx.nd.ones((3,)), mx.nd.ones((3,)), axis=2)
+    with pytest.raises(MXNetError, match="gamma"):
+        mx.nd.LayerNorm(mx.nd.ones((2, 3)), mx.nd.ones((2,)), mx.nd.ones((3,)))
+
+
 # -- gradients ----------------------------------------------------------------------
 RNG = np.random.default_rng(3)
 
@@ -226,10 +300,27 @@ GRAD_CASES = [
     ((3, 2, 2, 2), dict(fix_gamma=False, use_global_stats=True), True),
 ]
 
-GRAD_HARNESS = {"BatchNorm": lambda: [_bn_grad(*case)() for case in GRAD_CASES]}
-NO_GRADIENT = ["_backward_BatchNorm"]
+LAYER_NORM_GRAD_CASES = [((3, 4), dict()), ((2, 3, 2), dict(axis=1, eps=0.01)), ((3, 2, 2), dict(axis=0))]
+
+
+def _layer_norm_grad(shape, p):
+    def check():
+        x, gamma, beta = layer_norm_inputs(shape, p.get("axis", -1), np.float64, RNG)
+        check_gradient(lambda *a: mx.nd.LayerNorm(*a, **p), [x, gamma, beta])
+        check_gradient(lambda *a: mx.nd.LayerNorm(*a, output_mean_var=True, **p)[0], [x, gamma, beta])
+    return check
+
+
+GRAD_HARNESS = {"BatchNorm": lambda: [_bn_grad(*case)() for case in GRAD_CASES],
+                "LayerNorm": lambda: [_layer_norm_grad(*case)() for case in LAYER_NORM_GRAD_CASES]}
+NO_GRADIENT = ["_backward_BatchNorm", "_backward_LayerNorm"]
 
 
 @pytest.mark.parametrize("case", GRAD_CASES, ids=str)
 def test_gradient(case):
     _bn_grad(*case)()
+
+
+@pytest.mark.parametrize("case", LAYER_NORM_GRAD_CASES, ids=str)
+def test_layer_norm_gradient(case):
+    _layer_norm_grad(*case)()
