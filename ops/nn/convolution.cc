@@ -63,16 +63,7 @@ bool ConvolutionShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Sh
 
 // _backward_Convolution: [out_grad, data, weight] -> [data, weight, bias?] grads.
 bool ConvolutionBackwardShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  const OpDef& op = *attrs.op();
-  std::vector<Shape> forward_in = {(*in)[1], (*in)[2]};
-  if (!attrs.Bool("no_bias")) forward_in.push_back(Shape::Unknown());
-  Shape forward_out = (*in)[0];
-  const bool known = ConvolutionShapes(attrs, &forward_in, &forward_out);
-  AssignShape(&(*in)[0], forward_out, op, "out_grad");
-  AssignShape(&(*in)[1], forward_in[0], op, "data");
-  AssignShape(&(*in)[2], forward_in[1], op, "weight");
-  for (size_t k = 0; k < out->size(); ++k) AssignShape(&(*out)[k], forward_in[k], op, "gradient");
-  return known;
+  return WeightedLayerBackwardShape(attrs, in, out, ConvolutionShapes);
 }
 
 OpDef& AddConvolutionParams(OpDef& op) {

@@ -5,6 +5,7 @@
 #define MX_OPS_NN_SPATIAL_WINDOW_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "ops/op.h"
 
@@ -32,6 +33,15 @@ struct SpatialWindow {
 // kernel stays 1.  Empty stride / dilate / pad mean 1 / 1 / 0 per axis;
 // otherwise each must have ndim entries.  Throws kValue naming the op.
 SpatialWindow ReadWindow(const Attrs& attrs, int ndim);
+
+// Shape inference of a layer with data, weight and optional bias inputs
+// (Convolution, Deconvolution): in = [data, weight, bias?], out = the output.
+using WeightedLayerShapeFn = bool (*)(const Attrs& attrs, std::vector<Shape>* in, Shape* out);
+
+// The shapes of its _backward_<Op> node, [out_grad, data, weight] ->
+// [data, weight, bias?] gradients, from the forward op's inference.
+bool WeightedLayerBackwardShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out,
+                                WeightedLayerShapeFn forward);
 
 }  // namespace op
 }  // namespace mx

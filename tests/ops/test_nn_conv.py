@@ -1,7 +1,9 @@
-"""Convolution and _backward_Convolution against numpy float64 references
-(tests/_nnref.py): 1-D, 2-D and 3-D windows with stride, dilation, padding,
-groups (depthwise included), 1x1 kernels and no_bias; shape inference in
-both directions; error cases; gradients against finite differences."""
+"""Convolution, Deconvolution and their backward ops against numpy float64
+references (tests/_nnref.py): 1-D, 2-D and 3-D windows with stride,
+dilation, padding, groups (depthwise included), 1x1 kernels and no_bias;
+Deconvolution's adj and target_shape; shape inference in both directions;
+error cases; gradients against finite differences.  Deconvolution is
+checked as what it is: Convolution's data gradient."""
 import numpy as np
 import pytest
 
@@ -81,8 +83,78 @@ def backward_checker(dtype):
             assert_close(grads[2], db, dtype, scale * np.sqrt(max(shape[0], 1)))
 
 
-HARNESS = {"Convolution": convolution_checker, "_backward_Convolution": backward_checker}
-ALIASES = {"_npx_convolution": "Convolution"}
+# Deconvolution: (data shape, num_filter, parameters)
+DECONV_CASES = [
+    ((2, 3, 4, 5), 4, dict(kernel=(3, 3))),
+    ((2, 3, 4, 5), 2, dict(kernel=(3, 2), stride=(2, 2), pad=(1, 0), adj=(1, 1), no_bias=False)),
+    ((1, 4, 3, 3), 6, dict(kernel=(2, 3), dilate=(2, 1), num_group=2, no_bias=False)),
+    ((2, 4, 3, 4), 4, dict(kernel=(3, 3), stride=(2, 2), pad=(1, 1), num_group=4)),   # depthwise
+    ((2, 3, 5), 2, dict(kernel=(4,), stride=(3,), pad=(1,), adj=(2,), no_bias=False)),
+    ((1, 2, 2, 3, 2), 3, dict(kernel=(2, 2, 3), stride=(2, 1, 2), pad=(0, 1, 1))),
+    ((2, 5, 3, 3), 3, dict(kernel=(1, 1), no_bias=False)),
+    ((2, 3, 4, 4), 2, dict(kernel=(4, 4), stride=(2, 2), target_shape=(8, 9))),
+    ((0, 2, 3, 3), 2, dict(kernel=(2, 2))),
+]
+
+
+def deconv_window(data_shape, p):
+    """Convolution's kernel / stride / dilate / pad (and deconvolution's
+    output spatial size) that Deconvolution p is the adjoint of."""
+    nd = len(p["kernel"])
+    kernel, stride = p["kernel"], p.get("stride", (1,) * nd)
+    dilate, pad, adj = p.get("dilate", (1,) * nd), p.get("pad", (0,) * nd), p.get("adj", (0,) * nd)
+    full = [s * (x - 1) + d * (k - 1) + 1 for x, k, s, d in zip(data_shape[2:], kernel, stride, dilate)]
+    if "target_shape" in p:
+        total = [f - t for f, t in zip(full, p["target_shape"])]
+        pad, adj = [(t + 1) // 2 for t in total], [t % 2 for t in total]
+    out = tuple(f - 2 * q + a for f, q, a in zip(full, pad, adj))
+    return dict(kernel=kernel, stride=stride, dilate=dilate, pad=tuple(pad), num_group=p.get("num_group", 1)), out
+
+
+def deconv_arrays(shape, num_filter, p, dtype, rng):
+    x = rng.standard_normal(shape).astype(dtype)
+    w = rng.standard_normal((shape[1], num_filter // p.get("num_group", 1)) + tuple(p["kernel"])).astype(dtype)
+    b = None if p.get("no_bias", True) else rng.standard_normal(num_filter).astype(dtype)
+    return x, w, b
+
+
+def deconv_forward(x, w, b, num_filter, p):
+    conv, out_spatial = deconv_window(x.shape, p)
+    y = conv_backward(x, np.zeros((x.shape[0], num_filter) + out_spatial), w, **conv)[0]
+    return y if b is None else y + b.astype(np.float64).reshape((1, -1) + (1,) * len(out_spatial))
+
+
+def deconvolution_checker(dtype):
+    rng = seeded_rng("Deconvolution", np.dtype(dtype).name)
+    for shape, num_filter, p in DECONV_CASES:
+        x, w, b = deconv_arrays(shape, num_filter, p, dtype, rng)
+        inputs = [mx.nd.array(a, dtype=dtype) for a in (x, w, b) if a is not None]
+        out = mx.nd.Deconvolution(*inputs, num_filter=num_filter, **p)
+        assert_close(out, deconv_forward(x, w, b, num_filter, p), dtype, scale=np.sqrt(w[0].size))
+
+
+def deconvolution_backward_checker(dtype):
+    rng = seeded_rng("_backward_Deconvolution", np.dtype(dtype).name)
+    for shape, num_filter, p in DECONV_CASES:
+        x, w, b = deconv_arrays(shape, num_filter, p, dtype, rng)
+        conv, out_spatial = deconv_window(shape, p)
+        dy = rng.standard_normal((shape[0], num_filter) + out_spatial).astype(dtype)
+        grads = mx.nd._internal._backward_Deconvolution(*[mx.nd.array(a, dtype=dtype) for a in (dy, x, w)],
+                                                        num_filter=num_filter, **p)
+        # the adjoint's gradients: convolve dy (data), correlate data with dy's windows (weight)
+        dx = conv_forward(dy, w, None, **conv)
+        dw = conv_backward(x, dy, w, **conv)[1]
+        scale = np.sqrt(max(dy.size // max(shape[0], 1), 1) * max(shape[0], 1))
+        assert len(grads) == (2 if b is None else 3)
+        assert_close(grads[0], dx, dtype, scale)
+        assert_close(grads[1], dw, dtype, scale)
+        if b is not None:
+            assert_close(grads[2], dy.astype(np.float64).sum(axis=(0,) + tuple(range(2, dy.ndim))), dtype, scale)
+
+
+HARNESS = {"Convolution": convolution_checker, "_backward_Convolution": backward_checker,
+           "Deconvolution": deconvolution_checker, "_backward_Deconvolution": deconvolution_backward_checker}
+ALIASES = {"_npx_convolution": "Convolution", "_npx_deconvolution": "Deconvolution"}
 
 
 @pytest.mark.parametrize("name", sorted(HARNESS))
@@ -158,6 +230,32 @@ def test_channel_last_is_refused_on_cpu():
         mx.nd.Convolution(x, w, kernel=(3, 3), num_filter=3, no_bias=True, layout="NHWC").asnumpy()
 
 
+def test_deconvolution_shapes():
+    data = mx.sym.Variable("data")
+    deconv = mx.sym.Deconvolution(data, kernel=(4, 4), stride=(2, 2), pad=(1, 1), num_filter=3, name="d")
+    assert deconv.list_arguments() == ["data", "d_weight"]  # no_bias defaults to True
+    args, outs, _ = deconv.infer_shape(data=(2, 5, 7, 8))
+    assert args == [(2, 5, 7, 8), (5, 3, 4, 4)] and outs == [(2, 3, 14, 16)]
+    target = mx.sym.Deconvolution(data, kernel=(3,), stride=(2,), target_shape=(12,), num_filter=2, num_group=2,
+                                  no_bias=False, name="t")
+    args, outs, _ = target.infer_shape(data=(1, 4, 6))
+    assert args == [(1, 4, 6), (4, 1, 3), (2,)] and outs == [(1, 2, 12)]
+
+
+@pytest.mark.parametrize("kwargs,inputs,match", [
+    (dict(kernel=(3, 3), num_filter=4, num_group=2), [(1, 3, 5, 5), (3, 2, 3, 3)], "divisible"),
+    (dict(kernel=(3, 3), num_filter=3, num_group=2), [(1, 4, 5, 5), (4, 1, 3, 3)], "divisible"),
+    (dict(kernel=(3, 3), num_filter=2, target_shape=(20, 20)), [(1, 1, 5, 5), (1, 2, 3, 3)], "target_shape"),
+    (dict(kernel=(3, 3), num_filter=2, adj=(1,)), [(1, 1, 5, 5), (1, 2, 3, 3)], "adj"),
+    (dict(kernel=(3, 3), num_filter=2, pad=(5, 5)), [(1, 1, 2, 2), (1, 2, 3, 3)], "pad"),
+    (dict(kernel=(3, 3), num_filter=2), [(1, 1, 5, 5), (2, 2, 3, 3)], "weight"),
+    (dict(kernel=(3, 3), num_filter=2), [(1, 1, 5), (1, 2, 3, 3)], "4-D"),
+])
+def test_deconvolution_errors(kwargs, inputs, match):
+    with pytest.raises(MXNetError, match=match):
+        mx.nd.Deconvolution(*[mx.nd.ones(s) for s in inputs], **kwargs).asnumpy()
+
+
 # -- gradients ----------------------------------------------------------------------
 RNG = np.random.default_rng(5)
 
@@ -179,13 +277,34 @@ GRAD_CASES = [
     ((1, 1, 3, 3, 4), 2, dict(kernel=(2, 2, 3), pad=(0, 1, 0))),
 ]
 
-GRAD_HARNESS = {"Convolution": lambda: [_conv_grad(*case)() for case in GRAD_CASES]}
-NO_GRADIENT = ["_backward_Convolution"]
+DECONV_GRAD_CASES = [
+    ((2, 2, 3, 2), 3, dict(kernel=(3, 2), stride=(2, 1), pad=(1, 0), adj=(1, 0), no_bias=False)),
+    ((1, 4, 2, 3), 4, dict(kernel=(2, 2), num_group=2, dilate=(1, 2))),
+    ((2, 2, 4), 2, dict(kernel=(3,), stride=(2,), target_shape=(8,), no_bias=False)),
+]
+
+
+def _deconv_grad(shape, num_filter, p):
+    def check():
+        x, w, b = deconv_arrays(shape, num_filter, p, np.float64, RNG)
+        inputs = [a for a in (x, w, b) if a is not None]
+        check_gradient(lambda *a: mx.nd.Deconvolution(*a, num_filter=num_filter, **p), inputs)
+    return check
+
+
+GRAD_HARNESS = {"Convolution": lambda: [_conv_grad(*case)() for case in GRAD_CASES],
+                "Deconvolution": lambda: [_deconv_grad(*case)() for case in DECONV_GRAD_CASES]}
+NO_GRADIENT = ["_backward_Convolution", "_backward_Deconvolution"]
 
 
 @pytest.mark.parametrize("case", GRAD_CASES, ids=str)
 def test_gradient(case):
     _conv_grad(*case)()
+
+
+@pytest.mark.parametrize("case", DECONV_GRAD_CASES, ids=str)
+def test_deconvolution_gradient(case):
+    _deconv_grad(*case)()
 
 
 def test_gradient_through_symbol_executor():

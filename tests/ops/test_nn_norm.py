@@ -1,11 +1,12 @@
-"""BatchNorm, LayerNorm and their backward ops against numpy float64 references.
+"""BatchNorm, LayerNorm, LRN and their backward ops against numpy float64
+references.
 BatchNorm:
 inference (moving statistics) and training (batch statistics, moving
 statistics updated in place), use_global_stats, fix_gamma,
 output_mean_var, the channel axis, float16 data with float32 parameters;
 shape inference of the auxiliary states; gradients against finite
 differences in training and inference mode.  LayerNorm: any axis, mean and
-std outputs, gradients."""
+std outputs, gradients.  LRN: windows of odd and even size, gradients."""
 import numpy as np
 import pytest
 
@@ -173,8 +174,54 @@ def layer_norm_backward_checker(dtype):
             assert_close(got, want, dtype, scale=np.sqrt(x.size + 1))
 
 
+LRN_CASES = [dict(nsize=5), dict(nsize=3, alpha=0.01, beta=0.5, knorm=1.0), dict(nsize=1), dict(nsize=4, alpha=0.1),
+             dict(nsize=9, alpha=0.2)]
+
+
+def lrn_windows(channels, nsize):
+    """(c, channels of c's window) for every channel c."""
+    return [(c, slice(max(c - nsize // 2, 0), min(c - nsize // 2 + nsize, channels))) for c in range(channels)]
+
+
+def lrn_reference(x, nsize, alpha=1e-4, beta=0.75, knorm=2.0):
+    x = x.astype(np.float64)
+    norm = np.empty_like(x)
+    for c, window in lrn_windows(x.shape[1], nsize):
+        norm[:, c] = knorm + alpha / nsize * (x[:, window] ** 2).sum(axis=1)
+    return x * norm ** -beta, norm
+
+
+def lrn_gradient(dy, x, nsize, alpha=1e-4, beta=0.75, knorm=2.0):
+    dy, x = dy.astype(np.float64), x.astype(np.float64)
+    _, norm = lrn_reference(x, nsize, alpha, beta, knorm)
+    t = dy * x * norm ** (-beta - 1)
+    dx = dy * norm ** -beta
+    for c, window in lrn_windows(x.shape[1], nsize):  # out[c] depends on x[window]
+        dx[:, window] += -2 * alpha * beta / nsize * x[:, window] * t[:, c:c + 1]
+    return dx, norm
+
+
+def lrn_checker(dtype):
+    rng = seeded_rng("LRN", np.dtype(dtype).name)
+    for p in LRN_CASES:
+        x = (rng.standard_normal((2, 7, 3, 4)) * 3).astype(dtype)
+        out, _ = lrn_reference(x, **p)
+        assert_close(mx.nd.LRN(mx.nd.array(x, dtype=dtype), **p), out, dtype, scale=3.0)
+
+
+def lrn_backward_checker(dtype):
+    rng = seeded_rng("_backward_LRN", np.dtype(dtype).name)
+    for p in LRN_CASES:
+        x = (rng.standard_normal((2, 7, 2, 3)) * 3).astype(dtype)
+        dy = rng.standard_normal(x.shape).astype(dtype)
+        dx, norm = lrn_gradient(dy, x, **p)
+        grad = mx.nd._internal._backward_LRN(*[mx.nd.array(a, dtype=dtype) for a in (dy, x, norm)], **p)
+        assert_close(grad, dx, dtype, scale=3.0)
+
+
 HARNESS = {"BatchNorm": batch_norm_checker, "_backward_BatchNorm": backward_checker,
-           "LayerNorm": layer_norm_checker, "_backward_LayerNorm": layer_norm_backward_checker}
+           "LayerNorm": layer_norm_checker, "_backward_LayerNorm": layer_norm_backward_checker,
+           "LRN": lrn_checker, "_backward_LRN": lrn_backward_checker}
 ALIASES = {"_npx_batch_norm": "BatchNorm", "_npx_layer_norm": "LayerNorm"}
 
 
@@ -247,6 +294,18 @@ def test_layer_norm_symbol_and_errors():
         mx.nd.LayerNorm(mx.nd.ones((2, 3)), mx.nd.ones((2,)), mx.nd.ones((3,)))
 
 
+def test_lrn_symbol_and_errors():
+    lrn = mx.sym.LRN(mx.sym.Variable("data"), nsize=3, name="lrn")
+    assert lrn.list_outputs() == ["lrn_output"]
+    assert lrn.infer_shape(data=(2, 4, 3, 3))[1] == [(2, 4, 3, 3)]
+    with pytest.raises(MXNetError, match="4-D"):
+        mx.nd.LRN(mx.nd.ones((2, 3, 4)), nsize=3)
+    with pytest.raises(MXNetError, match="nsize"):
+        mx.nd.LRN(mx.nd.ones((2, 3, 4, 4)))
+    with pytest.raises(MXNetError, match="nsize"):
+        mx.nd.LRN(mx.nd.ones((2, 3, 4, 4)), nsize=0)
+
+
 # -- gradients ----------------------------------------------------------------------
 RNG = np.random.default_rng(3)
 
@@ -313,7 +372,15 @@ def _layer_norm_grad(shape, p):
 
 GRAD_HARNESS = {"BatchNorm": lambda: [_bn_grad(*case)() for case in GRAD_CASES],
                 "LayerNorm": lambda: [_layer_norm_grad(*case)() for case in LAYER_NORM_GRAD_CASES]}
-NO_GRADIENT = ["_backward_BatchNorm", "_backward_LayerNorm"]
+def _lrn_grad(p):
+    def check():
+        check_gradient(lambda x: mx.nd.LRN(x, **p), [RNG.standard_normal((2, 5, 2, 2)) * 2])
+    return check
+
+
+LRN_GRAD_CASES = [dict(nsize=3, alpha=0.5, beta=0.75, knorm=1.0), dict(nsize=4, alpha=0.3), dict(nsize=1, alpha=1.0)]
+GRAD_HARNESS["LRN"] = lambda: [_lrn_grad(p)() for p in LRN_GRAD_CASES]
+NO_GRADIENT = ["_backward_BatchNorm", "_backward_LayerNorm", "_backward_LRN"]
 
 
 @pytest.mark.parametrize("case", GRAD_CASES, ids=str)
@@ -324,3 +391,8 @@ def test_gradient(case):
 @pytest.mark.parametrize("case", LAYER_NORM_GRAD_CASES, ids=str)
 def test_layer_norm_gradient(case):
     _layer_norm_grad(*case)()
+
+
+@pytest.mark.parametrize("case", LRN_GRAD_CASES, ids=str)
+def test_lrn_gradient(case):
+    _lrn_grad(case)()
