@@ -1,6 +1,7 @@
 // Convolution and _backward_Convolution kernels (channel-first layouts).
 //   General groups: per image, im2col (spatial_geometry.h, im2col.h) and one
-//   OpenBLAS gemm per group -- out_g (F/G x S) = weight_g (F/G x C/G*K) . col_g;
+//   gemm per group, split across the pool (ParallelGemm) --
+//   out_g (F/G x S) = weight_g (F/G x C/G*K) . col_g;
 //   1x1 stride-1 unpadded kernels use the image itself as the column matrix.
 //   Depthwise (one input channel per group): direct loops, K shifted
 //   multiply-adds over each output plane -- a gemm with one row wastes BLAS.
@@ -176,8 +177,8 @@ void GemmForward(const ConvShape& s, const T* x, const T* w, const T* bias, T* y
     } else {
       const T* cols = Columns(s, x + n * g.channels * X, col);
       for (int64_t grp = 0; grp < s.groups; ++grp)
-        Gemm(false, false, fg, S, rows, T(1), w + grp * fg * rows, rows, cols + grp * rows * S, S, T(0),
-             yn + grp * fg * S, S);
+        ParallelGemm(false, false, fg, S, rows, T(1), w + grp * fg * rows, rows, cols + grp * rows * S, S, T(0),
+                     yn + grp * fg * S, S);
     }
     if (bias)
       for (int64_t f = 0; f < s.filters; ++f) {
@@ -200,15 +201,15 @@ void GemmBackward(const ConvShape& s, const T* dy, const T* x, const T* w, T* dx
     if (dw) {
       const T* cols = Columns(s, x + n * g.channels * X, col);
       for (int64_t grp = 0; grp < s.groups; ++grp)
-        Gemm(false, true, fg, rows, S, T(1), dyn + grp * fg * S, S, cols + grp * rows * S, S, T(1),
-             dw + grp * fg * rows, rows);
+        ParallelGemm(false, true, fg, rows, S, T(1), dyn + grp * fg * S, S, cols + grp * rows * S, S, T(1),
+                     dw + grp * fg * rows, rows);
     }
     if (dx) {
       T* dxn = dx + n * g.channels * X;
       T* dcol = s.g.Pointwise() ? dxn : col;  // pointwise: the columns are the image
       for (int64_t grp = 0; grp < s.groups; ++grp)
-        Gemm(true, false, rows, S, fg, T(1), w + grp * fg * rows, rows, dyn + grp * fg * S, S, T(0),
-             dcol + grp * rows * S, S);
+        ParallelGemm(true, false, rows, S, fg, T(1), w + grp * fg * rows, rows, dyn + grp * fg * S, S, T(0),
+                     dcol + grp * rows * S, S);
       if (!s.g.Pointwise()) Col2Im(g, col, g.channels, dxn);
     }
   }

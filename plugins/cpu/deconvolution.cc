@@ -63,8 +63,8 @@ void Forward(const DeconvShape& s, const T* x, const T* w, const T* bias, T* y, 
     if (cg > 0 && S > 0) {
       const T* xn = x + n * s.channels * S;
       for (int64_t grp = 0; grp < s.groups; ++grp)
-        Gemm(true, false, rows, S, cg, T(1), w + grp * cg * rows, rows, xn + grp * cg * S, S, T(0),
-             col + grp * rows * S, S);
+        ParallelGemm(true, false, rows, S, cg, T(1), w + grp * cg * rows, rows, xn + grp * cg * S, S, T(0),
+                     col + grp * rows * S, S);
       Col2Im(g, col, s.filters, yn);
     }
     if (bias)
@@ -87,11 +87,11 @@ void Backward(const DeconvShape& s, const T* dy, const T* x, const T* w, T* dx, 
     for (int64_t grp = 0; grp < s.groups; ++grp) {
       const T* col_g = col + grp * rows * S;
       if (dx)
-        Gemm(false, false, cg, S, rows, T(1), w + grp * cg * rows, rows, col_g, S, T(0),
-             dx + (n * s.channels + grp * cg) * S, S);
+        ParallelGemm(false, false, cg, S, rows, T(1), w + grp * cg * rows, rows, col_g, S, T(0),
+                     dx + (n * s.channels + grp * cg) * S, S);
       if (dw)
-        Gemm(false, true, cg, rows, S, T(1), x + (n * s.channels + grp * cg) * S, S, col_g, S, T(1),
-             dw + grp * cg * rows, rows);
+        ParallelGemm(false, true, cg, rows, S, T(1), x + (n * s.channels + grp * cg) * S, S, col_g, S, T(1),
+                     dw + grp * cg * rows, rows);
     }
   }
   if (!db) return;

@@ -31,6 +31,7 @@ CASES = [
     ((1, 2, 4, 5, 4), 3, dict(kernel=(2, 3, 2), stride=(1, 2, 1), pad=(1, 0, 1))),  # 3-D
     ((0, 3, 5, 5), 2, dict(kernel=(3, 3))),                                       # empty batch
     ((2, 1, 5, 5), 3, dict(kernel=(5, 5))),                                       # one window
+    ((1, 32, 16, 17), 32, dict(kernel=(3, 3), pad=(1, 1))),                       # products split across threads
 ]
 
 
@@ -94,6 +95,7 @@ DECONV_CASES = [
     ((2, 5, 3, 3), 3, dict(kernel=(1, 1), no_bias=False)),
     ((2, 3, 4, 4), 2, dict(kernel=(4, 4), stride=(2, 2), target_shape=(8, 9))),
     ((0, 2, 3, 3), 2, dict(kernel=(2, 2))),
+    ((1, 32, 16, 17), 32, dict(kernel=(3, 3), pad=(1, 1), no_bias=False)),       # products split across threads
 ]
 
 
