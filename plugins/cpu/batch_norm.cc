@@ -7,7 +7,7 @@
 #include <cmath>
 #include <type_traits>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 
 namespace mx_cpu {
 
@@ -166,9 +166,8 @@ int BatchNormBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(batch_norm) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("BatchNorm", BatchNormForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_BatchNorm", BatchNormBackward, nullptr, floats);
+  if (int rc = RegisterKernel("BatchNorm", BatchNormForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_BatchNorm", BatchNormBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

@@ -48,6 +48,14 @@ void ParallelGemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T
   });
 }
 
+// f(T{}) with T float or double, the dtypes with BLAS products; false otherwise.
+template <typename F>
+bool DispatchBlasFloat(int dtype, F&& f) {
+  if (dtype == kF32) return f(float{}), true;
+  if (dtype == kF64) return f(double{}), true;
+  return false;
+}
+
 // Every size and leading dimension fits OpenBLAS's 32-bit int.
 inline bool FitsBlas(std::initializer_list<int64_t> sizes) {
   for (int64_t v : sizes)

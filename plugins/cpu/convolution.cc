@@ -229,13 +229,6 @@ void BiasGradient(const ConvShape& s, const T* dy, T* db) {
   }
 }
 
-template <typename F>
-bool DispatchBlasType(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  return false;
-}
-
 // ---- the kernels -----------------------------------------------------------------
 
 size_t ForwardWorkspace(const MXKernelCall* call) {
@@ -248,7 +241,7 @@ int ConvolutionForward(const MXKernelCall* call) {
   const ConvShape s = ReadConv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
   const bool has_bias = call->num_inputs == 3;
-  const bool ok = DispatchBlasType(MXDType(data.dtype), [&](auto zero) {
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     const T* bias = has_bias ? Data<T>(call->inputs[2]) : nullptr;
     if (s.Depthwise())
@@ -268,7 +261,7 @@ int ConvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const ConvShape s = ReadConv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
-  const bool ok = DispatchBlasType(MXDType(data.dtype), [&](auto zero) {
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     const auto output = [&](int k) {
       return k < call->num_outputs && call->req[k] != MX_REQ_NULL ? Data<T>(call->outputs[k]) : nullptr;

@@ -105,13 +105,6 @@ void Backward(const DeconvShape& s, const T* dy, const T* x, const T* w, T* dx, 
   }
 }
 
-template <typename F>
-bool DispatchBlasType(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  return false;
-}
-
 size_t ForwardWorkspace(const MXKernelCall* call) {
   return ColumnBytes(ReadDeconv(call, call->inputs[0], call->outputs[0]), call->inputs[0]);
 }
@@ -121,7 +114,7 @@ int DeconvolutionForward(const MXKernelCall* call) {
   const DLTensor &data = call->inputs[0], &out = call->outputs[0];
   const DeconvShape s = ReadDeconv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
-  const bool ok = DispatchBlasType(MXDType(data.dtype), [&](auto zero) {
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     Forward(s, Data<T>(data), Data<T>(call->inputs[1]), call->num_inputs == 3 ? Data<T>(call->inputs[2]) : nullptr,
             Data<T>(out), static_cast<T*>(call->workspace));
@@ -138,7 +131,7 @@ int DeconvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const DeconvShape s = ReadDeconv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
-  const bool ok = DispatchBlasType(MXDType(data.dtype), [&](auto zero) {
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     const auto output = [&](int k) {
       return k < call->num_outputs && call->req[k] != MX_REQ_NULL ? Data<T>(call->outputs[k]) : nullptr;

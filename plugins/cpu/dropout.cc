@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 #include "philox.h"
 
 namespace mx_cpu {
@@ -50,14 +50,6 @@ void MultiplyByMask(const DLTensor& in, const DLTensor& mask, T* out) {
   });
 }
 
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
-}
-
 int DropoutForward(const MXKernelCall* call) {
   if (call->req[0] == MX_REQ_ADD) return Fail("Dropout does not support req=add");
   const DLTensor &in = call->inputs[0], &out = call->outputs[0], &mask = call->outputs[1];
@@ -97,9 +89,8 @@ int DropoutBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(dropout) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("Dropout", DropoutForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_Dropout", DropoutBackward, nullptr, floats);
+  if (int rc = RegisterKernel("Dropout", DropoutForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_Dropout", DropoutBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

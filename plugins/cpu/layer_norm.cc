@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 
 namespace mx_cpu {
 
@@ -98,14 +98,6 @@ void Backward(const SliceLayout& l, const T* dy, const T* x, const T* gamma, con
   }
 }
 
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
-}
-
 int LayerNormForward(const MXKernelCall* call) {
   for (int k = 0; k < call->num_outputs; ++k)
     if (call->req[k] == MX_REQ_ADD) return Fail("LayerNorm does not support req=add");
@@ -139,9 +131,8 @@ int LayerNormBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(layer_norm) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("LayerNorm", LayerNormForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_LayerNorm", LayerNormBackward, nullptr, floats);
+  if (int rc = RegisterKernel("LayerNorm", LayerNormForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_LayerNorm", LayerNormBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

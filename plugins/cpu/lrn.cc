@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 
 namespace mx_cpu {
 
@@ -28,14 +28,6 @@ void Window(int64_t c, int64_t channels, int64_t nsize, int64_t* first, int64_t*
   const int64_t start = c - nsize / 2;
   *first = std::max<int64_t>(start, 0);
   *last = std::min(start + nsize, channels);
-}
-
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
 }
 
 // One image: norm and out, each (C, plane).
@@ -127,9 +119,8 @@ int LRNBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(lrn) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("LRN", LRNForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_LRN", LRNBackward, nullptr, floats);
+  if (int rc = RegisterKernel("LRN", LRNForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_LRN", LRNBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "float_dispatch.h"
 #include "spatial_geometry.h"
 
 namespace mx_cpu {
@@ -136,14 +137,6 @@ void PoolPlaneGradient(const PoolSpec& ps, const T* dy, const T* x, const T* y, 
       }
 }
 
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
-}
-
 // Planes per task: enough window work to be worth a thread.
 int64_t PlaneGrain(const PoolSpec& ps) {
   return std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, ps.g.OutSize() * ps.g.KernelSize()));
@@ -190,9 +183,8 @@ int PoolingBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(pooling) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("Pooling", PoolingForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_Pooling", PoolingBackward, nullptr, floats);
+  if (int rc = RegisterKernel("Pooling", PoolingForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_Pooling", PoolingBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

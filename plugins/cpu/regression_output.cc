@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 
 namespace mx_cpu {
 
@@ -25,14 +25,6 @@ const RegressionKernel kKernels[] = {
     {"LogisticRegressionOutput", "_backward_LogisticRegressionOutput", Regression::kLogistic},
     {"MAERegressionOutput", "_backward_MAERegressionOutput", Regression::kMAE},
 };
-
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
-}
 
 constexpr int64_t kGrain = 1 << 14;
 
@@ -87,11 +79,10 @@ int RegressionBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(regression_output) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
   for (const RegressionKernel& k : kKernels) {
     void* data = const_cast<RegressionKernel*>(&k);
-    if (int rc = RegisterKernel(k.op, RegressionForward, data, floats)) return rc;
-    if (int rc = RegisterKernel(k.backward_op, RegressionBackward, data, floats)) return rc;
+    if (int rc = RegisterKernel(k.op, RegressionForward, data, kFloats)) return rc;
+    if (int rc = RegisterKernel(k.backward_op, RegressionBackward, data, kFloats)) return rc;
   }
   return 0;
 }

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <limits>
 
-#include "kernel_util.h"
+#include "float_dispatch.h"
 
 namespace mx_cpu {
 
@@ -120,14 +120,6 @@ void LossGradient(const LossOptions& o, const SoftmaxGeometry& g, const T* ograd
   }
 }
 
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  if (dtype == kF32) return f(float{}), true;
-  if (dtype == kF64) return f(double{}), true;
-  if (dtype == kF16) return f(half{}), true;
-  return false;
-}
-
 int SoftmaxOutputForward(const MXKernelCall* call) {
   if (call->req[0] == MX_REQ_NULL) return 0;
   if (call->req[0] == MX_REQ_ADD) return Fail("SoftmaxOutput does not support req=add");
@@ -157,9 +149,8 @@ int SoftmaxOutputBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(softmax_output) {
-  const std::initializer_list<int32_t> floats = {kF32, kF64, kF16};
-  if (int rc = RegisterKernel("SoftmaxOutput", SoftmaxOutputForward, nullptr, floats)) return rc;
-  return RegisterKernel("_backward_SoftmaxOutput", SoftmaxOutputBackward, nullptr, floats);
+  if (int rc = RegisterKernel("SoftmaxOutput", SoftmaxOutputForward, nullptr, kFloats)) return rc;
+  return RegisterKernel("_backward_SoftmaxOutput", SoftmaxOutputBackward, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu
