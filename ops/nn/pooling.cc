@@ -77,7 +77,8 @@ OpDef& AddPoolingParams(OpDef& op) {
              "Ignore kernel size, do global pooling based on current input feature map. ")
       .Param("cudnn_off", "boolean", "False", "Turn off cudnn pooling and use MXNet pooling operator. ")
       .Param("pooling_convention", "{'full', 'same', 'valid'}", "valid", "Pooling convention to be applied.")
-      .Param("stride", "Shape(tuple)", "[]", "Stride: for pooling (y, x) or (d, y, x). Defaults to 1 for each dimension.")
+      .Param("stride", "Shape(tuple)", "[]",
+             "Stride: for pooling (y, x) or (d, y, x). Defaults to 1 for each dimension.")
       .Param("pad", "Shape(tuple)", "[]", "Pad for pooling: (y, x) or (d, y, x). Defaults to no padding.")
       .Param("p_value", "int or None", "None", "Value of p for Lp pooling, can be 1 or 2, required for Lp Pooling.")
       .Param("count_include_pad", "boolean or None", "None",

@@ -44,7 +44,9 @@ NormOptions OptionsOf(const MXKernelCall* call) {
 
 double InvStd(double var, double eps) { return var == 0 && eps == 0 ? 0 : 1 / std::sqrt(var + eps); }
 
-int64_t ChannelGrain(const NormLayout& l) { return std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, l.PerChannel())); }
+int64_t ChannelGrain(const NormLayout& l) {
+  return std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, l.PerChannel()));
+}
 
 template <typename T, typename P>
 void Forward(const NormLayout& l, const NormOptions& o, const T* x, const P* gamma, const P* beta, P* moving_mean,
@@ -75,7 +77,8 @@ void Forward(const NormLayout& l, const NormOptions& o, const T* x, const P* gam
         invstd = InvStd(static_cast<double>(moving_var[c]), o.eps);
       }
       const double w = o.fix_gamma ? 1.0 : static_cast<double>(gamma[c]);
-      const C scale = static_cast<C>(invstd * w), shift = static_cast<C>(static_cast<double>(beta[c]) - mean * invstd * w);
+      const C scale = static_cast<C>(invstd * w);
+      const C shift = static_cast<C>(static_cast<double>(beta[c]) - mean * invstd * w);
       l.ForRuns(c, [&](int64_t at) {
         for (int64_t i = 0; i < inner; ++i) y[at + i] = static_cast<T>(static_cast<C>(x[at + i]) * scale + shift);
       });

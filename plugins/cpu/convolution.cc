@@ -6,11 +6,13 @@
 //   Depthwise (one input channel per group): direct loops, K shifted
 //   multiply-adds over each output plane -- a gemm with one row wastes BLAS.
 // The gradient mirrors it: weight_g += dy_g . col_g^T, dcol_g = weight_g^T dy_g
-// scattered back by col2im, bias = sum of dy per filter.
+// scattered back by col2im, bias = sum of dy per filter.  float16 computes in
+// float32 (half_staging.h).
 #include <algorithm>
 #include <vector>
 
 #include "blas.h"
+#include "half_staging.h"
 #include "im2col.h"
 #include "workspace_kernel.h"
 
@@ -38,11 +40,10 @@ ConvShape ReadConv(const MXKernelCall* call, const DLTensor& data, const DLTenso
   return s;
 }
 
-bool NeedsColumns(const ConvShape& s) { return !s.Depthwise() && !s.g.Pointwise(); }
-
-size_t ColumnBytes(const ConvShape& s, const DLTensor& data) {
-  if (!NeedsColumns(s)) return 0;
-  return static_cast<size_t>(s.g.channels * s.g.KernelSize() * s.g.OutSize()) * (data.dtype.bits / 8);
+// Elements of the column matrix, 0 when the kernel needs none.
+int64_t ColumnElements(const ConvShape& s) {
+  if (s.Depthwise() || s.g.Pointwise()) return 0;
+  return s.g.channels * s.g.KernelSize() * s.g.OutSize();
 }
 
 const char* CheckCall(const MXKernelCall* call, const ConvShape& s) {
@@ -145,7 +146,8 @@ void DepthwiseBackward(const ConvShape& s, const T* dy, const T* x, const T* w, 
     });
   }
   if (dw) {  // each filter sums over the images
-    ParallelFor(s.filters, std::max<int64_t>(1, grain / std::max<int64_t>(g.batch, 1)), [&](int64_t begin, int64_t end) {
+    const int64_t filter_grain = std::max<int64_t>(1, grain / std::max<int64_t>(g.batch, 1));
+    ParallelFor(s.filters, filter_grain, [&](int64_t begin, int64_t end) {
       for (int64_t f = begin; f < end; ++f) {
         std::fill(dw + f * K, dw + (f + 1) * K, T(0));
         const int64_t c = f / s.group_filters;
@@ -229,10 +231,28 @@ void BiasGradient(const ConvShape& s, const T* dy, T* db) {
   }
 }
 
+template <typename T>
+void Forward(const ConvShape& s, const T* x, const T* w, const T* bias, T* y, T* col) {
+  if (s.Depthwise())
+    DepthwiseForward(s, x, w, bias, y);
+  else
+    GemmForward(s, x, w, bias, y, col);
+}
+
+// Null gradient pointers are not computed.
+template <typename T>
+void Backward(const ConvShape& s, const T* dy, const T* x, const T* w, T* dx, T* dw, T* db, T* col) {
+  if (s.Depthwise())
+    DepthwiseBackward(s, dy, x, w, dx, dw);
+  else
+    GemmBackward(s, dy, x, w, dx, dw, col);
+  if (db) BiasGradient(s, dy, db);
+}
+
 // ---- the kernels -----------------------------------------------------------------
 
 size_t ForwardWorkspace(const MXKernelCall* call) {
-  return ColumnBytes(ReadConv(call, call->inputs[0], call->outputs[0]), call->inputs[0]);
+  return StagedWorkspaceBytes(call, call->inputs[0], ColumnElements(ReadConv(call, call->inputs[0], call->outputs[0])));
 }
 
 int ConvolutionForward(const MXKernelCall* call) {
@@ -241,37 +261,43 @@ int ConvolutionForward(const MXKernelCall* call) {
   const ConvShape s = ReadConv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
   const bool has_bias = call->num_inputs == 3;
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+    });
+    return 0;
+  }
   const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
-    const T* bias = has_bias ? Data<T>(call->inputs[2]) : nullptr;
-    if (s.Depthwise())
-      DepthwiseForward(s, Data<T>(data), Data<T>(call->inputs[1]), bias, Data<T>(out));
-    else
-      GemmForward(s, Data<T>(data), Data<T>(call->inputs[1]), bias, Data<T>(out), static_cast<T*>(call->workspace));
+    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), has_bias ? Data<T>(call->inputs[2]) : nullptr, Data<T>(out),
+            static_cast<T*>(call->workspace));
   });
   return ok ? 0 : Fail("Convolution: unsupported dtype");
 }
 
 // inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
 size_t BackwardWorkspace(const MXKernelCall* call) {
-  return ColumnBytes(ReadConv(call, call->inputs[1], call->inputs[0]), call->inputs[1]);
+  return StagedWorkspaceBytes(call, call->inputs[1], ColumnElements(ReadConv(call, call->inputs[1], call->inputs[0])));
 }
 
 int ConvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const ConvShape s = ReadConv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
+               Wanted(call, 2, call->num_outputs > 2 ? outs[2] : nullptr), col);
+    });
+    return 0;
+  }
   const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     const auto output = [&](int k) {
-      return k < call->num_outputs && call->req[k] != MX_REQ_NULL ? Data<T>(call->outputs[k]) : nullptr;
+      return Wanted(call, k, k < call->num_outputs ? Data<T>(call->outputs[k]) : nullptr);
     };
-    const T *g = Data<T>(dy), *x = Data<T>(data), *w = Data<T>(call->inputs[2]);
-    if (s.Depthwise())
-      DepthwiseBackward(s, g, x, w, output(0), output(1));
-    else
-      GemmBackward(s, g, x, w, output(0), output(1), static_cast<T*>(call->workspace));
-    if (T* db = output(2)) BiasGradient(s, g, db);
+    Backward(s, Data<T>(dy), Data<T>(data), Data<T>(call->inputs[2]), output(0), output(1), output(2),
+             static_cast<T*>(call->workspace));
   });
   return ok ? 0 : Fail("_backward_Convolution: unsupported dtype");
 }
@@ -279,9 +305,10 @@ int ConvolutionBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(convolution) {
-  if (int rc = RegisterKernelWithWorkspace("Convolution", ConvolutionForward, ForwardWorkspace, {kF32, kF64}))
+  if (int rc = RegisterKernelWithWorkspace("Convolution", ConvolutionForward, ForwardWorkspace, {kF32, kF64, kF16}))
     return rc;
-  return RegisterKernelWithWorkspace("_backward_Convolution", ConvolutionBackward, BackwardWorkspace, {kF32, kF64});
+  return RegisterKernelWithWorkspace("_backward_Convolution", ConvolutionBackward, BackwardWorkspace,
+                                     {kF32, kF64, kF16});
 }
 
 }  // namespace mx_cpu

@@ -4,9 +4,11 @@
 //   col_g (F/G*K x S) = weight_g^T (F/G*K x C/G) . data_g, then col2im into out;
 // the gradient reads the windows of out_grad back with im2col:
 //   data_g = weight_g . col_g,   weight_g += data_g . col_g^T.
+// float16 computes in float32 (half_staging.h).
 #include <algorithm>
 
 #include "blas.h"
+#include "half_staging.h"
 #include "im2col.h"
 #include "workspace_kernel.h"
 
@@ -40,9 +42,8 @@ DeconvShape ReadDeconv(const MXKernelCall* call, const DLTensor& data, const DLT
   return s;
 }
 
-size_t ColumnBytes(const DeconvShape& s, const DLTensor& data) {
-  return static_cast<size_t>(s.filters * s.g.KernelSize() * s.g.OutSize()) * (data.dtype.bits / 8);
-}
+// Elements of the column matrix (of out, or of out_grad).
+int64_t ColumnElements(const DeconvShape& s) { return s.filters * s.g.KernelSize() * s.g.OutSize(); }
 
 const char* CheckCall(const MXKernelCall* call, const DeconvShape& s) {
   if (!ChannelFirst(call)) return "Deconvolution: the CPU kernels support NCW, NCHW and NCDHW layouts only";
@@ -106,7 +107,8 @@ void Backward(const DeconvShape& s, const T* dy, const T* x, const T* w, T* dx, 
 }
 
 size_t ForwardWorkspace(const MXKernelCall* call) {
-  return ColumnBytes(ReadDeconv(call, call->inputs[0], call->outputs[0]), call->inputs[0]);
+  return StagedWorkspaceBytes(call, call->inputs[0],
+                              ColumnElements(ReadDeconv(call, call->inputs[0], call->outputs[0])));
 }
 
 int DeconvolutionForward(const MXKernelCall* call) {
@@ -114,27 +116,42 @@ int DeconvolutionForward(const MXKernelCall* call) {
   const DLTensor &data = call->inputs[0], &out = call->outputs[0];
   const DeconvShape s = ReadDeconv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
+  const bool has_bias = call->num_inputs == 3;
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+    });
+    return 0;
+  }
   const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
-    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), call->num_inputs == 3 ? Data<T>(call->inputs[2]) : nullptr,
-            Data<T>(out), static_cast<T*>(call->workspace));
+    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), has_bias ? Data<T>(call->inputs[2]) : nullptr, Data<T>(out),
+            static_cast<T*>(call->workspace));
   });
   return ok ? 0 : Fail("Deconvolution: unsupported dtype");
 }
 
 // inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
 size_t BackwardWorkspace(const MXKernelCall* call) {
-  return ColumnBytes(ReadDeconv(call, call->inputs[1], call->inputs[0]), call->inputs[1]);
+  return StagedWorkspaceBytes(call, call->inputs[1],
+                              ColumnElements(ReadDeconv(call, call->inputs[1], call->inputs[0])));
 }
 
 int DeconvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const DeconvShape s = ReadDeconv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
+               Wanted(call, 2, call->num_outputs > 2 ? outs[2] : nullptr), col);
+    });
+    return 0;
+  }
   const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
     using T = decltype(zero);
     const auto output = [&](int k) {
-      return k < call->num_outputs && call->req[k] != MX_REQ_NULL ? Data<T>(call->outputs[k]) : nullptr;
+      return Wanted(call, k, k < call->num_outputs ? Data<T>(call->outputs[k]) : nullptr);
     };
     Backward(s, Data<T>(dy), Data<T>(data), Data<T>(call->inputs[2]), output(0), output(1), output(2),
              static_cast<T*>(call->workspace));
@@ -145,10 +162,11 @@ int DeconvolutionBackward(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(deconvolution) {
-  if (int rc = RegisterKernelWithWorkspace("Deconvolution", DeconvolutionForward, ForwardWorkspace, {kF32, kF64}))
+  if (int rc = RegisterKernelWithWorkspace("Deconvolution", DeconvolutionForward, ForwardWorkspace,
+                                           {kF32, kF64, kF16}))
     return rc;
   return RegisterKernelWithWorkspace("_backward_Deconvolution", DeconvolutionBackward, BackwardWorkspace,
-                                     {kF32, kF64});
+                                     {kF32, kF64, kF16});
 }
 
 }  // namespace mx_cpu

@@ -31,7 +31,8 @@ int EmbeddingForward(const MXKernelCall* call) {
   char* y = static_cast<char*>(out.data);
   ParallelFor(static_cast<int64_t>(rows.size()), std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(dim, 1)),
               [&](int64_t begin, int64_t end) {
-                for (int64_t i = begin; i < end; ++i) std::memcpy(y + i * row_bytes, w + rows[i] * row_bytes, row_bytes);
+                for (int64_t i = begin; i < end; ++i)
+                  std::memcpy(y + i * row_bytes, w + rows[i] * row_bytes, row_bytes);
               });
   return 0;
 }

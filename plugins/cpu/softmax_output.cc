@@ -20,7 +20,9 @@ struct SoftmaxGeometry {
   int64_t rows = 0, classes = 0, inner = 1;
 };
 
-bool Flag(const MXKernelCall* call, const char* name) { return mx_attr_find(call->attrs, call->num_attrs, name)->i != 0; }
+bool Flag(const MXKernelCall* call, const char* name) {
+  return mx_attr_find(call->attrs, call->num_attrs, name)->i != 0;
+}
 
 SoftmaxGeometry GeometryOf(const MXKernelCall* call, const DLTensor& data) {
   const int64_t size = NumElements(data), first = data.ndim ? data.shape[0] : 1;
@@ -82,7 +84,8 @@ double GradFactor(const LossOptions& o, const SoftmaxGeometry& g, const T* label
       count += static_cast<int>(static_cast<double>(label[i])) != static_cast<int>(o.ignore_label);
     count = std::max(count, 1.0);
   }
-  const double spatial = o.multi_output && std::strcmp(o.normalization, "valid") != 0 ? static_cast<double>(g.inner) : 1;
+  const bool per_position = o.multi_output && std::strcmp(o.normalization, "valid") != 0;
+  const double spatial = per_position ? static_cast<double>(g.inner) : 1;
   return o.grad_scale / spatial / count;
 }
 

@@ -1,6 +1,7 @@
 // Registration of kernels that need scratch memory: the host allocates
 // workspace(call) bytes from its pooled storage before each call and frees
-// them after (MXKernelCall::workspace).
+// them after (MXKernelCall::workspace).  And the outputs such multi-output
+// kernels (the layers' gradients) may be asked to skip.
 #ifndef MX_PLUGINS_CPU_WORKSPACE_KERNEL_H_
 #define MX_PLUGINS_CPU_WORKSPACE_KERNEL_H_
 
@@ -20,6 +21,13 @@ inline int RegisterKernelWithWorkspace(const char* op_name, MXKernelFn fn, MXWor
   d.fn = fn;
   d.workspace = workspace;
   return Host()->register_kernel(&d);
+}
+
+// Output k's buffer, or null when the call does not ask for it (absent or
+// MX_REQ_NULL).
+template <typename T>
+T* Wanted(const MXKernelCall* call, int k, T* buffer) {
+  return k < call->num_outputs && call->req[k] != MX_REQ_NULL ? buffer : nullptr;
 }
 
 }  // namespace mx_cpu

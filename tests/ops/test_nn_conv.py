@@ -14,7 +14,7 @@ from _gradcheck import check_gradient
 from _mxref import seeded_rng
 from _nnref import assert_close, conv_backward, conv_forward
 
-DTYPES = [np.float32, np.float64]
+DTYPES = [np.float32, np.float64, np.float16]
 
 # (data shape, num_filter, parameters)
 CASES = [
