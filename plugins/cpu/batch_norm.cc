@@ -5,7 +5,6 @@
 // forward pass.  gamma, beta and the statistics are float32 for float16 data.
 #include <algorithm>
 #include <cmath>
-#include <type_traits>
 
 #include "float_dispatch.h"
 

@@ -9,7 +9,6 @@
 // scattered back by col2im, bias = sum of dy per filter.  float16 computes in
 // float32 (half_staging.h).
 #include <algorithm>
-#include <vector>
 
 #include "blas.h"
 #include "half_staging.h"
