@@ -19,9 +19,10 @@ def load(path, verbose=True):
         raise MXNetOSError("load path %s does not exist" % path)
     check_call(_LIB.MXPluginLoad(path.encode()))
     _loaded.append(path)
-    from .ndarray import _internal, contrib, linalg, op, random
-    for module in (op, _internal, contrib, linalg, random):
-        module._ops.refresh()
+    from . import ndarray, symbol
+    for package in (ndarray, symbol):  # both keep name lists of the ops
+        for module in (package.op, package._internal, package.contrib, package.linalg, package.random):
+            module._ops.refresh()
 
 
 def loaded_libraries():

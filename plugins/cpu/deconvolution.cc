@@ -1,0 +1,172 @@
+// Deconvolution and _backward_Deconvolution kernels (channel-first layouts).
+// A deconvolution is Convolution's data gradient: the output is the image
+// and the input holds one value per window, so per image and group
+//   col_g (F/G*K x S) = weight_g^T (F/G*K x C/G) . data_g, then col2im into out;
+// the gradient reads the windows of out_grad back with im2col:
+//   data_g = weight_g . col_g,   weight_g += data_g . col_g^T.
+// float16 computes in float32 (half_staging.h).
+#include <algorithm>
+
+#include "blas.h"
+#include "half_staging.h"
+#include "im2col.h"
+#include "workspace_kernel.h"
+
+namespace mx_cpu {
+
+namespace {
+
+struct DeconvShape {
+  SpatialGeometry g;  // image: the output; windows: the input positions
+  int64_t groups = 1, channels = 1, filters = 1;
+  int64_t group_channels = 1, group_rows = 1;  // C/G and F/G * K
+};
+
+// The geometry of image `out` against windows `data`, with the padding
+// MXNet's InferPad picks for a non-zero target_shape.
+DeconvShape ReadDeconv(const MXKernelCall* call, const DLTensor& data, const DLTensor& out) {
+  DeconvShape s;
+  s.g = ReadGeometry(call, out, data);
+  const MXAttr* target = mx_attr_find(call->attrs, call->num_attrs, "target_shape");
+  bool use_target = false;
+  for (int i = 0; i < target->len; ++i) use_target = use_target || target->ints[i] != 0;
+  for (int i = 3 - (data.ndim - 2); use_target && i < 3; ++i) {
+    const int64_t total = s.g.stride[i] * (s.g.out[i] - 1) + s.g.dilate[i] * (s.g.kernel[i] - 1) + 1 - s.g.in[i];
+    s.g.pad[i] = (total + 1) / 2;
+  }
+  s.groups = mx_attr_find(call->attrs, call->num_attrs, "num_group")->i;
+  s.channels = data.shape[1];
+  s.filters = out.shape[1];
+  s.group_channels = s.channels / s.groups;
+  s.group_rows = s.filters / s.groups * s.g.KernelSize();
+  return s;
+}
+
+// Elements of the column matrix (of out, or of out_grad).
+int64_t ColumnElements(const DeconvShape& s) { return s.filters * s.g.KernelSize() * s.g.OutSize(); }
+
+const char* CheckCall(const MXKernelCall* call, const DeconvShape& s) {
+  if (!ChannelFirst(call)) return "Deconvolution: the CPU kernels support NCW, NCHW and NCDHW layouts only";
+  for (int k = 0; k < call->num_outputs; ++k)
+    if (call->req[k] == MX_REQ_ADD) return "Deconvolution does not support req=add";
+  if (!FitsBlas({s.g.OutSize(), s.g.InSize(), s.group_rows, s.group_channels, s.filters * s.g.KernelSize()}))
+    return "Deconvolution: operands too large for 32-bit BLAS";
+  return nullptr;
+}
+
+template <typename T>
+void Forward(const DeconvShape& s, const T* x, const T* w, const T* bias, T* y, T* col) {
+  const SpatialGeometry& g = s.g;
+  const int64_t S = g.OutSize(), X = g.InSize(), rows = s.group_rows, cg = s.group_channels;
+  for (int64_t n = 0; n < g.batch; ++n) {
+    T* yn = y + n * s.filters * X;
+    std::fill(yn, yn + s.filters * X, T(0));
+    if (cg > 0 && S > 0) {
+      const T* xn = x + n * s.channels * S;
+      for (int64_t grp = 0; grp < s.groups; ++grp)
+        ParallelGemm(true, false, rows, S, cg, T(1), w + grp * cg * rows, rows, xn + grp * cg * S, S, T(0),
+                     col + grp * rows * S, S);
+      Col2Im(g, col, s.filters, yn);
+    }
+    if (bias)
+      for (int64_t f = 0; f < s.filters; ++f) {
+        T* plane = yn + f * X;
+        const T b = bias[f];
+        for (int64_t i = 0; i < X; ++i) plane[i] += b;
+      }
+  }
+}
+
+template <typename T>
+void Backward(const DeconvShape& s, const T* dy, const T* x, const T* w, T* dx, T* dw, T* db, T* col) {
+  const SpatialGeometry& g = s.g;
+  const int64_t S = g.OutSize(), X = g.InSize(), rows = s.group_rows, cg = s.group_channels;
+  if (dw) std::fill(dw, dw + s.channels * rows, T(0));
+  if (dx) std::fill(dx, dx + g.batch * s.channels * S, T(0));
+  for (int64_t n = 0; n < g.batch && (dx || dw) && cg > 0 && S > 0; ++n) {
+    Im2Col(g, dy + n * s.filters * X, s.filters, col);
+    for (int64_t grp = 0; grp < s.groups; ++grp) {
+      const T* col_g = col + grp * rows * S;
+      if (dx)
+        ParallelGemm(false, false, cg, S, rows, T(1), w + grp * cg * rows, rows, col_g, S, T(0),
+                     dx + (n * s.channels + grp * cg) * S, S);
+      if (dw)
+        ParallelGemm(false, true, cg, rows, S, T(1), x + (n * s.channels + grp * cg) * S, S, col_g, S, T(1),
+                     dw + grp * cg * rows, rows);
+    }
+  }
+  if (!db) return;
+  for (int64_t f = 0; f < s.filters; ++f) {
+    double sum = 0;
+    for (int64_t n = 0; n < g.batch; ++n) {
+      const T* plane = dy + (n * s.filters + f) * X;
+      for (int64_t i = 0; i < X; ++i) sum += plane[i];
+    }
+    db[f] = static_cast<T>(sum);
+  }
+}
+
+size_t ForwardWorkspace(const MXKernelCall* call) {
+  return StagedWorkspaceBytes(call, call->inputs[0],
+                              ColumnElements(ReadDeconv(call, call->inputs[0], call->outputs[0])));
+}
+
+int DeconvolutionForward(const MXKernelCall* call) {
+  if (call->req[0] == MX_REQ_NULL) return 0;
+  const DLTensor &data = call->inputs[0], &out = call->outputs[0];
+  const DeconvShape s = ReadDeconv(call, data, out);
+  if (const char* error = CheckCall(call, s)) return Fail(error);
+  const bool has_bias = call->num_inputs == 3;
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+    });
+    return 0;
+  }
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), has_bias ? Data<T>(call->inputs[2]) : nullptr, Data<T>(out),
+            static_cast<T*>(call->workspace));
+  });
+  return ok ? 0 : Fail("Deconvolution: unsupported dtype");
+}
+
+// inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
+size_t BackwardWorkspace(const MXKernelCall* call) {
+  return StagedWorkspaceBytes(call, call->inputs[1],
+                              ColumnElements(ReadDeconv(call, call->inputs[1], call->inputs[0])));
+}
+
+int DeconvolutionBackward(const MXKernelCall* call) {
+  const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
+  const DeconvShape s = ReadDeconv(call, data, dy);
+  if (const char* error = CheckCall(call, s)) return Fail(error);
+  if (MXDType(data.dtype) == kF16) {
+    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
+      Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
+               Wanted(call, 2, call->num_outputs > 2 ? outs[2] : nullptr), col);
+    });
+    return 0;
+  }
+  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    const auto output = [&](int k) {
+      return Wanted(call, k, k < call->num_outputs ? Data<T>(call->outputs[k]) : nullptr);
+    };
+    Backward(s, Data<T>(dy), Data<T>(data), Data<T>(call->inputs[2]), output(0), output(1), output(2),
+             static_cast<T*>(call->workspace));
+  });
+  return ok ? 0 : Fail("_backward_Deconvolution: unsupported dtype");
+}
+
+}  // namespace
+
+MX_CPU_KERNELS(deconvolution) {
+  if (int rc = RegisterKernelWithWorkspace("Deconvolution", DeconvolutionForward, ForwardWorkspace,
+                                           {kF32, kF64, kF16}))
+    return rc;
+  return RegisterKernelWithWorkspace("_backward_Deconvolution", DeconvolutionBackward, BackwardWorkspace,
+                                     {kF32, kF64, kF16});
+}
+
+}  // namespace mx_cpu
