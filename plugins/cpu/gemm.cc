@@ -3,6 +3,7 @@
 // scipy-openblas32 wheel, scipy_ prefix); float16 is widened to float32 in the
 // workspace, multiplied by sgemm (float32 accumulation) and rounded back once.
 #include "gemm.h"
+#include "blas.h"
 
 #include <cblas.h>
 
@@ -57,22 +58,27 @@ bool FitsBlas(const GemmBatch& g) {
   return true;
 }
 
-void Blas(const GemmBatch& g, float alpha, const float* a, const float* b, float beta, float* c) {
-  const CBLAS_TRANSPOSE ta = g.trans_a ? CblasTrans : CblasNoTrans, tb = g.trans_b ? CblasTrans : CblasNoTrans;
-  if (g.inner == 1)
-    scipy_cblas_sgemm(CblasRowMajor, ta, tb, g.m, g.n, g.k, alpha, a, g.lda, b, g.ldb, beta, c, g.ldc);
-  else
-    scipy_cblas_sgemm_batch_strided(CblasRowMajor, ta, tb, g.m, g.n, g.k, alpha, a, g.lda, g.stride_a, b,
-                                    g.ldb, g.stride_b, beta, c, g.ldc, g.stride_c, g.inner);
-}
-
-void Blas(const GemmBatch& g, double alpha, const double* a, const double* b, double beta, double* c) {
-  const CBLAS_TRANSPOSE ta = g.trans_a ? CblasTrans : CblasNoTrans, tb = g.trans_b ? CblasTrans : CblasNoTrans;
-  if (g.inner == 1)
-    scipy_cblas_dgemm(CblasRowMajor, ta, tb, g.m, g.n, g.k, alpha, a, g.lda, b, g.ldb, beta, c, g.ldc);
-  else
-    scipy_cblas_dgemm_batch_strided(CblasRowMajor, ta, tb, g.m, g.n, g.k, alpha, a, g.lda, g.stride_a, b,
-                                    g.ldb, g.stride_b, beta, c, g.ldc, g.stride_c, g.inner);
+// One product split across the pool by columns, or a batch spread over the
+// pool one product per piece (OpenBLAS itself runs single-threaded: see
+// blas_threads.cc).
+template <typename T>
+void Blas(const GemmBatch& g, T alpha, const T* a, const T* b, T beta, T* c) {
+  if (g.inner == 1) {
+    ParallelGemm(g.trans_a, g.trans_b, g.m, g.n, g.k, alpha, a, g.lda, b, g.ldb, beta, c, g.ldc);
+    return;
+  }
+  if (g.inner < MaxThreads()) {
+    for (int64_t i = 0; i < g.inner; ++i)
+      ParallelGemm(g.trans_a, g.trans_b, g.m, g.n, g.k, alpha, a + i * g.stride_a, g.lda, b + i * g.stride_b,
+                   g.ldb, beta, c + i * g.stride_c, g.ldc);
+    return;
+  }
+  const int64_t work = std::max<int64_t>(1, g.m * g.n * g.k);
+  ParallelFor(g.inner, std::max<int64_t>(1, (int64_t{1} << 20) / work), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      Gemm(g.trans_a, g.trans_b, g.m, g.n, g.k, alpha, a + i * g.stride_a, g.lda, b + i * g.stride_b, g.ldb, beta,
+           c + i * g.stride_c, g.ldc);
+  });
 }
 
 // Copies a rows x cols matrix between row strides.
