@@ -75,36 +75,70 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
     xs.push_back(graph::NodeEntry{arg_vars[i], 0, 0});
     grad_args_.push_back(static_cast<uint32_t>(i));
   }
-  std::vector<graph::NodeEntry> heads = symbol_.outputs;
-  if (!xs.empty()) {
+  // Forward nodes come first: heads are walked outputs first.
+  num_forward_nodes_ = static_cast<uint32_t>(graph::IndexedGraph(symbol_.outputs).num_nodes());
+  Layout layout;
+  if (xs.empty()) {
+    layout = MakeLayout({}, memory_flags);
+  } else {
     std::vector<graph::NodeEntry> head_grads;
     for (const graph::NodeEntry& out : symbol_.outputs) {
       head_grad_vars_.push_back(graph::Node::Variable(out.node->name + "_head_grad"));
       head_grads.push_back(graph::NodeEntry{head_grad_vars_.back(), 0, 0});
     }
-    grad_entries_ = graph::Gradient(symbol_.outputs, xs, head_grads);
-    if (memory_flags & graph::kPlanMirror)
-      grad_entries_ = graph::MirrorForBackward(symbol_.outputs, grad_entries_);
-    heads.insert(heads.end(), grad_entries_.begin(), grad_entries_.end());
+    layout = MakeLayout(graph::Gradient(symbol_.outputs, xs, head_grads), memory_flags);
+    // Mirroring is kept only where it lowers the plan: recomputing a node
+    // can extend the life of its inputs more than it shortens its output's.
+    if (memory_flags & graph::kPlanMirror) {
+      Layout mirrored = MakeLayout(
+          graph::MirrorForBackward(symbol_.outputs, graph::Gradient(symbol_.outputs, xs, head_grads)),
+          memory_flags);
+      if (mirrored.plan.planned_bytes < layout.plan.planned_bytes) layout = std::move(mirrored);
+    }
   }
-  // Forward nodes come first: heads are walked outputs first.
-  num_forward_nodes_ = static_cast<uint32_t>(graph::IndexedGraph(symbol_.outputs).num_nodes());
-  graph_ = std::make_unique<graph::IndexedGraph>(heads);
+  graph_ = std::move(layout.graph);
+  grad_entries_ = std::move(layout.grad_entries);
+  values_ = std::move(layout.values);
+  direct_ = std::move(layout.direct);
+  plan_ = std::move(layout.plan);
   const graph::IndexedGraph& g = *graph_;
+  std::vector<NDArray> blocks;
+  for (size_t bytes : plan_.block_bytes) blocks.emplace_back(Shape({static_cast<int64_t>(bytes)}), ctx_, kUint8);
+  for (size_t e = 0; e < g.num_entries(); ++e)
+    if (plan_.storage[e] != graph::MemoryPlan::kExternal)
+      values_[e] = blocks[plan_.storage[e]].View(layout.shapes[e], layout.dtypes[e]);
+  for (const graph::NodeEntry& e : symbol_.outputs) outputs_.push_back(values_[g.entry_id(e)]);
+  for (uint32_t id = 0; id < num_forward_nodes_; ++id)
+    if (!g.node(id)->is_variable()) forward_ops_.push_back(id);
+}
+
+GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> grad_entries,
+                                                int memory_flags) const {
+  using graph::Symbol;
+  const auto arg_vars = symbol_.ListInputs(Symbol::InputKind::kArguments);
+  const auto aux_vars = symbol_.ListInputs(Symbol::InputKind::kAuxiliaryStates);
+  Layout layout;
+  std::vector<graph::NodeEntry> heads = symbol_.outputs;
+  heads.insert(heads.end(), grad_entries.begin(), grad_entries.end());
+  layout.graph = std::make_unique<graph::IndexedGraph>(heads);
+  layout.grad_entries = std::move(grad_entries);
+  const graph::IndexedGraph& g = *layout.graph;
 
   // Shapes and dtypes from the bound arrays.
   const size_t n = g.num_entries();
-  std::vector<Shape> shapes(n, Shape::Unknown());
-  std::vector<int> dtypes(n, -1);
+  std::vector<Shape>& shapes = layout.shapes;
+  std::vector<int>& dtypes = layout.dtypes;
+  shapes.assign(n, Shape::Unknown());
+  dtypes.assign(n, -1);
   std::vector<char> external(n, 0), keep(n, 0);
-  values_.resize(n);
+  layout.values.resize(n);
   auto bind = [&](const graph::NodePtr& var, const NDArray& a) {
     if (!g.contains(var.get())) return;
     const uint32_t e = g.entry_id(g.node_id(var.get()), 0);
     shapes[e] = a.shape();
     dtypes[e] = a.dtype();
     external[e] = 1;
-    values_[e] = a.Detach();
+    layout.values[e] = a.Detach();
   };
   for (size_t i = 0; i < args_.size(); ++i) bind(arg_vars[i], args_[i]);
   for (size_t i = 0; i < aux_.size(); ++i) bind(aux_vars[i], aux_[i]);
@@ -125,33 +159,25 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
   // A gradient computed by a backward node of its own, for a 'write'
   // argument, is written straight into the bound gradient array: no planned
   // buffer for it and no copy at the end.  Others are kept and copied.
-  direct_.assign(grad_args_.size(), 0);
+  layout.direct.assign(grad_args_.size(), 0);
   std::vector<char> forward_entry(n, 0);
   for (uint32_t id = 0; id < num_forward_nodes_; ++id)
     for (uint32_t k = 0; k < g.node(id)->num_outputs(); ++k) forward_entry[g.entry_id(id, k)] = 1;
   for (size_t j = 0; j < grad_args_.size(); ++j) {
     const uint32_t i = grad_args_[j];
-    const uint32_t e = g.entry_id(grad_entries_[j]);
+    const graph::NodeEntry& grad = layout.grad_entries[j];
+    const uint32_t e = g.entry_id(grad);
     if (grad_reqs_[i] == imperative::kWriteTo && !external[e] && !forward_entry[e] &&
-        !grad_entries_[j].node->is_variable() && shapes[e] == arg_grads_[i].shape() &&
-        dtypes[e] == arg_grads_[i].dtype()) {
+        !grad.node->is_variable() && shapes[e] == arg_grads_[i].shape() && dtypes[e] == arg_grads_[i].dtype()) {
       external[e] = 1;
-      values_[e] = arg_grads_[i].Detach();
-      direct_[j] = 1;
+      layout.values[e] = arg_grads_[i].Detach();
+      layout.direct[j] = 1;
     } else {
       keep[e] = 1;
     }
   }
-
-  plan_ = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags);
-  std::vector<NDArray> blocks;
-  for (size_t bytes : plan_.block_bytes) blocks.emplace_back(Shape({static_cast<int64_t>(bytes)}), ctx_, kUint8);
-  for (size_t e = 0; e < n; ++e)
-    if (plan_.storage[e] != graph::MemoryPlan::kExternal)
-      values_[e] = blocks[plan_.storage[e]].View(shapes[e], dtypes[e]);
-  for (const graph::NodeEntry& e : symbol_.outputs) outputs_.push_back(values_[g.entry_id(e)]);
-  for (uint32_t id = 0; id < num_forward_nodes_; ++id)
-    if (!g.node(id)->is_variable()) forward_ops_.push_back(id);
+  layout.plan = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags);
+  return layout;
 }
 
 void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {

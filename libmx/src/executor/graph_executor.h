@@ -40,6 +40,17 @@ class GraphExecutor {
   std::string DebugString() const;
 
  private:
+  // A graph (forward + gradients), its shapes, its bound entries and plan.
+  struct Layout {
+    std::unique_ptr<graph::IndexedGraph> graph;
+    std::vector<graph::NodeEntry> grad_entries;
+    std::vector<Shape> shapes;
+    std::vector<int> dtypes;
+    std::vector<NDArray> values;  // the bound (external) entries
+    std::vector<char> direct;     // per grad_args_: written into the gradient array
+    graph::MemoryPlan plan;
+  };
+  Layout MakeLayout(std::vector<graph::NodeEntry> grad_entries, int memory_flags) const;
   void RunNodes(uint32_t begin, uint32_t end, bool is_train);
 
   graph::Symbol symbol_;
