@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -39,6 +40,14 @@ cat(sprintf("\nR suite: %d tests, %d expectations, %d failed, %d errors, %d skip
 """
 
 
+WRITE_FC_SYMBOL = """
+import sys
+import mxnet as mx
+fc = mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=3, name="fc")
+mx.sym.Activation(fc, act_type="tanh", name="act").save(sys.argv[1])
+"""
+
+
 def write_reference(folder, name, array):
     """`name`.txt: the MX shape on one line, the row-major values on the next."""
     array = np.asarray(array, dtype=np.float64)
@@ -53,8 +62,11 @@ def write_fc_model(folder):
     weight = rng.standard_normal((3, 4)).astype(np.float32)
     bias = rng.standard_normal(3).astype(np.float32)
     data = rng.standard_normal((5, 4)).astype(np.float32)
-    fc = mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=3, name="fc")
-    mx.sym.Activation(fc, act_type="tanh", name="act").save(os.path.join(folder, "fc-symbol.json"))
+    # Rationale: a separate process, because mx.sym's op functions, once
+    # built here, would miss the ops tests/plugins adds later in this session
+    # (mx.library.load refreshes only mx.nd's).
+    subprocess.run([sys.executable, "-c", WRITE_FC_SYMBOL, os.path.join(folder, "fc-symbol.json")],
+                   check=True, timeout=120)
     mx.nd.save(os.path.join(folder, "fc-0000.params"),
                {"arg:fc_weight": mx.nd.array(weight), "arg:fc_bias": mx.nd.array(bias)})
     expected = np.tanh(data.astype(np.float64) @ weight.T.astype(np.float64) + bias)

@@ -11,7 +11,7 @@
 # MXNet's dtype codes (c_api.h).
 MX_DTYPES <- c(float32 = 0L, float64 = 1L, float16 = 2L, uint8 = 3L, int32 = 4L,
                int8 = 5L, int64 = 6L, bool = 7L)
-# Dtypes read back as R integers (int64 does not fit) and as R logicals.
+# Dtypes read back as R integers (int64 does not fit R's); dtypes with no NA.
 INTEGER_DTYPES <- c("uint8", "int32", "int8")
 EXACT_DTYPES <- c("uint8", "int32", "int8", "int64", "bool")
 
