@@ -1,5 +1,6 @@
 """The dependency engine seen from Python: parallelism, ordering, NaiveEngine."""
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -233,3 +234,77 @@ def test_exit_with_pending_work():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0 and "EXIT-OK" in proc.stdout, proc.stderr[-3000:]
+
+
+_FORK_SCRIPT = textwrap.dedent("""
+    import os
+    import signal
+    import sys
+    import time
+    import numpy as np
+    import mxnet as mx
+
+    n = 1 << 23  # above any inline threshold: these ops go to the engine's workers
+    x = np.linspace(-1, 1, n, dtype=np.float32)
+    a = mx.nd.array(x)
+
+    def work(tag):
+        # big ops, a chain queued behind its first op, and a function the
+        # engine always hands to a worker
+        b = a + 1
+        for _ in range(4):
+            b = b * 2
+        ran = []
+        mx.engine.push(lambda: ran.append(tag), mutable_arrays=[b])
+        np.testing.assert_allclose(b.asnumpy(), (x + 1) * 16, rtol=1e-6)
+        np.testing.assert_allclose(mx.nd.sum(a * a).asscalar(), float((x.astype(np.float64) ** 2).sum()),
+                                   rtol=1e-5)
+        assert ran == [tag], ran
+
+    work("before")
+    # Pending work at the moment of the fork: the engine drains it first.
+    pending = a * 3
+    for _ in range(8):
+        pending = pending + a
+    pid = os.fork()
+    if pid == 0:
+        try:
+            np.testing.assert_allclose(pending.asnumpy(), x * 11, rtol=1e-5, atol=1e-6)
+            work("child")
+        except BaseException as e:
+            print("child failed:", repr(e), file=sys.stderr, flush=True)
+            os._exit(3)
+        os._exit(0)
+    work("parent")
+    for _ in range(1200):  # a child that hangs is killed, not left behind
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the forked child hung")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    np.testing.assert_allclose(pending.asnumpy(), x * 11, rtol=1e-5, atol=1e-6)
+    print("FORK-OK")
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_engine_works_in_forked_child_and_parent():
+    """Gluon's DataLoader forks worker processes.  A forked child has only the
+    forking thread, so the engine stops its workers before fork() and starts
+    them again in both processes (as MXNet 1.x does).  A subprocess runs the
+    fork so that a hang fails the test by its timeout."""
+    if mx.engine.engine_type() == "NaiveEngine":
+        pytest.skip("NaiveEngine has no worker threads")
+    proc = subprocess.Popen([sys.executable, "-c", _FORK_SCRIPT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the script and its forked child
+        out, err = proc.communicate()
+        pytest.fail("fork test hung\nstdout: %s\nstderr: %s" % (out, err[-3000:]))
+    assert proc.returncode == 0 and "FORK-OK" in out, (
+        "returncode %d\nstdout: %s\nstderr: %s" % (proc.returncode, out, err[-3000:]))
