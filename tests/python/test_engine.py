@@ -150,6 +150,53 @@ def test_many_threads_pushing_ops():
         np.testing.assert_array_equal(results[k], np.full(64, k + 200.0))
 
 
+def test_random_programs_across_the_inline_thresholds():
+    """Random programs of in-place and out-of-place ops on arrays whose sizes
+    straddle the inline thresholds (always inline; inline when the engine is
+    idle; always on a worker), with slow Python functions (always on a
+    worker) holding some arrays so that ops meet both an idle and a busy
+    engine, run by two threads at once: each equals its numpy replay."""
+    sizes = (1 << 10, 1 << 18, (1 << 22) + 8)
+
+    def program(seed, results):
+        rng = np.random.default_rng(seed)
+        ref = [[rng.standard_normal(n).astype(np.float32) for _ in range(2)] for n in sizes]
+        arrays = [[mx.nd.array(r) for r in group] for group in ref]
+        for _ in range(40):
+            g = int(rng.integers(len(sizes)))
+            i, j = (0, 1) if rng.random() < 0.5 else (1, 0)
+            x, y = arrays[g][i], arrays[g][j]
+            kind = int(rng.integers(4))
+            if kind == 0:  # out of place: a new array
+                arrays[g][i] = x * 0.5 + y
+                ref[g][i] = ref[g][i] * np.float32(0.5) + ref[g][j]
+            elif kind == 1:  # in place
+                x += y
+                ref[g][i] += ref[g][j]
+            elif kind == 2:  # a write through a slice
+                x[:] = y - 1
+                ref[g][i] = ref[g][j] - np.float32(1)
+            else:  # a slow function on a worker reads y and halves x
+                def halve(x=x, n=sizes[g]):
+                    time.sleep(0.002)
+                    view = np.frombuffer(ffi.buffer(_float_buffer(x), 4 * n), dtype=np.float32)
+                    view *= np.float32(0.5)
+                mx.engine.push(halve, const_arrays=[y], mutable_arrays=[x])
+                ref[g][i] = ref[g][i] * np.float32(0.5)
+        results[seed] = ([a.asnumpy() for group in arrays for a in group], [r for group in ref for r in group])
+
+    results = {}
+    threads = [threading.Thread(target=program, args=(seed, results)) for seed in (11, 12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [11, 12]
+    for got, expected in results.values():
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-6)
+
+
 def test_free_array_with_pending_work():
     a = mx.nd.zeros((1000,))
     mx.engine.push(lambda: time.sleep(0.1), mutable_arrays=[a])

@@ -1,6 +1,6 @@
 // The default engine: per-var FIFO queues of readers and writers, a worker
-// pool, an inline fast path for small ops whose vars are idle, and fork
-// handlers.
+// pool, an inline fast path for ops whose vars are idle (InlinePolicy), and
+// fork handlers.
 #include <pthread.h>
 
 #include <algorithm>
@@ -105,7 +105,7 @@ class ThreadedEngine final : public Engine {
     op->fn = std::move(fn);
     op->ctx = ctx;
     op->name = options.name;
-    op->allow_inline = options.allow_inline;
+    op->inline_policy = options.inline_policy;
     op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
     Schedule(op);
   }
@@ -211,6 +211,7 @@ class ThreadedEngine final : public Engine {
     const int n = static_cast<int>(op->vars.size());
     op->wait.store(n + 1);
     int granted = 0;
+    bool others_pending;
     {
       // Rationale: one lock makes pushes from several threads totally ordered;
       // without it two ops on the same two vars could be queued in opposite
@@ -218,11 +219,12 @@ class ThreadedEngine final : public Engine {
       // op under it too, so that the lock held across fork() (BeforeFork)
       // leaves no op counted but not yet queued.
       std::lock_guard<std::mutex> push_lock(push_mu_);
-      pending_.fetch_add(1);
+      others_pending = pending_.fetch_add(1) > 0;
       for (VarUse& u : op->vars) granted += u.write ? AppendWrite(&u, op) : AppendRead(&u, op);
     }
     if (op->wait.fetch_sub(granted + 1) == granted + 1) {
-      if (op->allow_inline || stopped_) {
+      const InlinePolicy policy = op->inline_policy;
+      if (policy == InlinePolicy::kAlways || (policy == InlinePolicy::kWhenIdle && !others_pending) || stopped_) {
         RunAndComplete(op, /*on_worker=*/false);
       } else {
         Dispatch(op);
