@@ -4,9 +4,8 @@
 // The input reads as (outer, len, inner); each output is the index of the
 // first extreme value of one (len, stride inner) slice.  As the reductions
 // in reduce.cc do, the search streams through the input once:
-//  * rows (inner == 1): a row is scanned a block at a time -- the block's
-//    extreme by a vectorised reduction and, only when that beats the best so
-//    far, its position (a second look at a block still in the L1 cache);
+//  * rows (inner == 1): vector lanes each keep the first extreme they see
+//    and its index, merged per block of up to 2^20 values (SearchBlock);
 //  * columns (inner > 1): a tile of outputs keeps each column's best value
 //    and index while whole input rows stream past.
 // A NaN counts as the extreme and its first occurrence wins (as in numpy);
