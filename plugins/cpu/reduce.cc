@@ -144,8 +144,10 @@ inline A MergeLanes(A (&lanes)[n]) {
 // The reduction of n <= kBlock contiguous values.  Independent lanes (four
 // AVX-512 registers' worth) let the compiler vectorise without reassociating
 // one running value and hide each add's latency; they merge as a tree.
+// Always inlined into its callers, which are MX_CPU_CLONES: it is compiled
+// for their targets, and short rows pay no call through the clone resolver.
 template <ReduceKind K, typename T, typename A>
-MX_CPU_CLONES A ReduceBlock(const T* x, int64_t n) {
+[[gnu::always_inline]] inline A ReduceBlock(const T* x, int64_t n) {
   using R = Reducer<K, A>;
   constexpr int kLanes = 256 / sizeof(A) < 16 ? 16 : 256 / sizeof(A);
   if (n < kLanes) return FoldScalar<K>(R::Init(), x, n);
@@ -205,14 +207,14 @@ class Cascade {
   }
   // Writes the merge of every partial pushed (the identity if none) to out.
   void Result(A* out) const {
-    bool first = true;
-    for (int l = 63; l >= 0; --l) {
-      if (!(count_ >> l & 1)) continue;
-      if (first) std::copy(Level(l), Level(l) + width_, out);
-      else MergeInto<K, A>(out, Level(l), width_);
-      first = false;
+    if (count_ == 0) {
+      std::fill(out, out + width_, Reducer<K, A>::Init());
+      return;
     }
-    if (first) std::fill(out, out + width_, Reducer<K, A>::Init());
+    int l = 63 - __builtin_clzll(count_);
+    std::copy(Level(l), Level(l) + width_, out);
+    while (--l >= 0)
+      if (count_ >> l & 1) MergeInto<K, A>(out, Level(l), width_);
   }
 
  private:
@@ -221,6 +223,22 @@ class Cascade {
   int64_t width_;
   uint64_t count_ = 0;
 };
+
+// The reduction of n contiguous values: blocks of kBlock values combined
+// pairwise.
+template <ReduceKind K, typename T, typename A>
+MX_CPU_CLONES A ReduceContiguous(const T* x, int64_t n) {
+  if (n <= kBlock) return ReduceBlock<K, T, A>(x, n);
+  A levels[64];
+  Cascade<K, A> cascade(levels, 1);
+  for (int64_t i = 0; i < n; i += kBlock) {
+    A partial = ReduceBlock<K, T, A>(x + i, std::min(kBlock, n - i));
+    cascade.Push(&partial);
+  }
+  A result;
+  cascade.Result(&result);
+  return result;
+}
 
 // Values [lo, hi) of one output's input -- plan.reduced_rows rows of
 // plan.row contiguous values from base -- folded into one accumulator.
@@ -232,8 +250,8 @@ A ReduceSpan(const T* base, const Plan& plan, int64_t lo, int64_t hi) {
   Odometer red(plan.reduced, plan.num_reduced);
   red.Seek(lo / row);
   for (int64_t i = lo % row; lo < hi;) {
-    const int64_t n = std::min({row - i, hi - lo, kBlock});
-    A partial = ReduceBlock<K, T, A>(base + red.offset + i, n);
+    const int64_t n = std::min(row - i, hi - lo);
+    A partial = ReduceContiguous<K, T, A>(base + red.offset + i, n);
     cascade.Push(&partial);
     lo += n;
     i += n;
@@ -261,7 +279,9 @@ void ReduceLongRows(const T* x, const Plan& plan, Out* out, int64_t num_out) {
     kept.Seek(begin / pieces);
     for (int64_t item = begin; item < end; ++item) {
       const int64_t o = item / pieces, p = item % pieces;
-      const A v = ReduceSpan<K, T, A>(x + kept.offset, plan, per_output * p / pieces, per_output * (p + 1) / pieces);
+      const A v = pieces == 1 && plan.num_reduced == 0
+                      ? ReduceContiguous<K, T, A>(x + kept.offset, plan.row)  // the common case, without ReduceSpan's walk
+                      : ReduceSpan<K, T, A>(x + kept.offset, plan, per_output * p / pieces, per_output * (p + 1) / pieces);
       if (pieces == 1) out[o] = static_cast<Out>(R::Finish(v, plan.count));
       else partial[item] = v;
       if (p == pieces - 1) kept.Next();
@@ -278,13 +298,14 @@ void ReduceLongRows(const T* x, const Plan& plan, Out* out, int64_t num_out) {
   }
 }
 
-// acc[j] folds in the reduction of the `row` values at x + j * row, j < n;
-// scratch has room for n.  (Merged in one vectorised pass: max and min's
-// scalar Merge would branch on every value.)
+// acc[j] folds in the reduction of the `row` <= kBlock values at x + j * row,
+// for j < n; scratch has room for n.  (Merged in a second, vectorised pass:
+// max and min's scalar Merge would branch on every value.)
 template <ReduceKind K, typename T, typename A>
-void AccumulateRowReductions(A* acc, A* scratch, const T* x, int64_t row, int64_t n) {
+MX_CPU_CLONES void AccumulateRowReductions(A* __restrict acc, A* __restrict scratch, const T* x, int64_t row,
+                                           int64_t n) {
   for (int64_t j = 0; j < n; ++j) scratch[j] = ReduceBlock<K, T, A>(x + j * row, row);
-  MergeInto<K, A>(acc, scratch, n);
+  for (int64_t j = 0; j < n; ++j) acc[j] = Reducer<K, A>::Merge(acc[j], scratch[j]);
 }
 
 // Short rows (or none: row 1): tiles of contiguous outputs fold in, for one

@@ -30,10 +30,10 @@ struct Run {
 struct Odometer {
   const Run* runs;
   int n;
-  int64_t index[MX_MAX_NDIM] = {0};
+  int64_t index[MX_MAX_NDIM];  // the first n are used
   int64_t offset = 0;
 
-  Odometer(const Run* r, int count) : runs(r), n(count) {}
+  Odometer(const Run* r, int count) : runs(r), n(count) { std::fill(index, index + n, 0); }
   void Seek(int64_t linear) {
     offset = 0;
     for (int d = n - 1; d >= 0; --d) {
