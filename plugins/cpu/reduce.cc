@@ -1,15 +1,24 @@
 // Reduction kernels: sum, mean, prod, nansum, nanprod, max, min and norm over
-// a set of axes, and argmax / argmin / argmax_channel along one axis
-// (ops/tensor/reduce.cc decides the output shapes).
+// a set of axes (ops/tensor/reduce.cc decides the output shapes; argmax and
+// argmin live in arg_search.cc).
 //
-// Every reduction is planned the same way: size-1 dims are dropped and
-// neighbouring dims that are all reduced (or all kept) are merged into runs.
-// Then either the innermost run is reduced -- each output is a sum of
-// contiguous rows (ReduceContiguous) -- or it is kept, and a tile of
-// contiguous outputs accumulates whole input rows (AccumulateRow).  Both hot
-// loops vectorise; the work is split over outputs (or, for one output, over
-// pieces of the input whose partial results merge in a fixed order, so the
-// result does not depend on the thread count).
+// The input reads as runs (reduce_plan.h): kept runs, which enumerate the
+// outputs, reduced runs, and `row`, the innermost run when it is reduced.
+// One of two loops then streams through the input once, in memory order:
+//  * long rows (more than kBlock values): each output folds in its rows,
+//    kBlock values at a time spread over vector lanes (ReduceBlock);
+//  * otherwise tiles: a tile of contiguous outputs folds in, for one index
+//    of the reduced runs after another, one value per output -- an input
+//    element (eight rows per pass, AccumulateRows, so each accumulator is
+//    loaded and stored once per eight rows), or a short row's reduction.
+// With few outputs, the reduced extent is cut into pieces as well
+// (reduce_plan.h), so every shape uses the cores.
+//
+// Accuracy: no float accumulator folds in more than a few dozen values in a
+// row.  Blocks (a lane's share of kBlock values, a tile's kRowsPerPartial
+// rows) combine pairwise (Cascade), so a float32 sum's error grows like
+// log(n) rather than n, as with numpy's pairwise summation; float16
+// accumulates in float.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,6 +26,7 @@
 #include <vector>
 
 #include "kernel_util.h"
+#include "reduce_plan.h"
 
 namespace mx_cpu {
 
@@ -74,198 +84,313 @@ struct Reducer {
   }
 };
 
-// The reduction of n contiguous values.  Independent lanes (four AVX-512
-// registers' worth) let the compiler vectorise without reassociating one
-// running value, and hide the latency of each add.
+// Values one row-reduction block folds in: with 64 float lanes, 32 per lane.
+constexpr int64_t kBlock = 2048;
+// Input rows one column partial folds in.
+constexpr int64_t kRowsPerPartial = 64;
+// Rows AccumulateRows folds in per pass over the accumulators.
+constexpr int kRowsPerPass = 8;
+
+// max and min of floats in scalar code: the NaN-blind extreme (vmaxss /
+// vminss) and a flag for NaN, applied once at the end.  Rationale: Step's
+// select with the NaN test compiles to a branch there, which random data
+// mispredicts (a max over rows of 4 values ran 5x slower).
+template <ReduceKind K, typename A>
+constexpr bool kNanBlind = (K == kMax || K == kMin) && std::is_floating_point_v<A>;
+
+template <ReduceKind K, typename A>
+struct NanBlindExtreme {
+  A value;
+  bool nan;
+  explicit NanBlindExtreme(A start) : value(start), nan(start != start) {}
+  void Add(A v) {
+    value = (K == kMax ? v > value : v < value) ? v : value;
+    nan |= v != v;
+  }
+  A Result() const { return nan ? std::numeric_limits<A>::quiet_NaN() : value; }
+};
+
+// acc folded with n values one at a time.
 template <ReduceKind K, typename T, typename A>
-MX_CPU_CLONES A ReduceContiguous(const T* x, int64_t n) {
+inline A FoldScalar(A acc, const T* x, int64_t n) {
+  if constexpr (kNanBlind<K, A>) {
+    NanBlindExtreme<K, A> e(acc);
+    for (int64_t i = 0; i < n; ++i) e.Add(static_cast<A>(x[i]));
+    return e.Result();
+  } else {
+    for (int64_t i = 0; i < n; ++i) acc = Reducer<K, A>::Step(acc, static_cast<A>(x[i]));
+    return acc;
+  }
+}
+
+// The merge of n lanes (a power of two) as a tree; clobbers them.  max and
+// min NaN-blind (see kNanBlind): the tree's last levels are scalar.
+template <ReduceKind K, typename A, int n>
+inline A MergeLanes(A (&lanes)[n]) {
+  if constexpr (kNanBlind<K, A>) {
+    bool nan = false;
+    for (int j = 0; j < n; ++j) nan |= lanes[j] != lanes[j];
+    for (int half = n / 2; half > 0; half /= 2)
+      for (int j = 0; j < half; ++j)
+        lanes[j] = (K == kMax ? lanes[j + half] > lanes[j] : lanes[j + half] < lanes[j]) ? lanes[j + half] : lanes[j];
+    return nan ? std::numeric_limits<A>::quiet_NaN() : lanes[0];
+  } else {
+    for (int half = n / 2; half > 0; half /= 2)
+      for (int j = 0; j < half; ++j) lanes[j] = Reducer<K, A>::Merge(lanes[j], lanes[j + half]);
+    return lanes[0];
+  }
+}
+
+// The reduction of n <= kBlock contiguous values.  Independent lanes (four
+// AVX-512 registers' worth) let the compiler vectorise without reassociating
+// one running value and hide each add's latency; they merge as a tree.
+// Always inlined into its callers, which are MX_CPU_CLONES: it is compiled
+// for their targets, and short rows pay no call through the clone resolver.
+template <ReduceKind K, typename T, typename A>
+[[gnu::always_inline]] inline A ReduceBlock(const T* x, int64_t n) {
   using R = Reducer<K, A>;
   constexpr int kLanes = 256 / sizeof(A) < 16 ? 16 : 256 / sizeof(A);
+  if (n < kLanes) return FoldScalar<K>(R::Init(), x, n);
   A lanes[kLanes];
   for (int j = 0; j < kLanes; ++j) lanes[j] = R::Init();
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
     for (int j = 0; j < kLanes; ++j) lanes[j] = R::Step(lanes[j], static_cast<A>(x[i + j]));
-  A acc = R::Init();
-  for (; i < n; ++i) acc = R::Step(acc, static_cast<A>(x[i]));
-  for (int j = 0; j < kLanes; ++j) acc = R::Merge(acc, lanes[j]);
-  return acc;
+  return FoldScalar<K>(MergeLanes<K>(lanes), x + i, n - i);
 }
 
-// acc[j] folds in x[j] for j < n.
-template <ReduceKind K, typename T, typename A>
-MX_CPU_CLONES void AccumulateRow(A* __restrict acc, const T* __restrict x, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) acc[j] = Reducer<K, A>::Step(acc[j], static_cast<A>(x[j]));
+// acc[j] folds in x[0][j], ..., x[N-1][j], in that order, for j < n.
+template <ReduceKind K, int N, typename T, typename A>
+MX_CPU_CLONES void AccumulateRows(A* __restrict acc, const T* const* x, int64_t n) {
+  const T* rows[N];
+  for (int q = 0; q < N; ++q) rows[q] = x[q];
+  for (int64_t j = 0; j < n; ++j) {
+    if constexpr (kNanBlind<K, A>) {  // narrow tiles run this loop in scalar code
+      NanBlindExtreme<K, A> e(acc[j]);
+      for (int q = 0; q < N; ++q) e.Add(static_cast<A>(rows[q][j]));
+      acc[j] = e.Result();
+    } else {
+      A a = acc[j];
+      for (int q = 0; q < N; ++q) a = Reducer<K, A>::Step(a, static_cast<A>(rows[q][j]));
+      acc[j] = a;
+    }
+  }
 }
 
-struct Run {
-  int64_t size, stride;
-};
+// into[j] = Merge(into[j], from[j]) for j < n.
+template <ReduceKind K, typename A>
+MX_CPU_CLONES void MergeInto(A* __restrict into, const A* __restrict from, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) into[j] = Reducer<K, A>::Merge(into[j], from[j]);
+}
 
-// Walks the offsets of a multi-index over runs, last run fastest.
-struct Odometer {
-  const Run* runs;
-  int n;
-  int64_t index[MX_MAX_NDIM] = {0};
-  int64_t offset = 0;
-
-  Odometer(const Run* r, int count) : runs(r), n(count) {}
-  void Seek(int64_t linear) {
-    offset = 0;
-    for (int d = n - 1; d >= 0; --d) {
-      index[d] = linear % runs[d].size;
-      linear /= runs[d].size;
-      offset += index[d] * runs[d].stride;
-    }
+// Combines a stream of partial results, each `width` accumulators, pairwise:
+// level l holds the merge of 2^l consecutive partials, and each new partial
+// carries up the levels as an increment carries through a binary counter.
+template <ReduceKind K, typename A>
+class Cascade {
+ public:
+  // The levels `partials` pushes need.
+  static int Levels(int64_t partials) {
+    int levels = 1;
+    while (partials >>= 1) ++levels;
+    return levels;
   }
-  void Next() {
-    for (int d = n - 1; d >= 0; --d) {
-      offset += runs[d].stride;
-      if (++index[d] < runs[d].size) return;
-      offset -= runs[d].stride * runs[d].size;
-      index[d] = 0;
-    }
+  // levels: room for Levels(partials) * width accumulators.
+  Cascade(A* levels, int64_t width) : levels_(levels), width_(width) {}
+
+  // Adds the next partial; clobbers it.
+  void Push(A* partial) {
+    int l = 0;
+    for (; count_ >> l & 1; ++l) MergeInto<K, A>(partial, Level(l), width_);
+    std::copy(partial, partial + width_, Level(l));
+    ++count_;
   }
-};
-
-// The input's dims as merged runs: the innermost one apart, the others split
-// into kept (which enumerate outputs) and reduced (summed over per output).
-struct Plan {
-  Run kept[MX_MAX_NDIM], reduced[MX_MAX_NDIM];
-  int num_kept = 0, num_reduced = 0;
-  int64_t inner = 1;
-  bool inner_reduced = true;
-  int64_t reduced_rows = 1;  // product of the reduced runs' sizes
-  int64_t count = 1;         // input elements per output
-
-  Plan(const DLTensor& in, const bool* reduce_axis) {
-    int64_t sizes[MX_MAX_NDIM], strides[MX_MAX_NDIM];
-    bool flags[MX_MAX_NDIM];
-    int m = 0;
-    int64_t stride = 1;
-    for (int i = in.ndim - 1; i >= 0; --i) {
-      const int64_t d = in.shape[i];
-      if (reduce_axis[i]) count *= d;
-      if (d != 1) {
-        if (m > 0 && flags[m - 1] == reduce_axis[i]) {
-          sizes[m - 1] *= d;
-        } else {
-          sizes[m] = d;
-          strides[m] = stride;
-          flags[m++] = reduce_axis[i];
-        }
-      }
-      stride *= d;
-    }
-    // runs were collected innermost first
-    if (m == 0) return;
-    inner = sizes[0];
-    inner_reduced = flags[0];
-    for (int r = m - 1; r >= 1; --r) {
-      if (flags[r]) {
-        reduced[num_reduced++] = {sizes[r], strides[r]};
-        reduced_rows *= sizes[r];
-      } else {
-        kept[num_kept++] = {sizes[r], strides[r]};
-      }
-    }
-  }
-};
-
-// The smallest piece of work (in input elements) worth a thread.
-constexpr int64_t kGrain = 1 << 16;
-
-template <ReduceKind K, typename T, typename Out>
-void Reduce(const DLTensor& in, const bool* reduce_axis, Out* out, int64_t num_out) {
-  using A = AccumulatorOf<K, T>;
-  using R = Reducer<K, A>;
-  const Plan plan(in, reduce_axis);
-  const T* x = Data<T>(in);
-  if (NumElements(in) == 0) {  // an empty reduction: the identity (mean: NaN)
-    const Out value = static_cast<Out>(R::Finish(R::Init(), 0));
-    for (int64_t o = 0; o < num_out; ++o) out[o] = value;
-    return;
-  }
-  if (plan.inner_reduced) {
-    const int64_t row = plan.inner, per_output = plan.reduced_rows * row;
-    if (num_out == 1 && per_output >= 2 * kGrain) {
-      // One output (so every dim merged into the one run `row`): reduce
-      // fixed pieces in parallel, merge them in order.
-      const int64_t pieces = std::min<int64_t>(256, per_output / kGrain);
-      std::vector<A> partial(pieces);
-      ParallelFor(pieces, 1, [&](int64_t begin, int64_t end) {
-        for (int64_t p = begin; p < end; ++p) {
-          const int64_t lo = row * p / pieces, hi = row * (p + 1) / pieces;
-          partial[p] = ReduceContiguous<K, T, A>(x + lo, hi - lo);
-        }
-      });
-      A acc = R::Init();
-      for (const A& v : partial) acc = R::Merge(acc, v);
-      out[0] = static_cast<Out>(R::Finish(acc, plan.count));
+  // Writes the merge of every partial pushed (the identity if none) to out.
+  void Result(A* out) const {
+    if (count_ == 0) {
+      std::fill(out, out + width_, Reducer<K, A>::Init());
       return;
     }
-    ParallelFor(num_out, std::max<int64_t>(1, kGrain / per_output), [&](int64_t begin, int64_t end) {
-      Odometer kept(plan.kept, plan.num_kept);
-      kept.Seek(begin);
-      for (int64_t o = begin; o < end; ++o) {
-        Odometer red(plan.reduced, plan.num_reduced);
-        A acc = R::Init();
-        for (int64_t r = 0; r < plan.reduced_rows; ++r) {
-          acc = R::Merge(acc, ReduceContiguous<K, T, A>(x + kept.offset + red.offset, row));
-          red.Next();
-        }
-        out[o] = static_cast<Out>(R::Finish(acc, plan.count));
-        kept.Next();
-      }
-    });
-    return;
+    int l = 63 - __builtin_clzll(count_);
+    std::copy(Level(l), Level(l) + width_, out);
+    while (--l >= 0)
+      if (count_ >> l & 1) MergeInto<K, A>(out, Level(l), width_);
   }
-  // The innermost run is kept: a tile of contiguous outputs accumulates
-  // whole input rows, streaming through memory as numpy's sum over rows
-  // does.  When there are few tiles, the summed rows are split into blocks
-  // as well, whose partial tiles merge in order afterwards.  The split
-  // depends on the shape only, so results do not depend on the thread count.
-  constexpr int64_t kMaxTile = 4096, kMinItems = 16;
-  const int64_t width = plan.inner, rows = num_out / width;
-  const int64_t tile = std::min(width, kMaxTile), tiles = (width + tile - 1) / tile;
-  const int64_t blocks = std::min(plan.reduced_rows, std::max<int64_t>(1, kMinItems / (rows * tiles)));
-  std::vector<A> partial(blocks > 1 ? rows * tiles * blocks * tile : 0);
-  const int64_t work_per_item = std::max<int64_t>(1, plan.reduced_rows / blocks * tile);
-  ParallelFor(rows * tiles * blocks, std::max<int64_t>(1, kGrain / work_per_item), [&](int64_t begin, int64_t end) {
-    A acc[kMaxTile];
-    Odometer kept(plan.kept, plan.num_kept), red(plan.reduced, plan.num_reduced);
+
+ private:
+  A* Level(int l) const { return levels_ + l * width_; }
+  A* levels_;
+  int64_t width_;
+  uint64_t count_ = 0;
+};
+
+// The reduction of n contiguous values: blocks of kBlock values combined
+// pairwise.
+template <ReduceKind K, typename T, typename A>
+MX_CPU_CLONES A ReduceContiguous(const T* x, int64_t n) {
+  if (n <= kBlock) return ReduceBlock<K, T, A>(x, n);
+  A levels[64];
+  Cascade<K, A> cascade(levels, 1);
+  for (int64_t i = 0; i < n; i += kBlock) {
+    A partial = ReduceBlock<K, T, A>(x + i, std::min(kBlock, n - i));
+    cascade.Push(&partial);
+  }
+  A result;
+  cascade.Result(&result);
+  return result;
+}
+
+// Values [lo, hi) of one output's input -- plan.reduced_rows rows of
+// plan.row contiguous values from base -- folded into one accumulator.
+template <ReduceKind K, typename T, typename A>
+A ReduceSpan(const T* base, const Plan& plan, int64_t lo, int64_t hi) {
+  A levels[64];
+  Cascade<K, A> cascade(levels, 1);
+  const int64_t row = plan.row;
+  Odometer red(plan.reduced, plan.num_reduced);
+  red.Seek(lo / row);
+  for (int64_t i = lo % row; lo < hi;) {
+    const int64_t n = std::min(row - i, hi - lo);
+    A partial = ReduceContiguous<K, T, A>(base + red.offset + i, n);
+    cascade.Push(&partial);
+    lo += n;
+    i += n;
+    if (i == row) {
+      i = 0;
+      red.Next();
+    }
+  }
+  A result;
+  cascade.Result(&result);
+  return result;
+}
+
+// Long rows (more than kBlock values): each output folds in its rows on its
+// own, in pieces when there are few outputs.
+template <ReduceKind K, typename T, typename Out>
+void ReduceLongRows(const T* x, const Plan& plan, Out* out, int64_t num_out) {
+  using A = AccumulatorOf<K, T>;
+  using R = Reducer<K, A>;
+  const int64_t per_output = plan.reduced_rows * plan.row;
+  const int64_t pieces = PiecesPerGroup(num_out, per_output);
+  std::vector<A> partial(pieces > 1 ? num_out * pieces : 0);
+  ParallelFor(num_out * pieces, ItemGrain(per_output / pieces), [&](int64_t begin, int64_t end) {
+    Odometer kept(plan.kept, plan.num_kept);
+    kept.Seek(begin / pieces);
     for (int64_t item = begin; item < end; ++item) {
-      const int64_t block = item % blocks, tile_index = item / blocks;
-      const int64_t row = tile_index / tiles, start = (tile_index % tiles) * tile;
-      const int64_t len = std::min(tile, width - start);
-      const int64_t first = plan.reduced_rows * block / blocks, last = plan.reduced_rows * (block + 1) / blocks;
-      kept.Seek(row);
+      const int64_t o = item / pieces, p = item % pieces;
+      const A v = pieces == 1 && plan.num_reduced == 0
+                      ? ReduceContiguous<K, T, A>(x + kept.offset, plan.row)  // the common case, without ReduceSpan's walk
+                      : ReduceSpan<K, T, A>(x + kept.offset, plan, per_output * p / pieces, per_output * (p + 1) / pieces);
+      if (pieces == 1) out[o] = static_cast<Out>(R::Finish(v, plan.count));
+      else partial[item] = v;
+      if (p == pieces - 1) kept.Next();
+    }
+  });
+  if (pieces == 1) return;
+  A levels[64];
+  for (int64_t o = 0; o < num_out; ++o) {
+    Cascade<K, A> cascade(levels, 1);
+    for (int64_t p = 0; p < pieces; ++p) cascade.Push(&partial[o * pieces + p]);
+    A v;
+    cascade.Result(&v);
+    out[o] = static_cast<Out>(R::Finish(v, plan.count));
+  }
+}
+
+// acc[j] folds in the reduction of the `row` <= kBlock values at x + j * row,
+// for j < n; scratch has room for n.  (Merged in a second, vectorised pass:
+// max and min's scalar Merge would branch on every value.)
+template <ReduceKind K, typename T, typename A>
+MX_CPU_CLONES void AccumulateRowReductions(A* __restrict acc, A* __restrict scratch, const T* x, int64_t row,
+                                           int64_t n) {
+  for (int64_t j = 0; j < n; ++j) scratch[j] = ReduceBlock<K, T, A>(x + j * row, row);
+  for (int64_t j = 0; j < n; ++j) acc[j] = Reducer<K, A>::Merge(acc[j], scratch[j]);
+}
+
+// Short rows (or none: row 1): tiles of contiguous outputs fold in, for one
+// index of the reduced runs after another, a value each -- an input element,
+// or the reduction of a short row -- so the input streams through memory in
+// order, as numpy's sum over leading axes does.
+template <ReduceKind K, typename T, typename Out>
+void ReduceTiles(const T* x, const Plan& plan, Out* out, int64_t num_out) {
+  using A = AccumulatorOf<K, T>;
+  using R = Reducer<K, A>;
+  // A tile's accumulators stay in the L1 cache; tiles are of equal width.
+  constexpr int64_t kMaxTile = 16384 / sizeof(A);
+  const int64_t row = plan.row, width = plan.num_kept ? plan.kept[plan.num_kept - 1].size : 1;
+  const int64_t outer = num_out / width, rows = plan.reduced_rows;
+  const int64_t tiles = (width + kMaxTile - 1) / kMaxTile, tile = (width + tiles - 1) / tiles;
+  const int64_t groups = outer * tiles;
+  const int64_t blocks = PiecesPerGroup(groups, rows * tile * row);
+  const int64_t rows_per_block = (rows + blocks - 1) / blocks;
+  const int levels = Cascade<K, A>::Levels((rows_per_block + kRowsPerPartial - 1) / kRowsPerPartial);
+  std::vector<A> partial(blocks > 1 ? groups * blocks * tile : 0);
+  ParallelFor(groups * blocks, ItemGrain(rows_per_block * tile * row), [&](int64_t begin, int64_t end) {
+    // the partial being built, row reductions, the cascade
+    std::vector<A> scratch((levels + 2) * tile);
+    A* acc = scratch.data();
+    // The kept runs but the innermost enumerate the tiles' outer index.
+    Odometer kept(plan.kept, std::max(0, plan.num_kept - 1)), red(plan.reduced, plan.num_reduced);
+    for (int64_t item = begin; item < end; ++item) {
+      const int64_t block = item % blocks, group = item / blocks;
+      const int64_t start = group % tiles * tile, len = std::min(tile, width - start);
+      const int64_t first = rows * block / blocks, last = rows * (block + 1) / blocks;
+      kept.Seek(group / tiles);
       red.Seek(first);
-      const T* base = x + kept.offset + start;
-      for (int64_t j = 0; j < len; ++j) acc[j] = R::Init();
-      for (int64_t r = first; r < last; ++r) {
-        AccumulateRow<K, T, A>(acc, base + red.offset, len);
-        red.Next();
+      const T* base = x + kept.offset + start * row;
+      Cascade<K, A> cascade(acc + 2 * tile, len);
+      for (int64_t r = first; r < last;) {
+        const int64_t stop = std::min(last, r + kRowsPerPartial);
+        std::fill(acc, acc + len, R::Init());
+        if (row > 1) {
+          for (; r < stop; ++r, red.Next()) AccumulateRowReductions<K, T, A>(acc, acc + tile, base + red.offset, row, len);
+        } else {
+          const T* batch[kRowsPerPass];
+          for (; r + kRowsPerPass <= stop; r += kRowsPerPass) {
+            for (const T*& p : batch) {
+              p = base + red.offset;
+              red.Next();
+            }
+            AccumulateRows<K, kRowsPerPass, T, A>(acc, batch, len);
+          }
+          for (; r < stop; ++r, red.Next()) {
+            batch[0] = base + red.offset;
+            AccumulateRows<K, 1, T, A>(acc, batch, len);
+          }
+        }
+        cascade.Push(acc);
       }
       if (blocks > 1) {
-        std::copy(acc, acc + len, partial.data() + item * tile);
+        cascade.Result(partial.data() + item * tile);
       } else {
-        Out* dst = out + row * width + start;
+        cascade.Result(acc);
+        Out* dst = out + group / tiles * width + start;
         for (int64_t j = 0; j < len; ++j) dst[j] = static_cast<Out>(R::Finish(acc[j], plan.count));
       }
     }
   });
   if (blocks == 1) return;
-  for (int64_t tile_index = 0; tile_index < rows * tiles; ++tile_index) {
-    const int64_t row = tile_index / tiles, start = (tile_index % tiles) * tile;
-    const int64_t len = std::min(tile, width - start);
-    const A* first_block = partial.data() + tile_index * blocks * tile;
-    for (int64_t j = 0; j < len; ++j) {
-      A acc = first_block[j];
-      for (int64_t b = 1; b < blocks; ++b) acc = R::Merge(acc, first_block[b * tile + j]);
-      out[row * width + start + j] = static_cast<Out>(R::Finish(acc, plan.count));
-    }
+  for (int64_t group = 0; group < groups; ++group) {
+    const int64_t start = group % tiles * tile, len = std::min(tile, width - start);
+    A* acc = partial.data() + group * blocks * tile;
+    for (int64_t b = 1; b < blocks; ++b) MergeInto<K, A>(acc, acc + b * tile, len);
+    Out* dst = out + group / tiles * width + start;
+    for (int64_t j = 0; j < len; ++j) dst[j] = static_cast<Out>(R::Finish(acc[j], plan.count));
   }
+}
+
+template <ReduceKind K, typename T, typename Out>
+void Reduce(const DLTensor& in, const bool* reduce_axis, Out* out, int64_t num_out) {
+  using R = Reducer<K, AccumulatorOf<K, T>>;
+  if (NumElements(in) == 0) {  // an empty reduction: the identity (mean: NaN)
+    const Out value = static_cast<Out>(R::Finish(R::Init(), 0));
+    for (int64_t o = 0; o < num_out; ++o) out[o] = value;
+    return;
+  }
+  const Plan plan(in, reduce_axis);
+  if (plan.row > kBlock) ReduceLongRows<K, T, Out>(Data<T>(in), plan, out, num_out);
+  else ReduceTiles<K, T, Out>(Data<T>(in), plan, out, num_out);
 }
 
 // Which input axes the call reduces: `axis` (None or (): all), flipped by
@@ -316,60 +441,6 @@ int NormKernel(const MXKernelCall* call) {
   return ord->i == 1 ? ReduceKernel<kNorm1>(call) : ReduceKernel<kNorm2>(call);
 }
 
-// The index of the first extreme value along the middle axis of each
-// (outer, len, inner) slice; a NaN counts as the extreme (as in numpy).  The
-// index is written in the input's dtype, as MXNet does.
-template <bool kSearchMax, typename T>
-void ArgSearch(const T* x, T* out, int64_t outer, int64_t len, int64_t inner) {
-  using C = typename Acc<T>::type;
-  ParallelFor(outer * inner, std::max<int64_t>(1, kGrain / len), [&](int64_t begin, int64_t end) {
-    for (int64_t o = begin; o < end; ++o) {
-      const T* p = x + (o / inner) * len * inner + o % inner;
-      int64_t best = 0;
-      C best_value = static_cast<C>(p[0]);
-      for (int64_t m = 1; m < len && best_value == best_value; ++m) {
-        const C v = static_cast<C>(p[m * inner]);
-        if (kSearchMax ? (v > best_value || v != v) : (v < best_value || v != v)) {
-          best = m;
-          best_value = v;
-        }
-      }
-      out[o] = static_cast<T>(best);
-    }
-  });
-}
-
-// kernel_data: nullptr for argmax / argmin (axis from the call), &kChannelAxis
-// for argmax_channel (always axis 1).
-const int64_t kChannelAxis = 1;
-
-template <bool kSearchMax>
-int ArgSearchKernel(const MXKernelCall* call) {
-  const DLTensor &in = call->inputs[0], &out = call->outputs[0];
-  if (call->req[0] == MX_REQ_NULL) return 0;
-  if (call->req[0] == MX_REQ_ADD) return Fail("argmax / argmin do not support req=add");
-  const MXAttr* axis_attr = mx_attr_find(call->attrs, call->num_attrs, "axis");
-  const bool flatten = in.ndim <= 1 || (!call->kernel_data && axis_attr->is_none);
-  int64_t outer = 1, len = NumElements(in), inner = 1;
-  if (!flatten) {
-    int64_t axis = call->kernel_data ? kChannelAxis : axis_attr->i;
-    if (axis < 0) axis += in.ndim;
-    len = in.shape[axis];
-    for (int i = 0; i < axis; ++i) outer *= in.shape[i];
-    for (int i = static_cast<int>(axis) + 1; i < in.ndim; ++i) inner *= in.shape[i];
-  }
-  if (outer * inner == 0) return 0;
-  bool supported = false;
-  const bool known = DispatchDType(MXDType(in.dtype), [&](auto zero) {
-    using T = decltype(zero);
-    if constexpr (!std::is_same_v<T, bool>) {
-      supported = true;
-      ArgSearch<kSearchMax, T>(Data<T>(in), Data<T>(out), outer, len, inner);
-    }
-  });
-  return known && supported ? 0 : Fail("argmax / argmin: unsupported dtype");
-}
-
 }  // namespace
 
 MX_CPU_KERNELS(reduce) {
@@ -382,9 +453,7 @@ MX_CPU_KERNELS(reduce) {
                  {"min", ReduceKernel<kMin>},         {"norm", NormKernel}};
   for (const auto& k : kernels)
     if (int rc = RegisterKernel(k.name, k.fn, nullptr, kNumeric)) return rc;
-  if (int rc = RegisterKernel("argmax", ArgSearchKernel<true>, nullptr, kNumeric)) return rc;
-  if (int rc = RegisterKernel("argmin", ArgSearchKernel<false>, nullptr, kNumeric)) return rc;
-  return RegisterKernel("argmax_channel", ArgSearchKernel<true>, const_cast<int64_t*>(&kChannelAxis), kNumeric);
+  return 0;
 }
 
 }  // namespace mx_cpu

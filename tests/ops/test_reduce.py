@@ -265,6 +265,64 @@ def test_large_float32_sums_against_float64():
                                    rtol=1e-4, atol=1e-3)
 
 
+# Shapes that take every path and split of the kernels: one output cut into
+# pieces, few outputs cut into pieces, long rows, short rows, many tiny rows,
+# few wide columns cut into row blocks, several tiles, reduced axes on both
+# sides of a kept one.
+LARGE_CASES = [((3_000_000,), None), ((2, 700_000), 1), ((700_000, 3), 0), ((300, 9000), 0),
+               ((3, 5000, 70), (0, 2)), ((30, 5000, 4), (0, 2)), ((20, 8, 5000), (0, 2)),
+               ((5, 4000, 90), 1), ((40, 50_000), 1), ((32, 100_000, 2), 1), ((200_000, 4), 1)]
+
+
+@pytest.mark.parametrize("shape,axis", LARGE_CASES, ids=str)
+def test_large_float32_reductions_against_float64(shape, axis):
+    # A float32 running sum over these is off by ~1e-5 relative (numpy's own
+    # sum over axis 0 is, being sequential); blocked pairwise sums stay
+    # within a few float32 ulps.
+    x = np.random.default_rng(7).random(shape, dtype=np.float32)
+    a = mx.nd.array(x)
+    v = x.astype(np.float64)
+    expected = {"sum": v.sum(axis=axis), "mean": v.mean(axis=axis), "nansum": v.sum(axis=axis),
+                "norm": np.sqrt((v * v).sum(axis=axis))}
+    for name, ref in expected.items():
+        r = getattr(mx.nd, name)(a, axis=axis).asnumpy()
+        np.testing.assert_allclose(r, legacy_shape(np.asarray(ref)), rtol=1e-6, err_msg=name)
+    for name, fn in (("max", np.max), ("min", np.min)):
+        r = getattr(mx.nd, name)(a, axis=axis).asnumpy()
+        np.testing.assert_array_equal(r, legacy_shape(np.asarray(fn(x, axis=axis))), err_msg=name)
+
+
+def test_sum_of_many_float32_ones_is_exact():
+    # A float32 running sum of ones stops growing at 2**24.
+    n = (1 << 24) + (1 << 22)
+    assert mx.nd.sum(mx.nd.ones((n,))).asscalar() == n
+    np.testing.assert_array_equal(mx.nd.sum(mx.nd.ones((10 ** 7 // 2, 2)), axis=0).asnumpy(), [5e6, 5e6])
+    assert mx.nd.sum(mx.nd.ones((10 ** 7,))).asscalar() == 1e7
+
+
+@pytest.mark.parametrize("shape,axis", [((300_000,), None), ((2, 300_000), 1), ((300_000, 3), 0),
+                                        ((3, 5, 2500), 1), ((4, 70_000, 2), 1)], ids=str)
+def test_large_searches_find_the_first_extreme(shape, axis):
+    # Equal extremes in different blocks and pieces: the first one wins.
+    rng = np.random.default_rng(3)
+    x = rng.random(shape, dtype=np.float32) * 0.5 + 0.25
+    length = x.size if axis is None else shape[axis]
+    flat = x.reshape(-1) if axis is None else np.moveaxis(x, axis, -1)
+    for at, value in ((length * 3 // 4, 1.0), (length // 3, 1.0), (length // 2, 1.0),
+                      (length * 2 // 3, 0.0), (length // 5, 0.0), (length - 1, 0.0)):
+        flat[..., at] = value
+    for name, fn in (("argmax", np.argmax), ("argmin", np.argmin)):
+        r = getattr(mx.nd, name)(mx.nd.array(x), axis=axis).asnumpy()
+        expected = fn(x, axis=axis)
+        np.testing.assert_array_equal(r, legacy_shape(np.asarray(expected)).astype(np.float32), err_msg=name)
+    # a NaN late in a long slice beats every number; the first of two NaNs wins
+    flat[..., length - 2] = np.nan
+    flat[..., length - 1] = np.nan
+    for name in ("argmax", "argmin"):
+        r = getattr(mx.nd, name)(mx.nd.array(x), axis=axis).asnumpy()
+        assert (r == length - 2).all(), name
+
+
 def test_infinities_and_wrapping():
     a = mx.nd.array([[np.inf, 1.0], [-np.inf, 2.0]])
     np.testing.assert_array_equal(mx.nd.max(a, axis=1).asnumpy(), [np.inf, 2])

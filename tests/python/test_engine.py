@@ -1,5 +1,6 @@
 """The dependency engine seen from Python: parallelism, ordering, NaiveEngine."""
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -149,6 +150,53 @@ def test_many_threads_pushing_ops():
         np.testing.assert_array_equal(results[k], np.full(64, k + 200.0))
 
 
+def test_random_programs_across_the_inline_thresholds():
+    """Random programs of in-place and out-of-place ops on arrays whose sizes
+    straddle the inline thresholds (always inline; inline when the engine is
+    idle; always on a worker), with slow Python functions (always on a
+    worker) holding some arrays so that ops meet both an idle and a busy
+    engine, run by two threads at once: each equals its numpy replay."""
+    sizes = (1 << 10, 1 << 18, (1 << 22) + 8)
+
+    def program(seed, results):
+        rng = np.random.default_rng(seed)
+        ref = [[rng.standard_normal(n).astype(np.float32) for _ in range(2)] for n in sizes]
+        arrays = [[mx.nd.array(r) for r in group] for group in ref]
+        for _ in range(40):
+            g = int(rng.integers(len(sizes)))
+            i, j = (0, 1) if rng.random() < 0.5 else (1, 0)
+            x, y = arrays[g][i], arrays[g][j]
+            kind = int(rng.integers(4))
+            if kind == 0:  # out of place: a new array
+                arrays[g][i] = x * 0.5 + y
+                ref[g][i] = ref[g][i] * np.float32(0.5) + ref[g][j]
+            elif kind == 1:  # in place
+                x += y
+                ref[g][i] += ref[g][j]
+            elif kind == 2:  # a write through a slice
+                x[:] = y - 1
+                ref[g][i] = ref[g][j] - np.float32(1)
+            else:  # a slow function on a worker reads y and halves x
+                def halve(x=x, n=sizes[g]):
+                    time.sleep(0.002)
+                    view = np.frombuffer(ffi.buffer(_float_buffer(x), 4 * n), dtype=np.float32)
+                    view *= np.float32(0.5)
+                mx.engine.push(halve, const_arrays=[y], mutable_arrays=[x])
+                ref[g][i] = ref[g][i] * np.float32(0.5)
+        results[seed] = ([a.asnumpy() for group in arrays for a in group], [r for group in ref for r in group])
+
+    results = {}
+    threads = [threading.Thread(target=program, args=(seed, results)) for seed in (11, 12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [11, 12]
+    for got, expected in results.values():
+        for g, e in zip(got, expected):
+            np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-6)
+
+
 def test_free_array_with_pending_work():
     a = mx.nd.zeros((1000,))
     mx.engine.push(lambda: time.sleep(0.1), mutable_arrays=[a])
@@ -233,3 +281,77 @@ def test_exit_with_pending_work():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0 and "EXIT-OK" in proc.stdout, proc.stderr[-3000:]
+
+
+_FORK_SCRIPT = textwrap.dedent("""
+    import os
+    import signal
+    import sys
+    import time
+    import numpy as np
+    import mxnet as mx
+
+    n = 1 << 23  # above any inline threshold: these ops go to the engine's workers
+    x = np.linspace(-1, 1, n, dtype=np.float32)
+    a = mx.nd.array(x)
+
+    def work(tag):
+        # big ops, a chain queued behind its first op, and a function the
+        # engine always hands to a worker
+        b = a + 1
+        for _ in range(4):
+            b = b * 2
+        ran = []
+        mx.engine.push(lambda: ran.append(tag), mutable_arrays=[b])
+        np.testing.assert_allclose(b.asnumpy(), (x + 1) * 16, rtol=1e-6)
+        np.testing.assert_allclose(mx.nd.sum(a * a).asscalar(), float((x.astype(np.float64) ** 2).sum()),
+                                   rtol=1e-5)
+        assert ran == [tag], ran
+
+    work("before")
+    # Pending work at the moment of the fork: the engine drains it first.
+    pending = a * 3
+    for _ in range(8):
+        pending = pending + a
+    pid = os.fork()
+    if pid == 0:
+        try:
+            np.testing.assert_allclose(pending.asnumpy(), x * 11, rtol=1e-5, atol=1e-6)
+            work("child")
+        except BaseException as e:
+            print("child failed:", repr(e), file=sys.stderr, flush=True)
+            os._exit(3)
+        os._exit(0)
+    work("parent")
+    for _ in range(1200):  # a child that hangs is killed, not left behind
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the forked child hung")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    np.testing.assert_allclose(pending.asnumpy(), x * 11, rtol=1e-5, atol=1e-6)
+    print("FORK-OK")
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_engine_works_in_forked_child_and_parent():
+    """Gluon's DataLoader forks worker processes.  A forked child has only the
+    forking thread, so the engine stops its workers before fork() and starts
+    them again in both processes (as MXNet 1.x does).  A subprocess runs the
+    fork so that a hang fails the test by its timeout."""
+    if mx.engine.engine_type() == "NaiveEngine":
+        pytest.skip("NaiveEngine has no worker threads")
+    proc = subprocess.Popen([sys.executable, "-c", _FORK_SCRIPT], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the script and its forked child
+        out, err = proc.communicate()
+        pytest.fail("fork test hung\nstdout: %s\nstderr: %s" % (out, err[-3000:]))
+    assert proc.returncode == 0 and "FORK-OK" in out, (
+        "returncode %d\nstdout: %s\nstderr: %s" % (proc.returncode, out, err[-3000:]))

@@ -76,7 +76,7 @@ int MXEnginePushSync(MXEngineFunc fn, void* param, MXEngineDeleter deleter, int 
   mx::engine::PushOptions options;
   options.name = "MXEnginePushSync";
   // A frontend function's cost is unknown: always leave it to a worker.
-  options.allow_inline = false;
+  options.inline_policy = mx::engine::InlinePolicy::kNever;
   mx::engine::Engine::Get()->Push(
       [call] {
         // Clear first: the thread may hold an error from an earlier call,

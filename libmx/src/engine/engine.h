@@ -26,11 +26,16 @@ struct Var;  // opaque; created and destroyed by the engine
 // An operation.  Throws mx::Error (or any std::exception) on failure.
 using SyncFn = std::function<void()>;
 
+// Where an op whose vars have nothing pending runs: on the pushing thread
+// ("inline": no hand-off, no wake-up) or on a worker (the caller runs ahead).
+enum class InlinePolicy {
+  kNever,     // always on a worker
+  kWhenIdle,  // inline only if no other op is pending in the whole engine
+  kAlways,    // inline
+};
+
 struct PushOptions {
-  // May the op run on the pushing thread when nothing it touches is pending?
-  // Rationale: for small ops the hand-off to a worker costs more than the
-  // op itself; big ops still go to workers so the caller runs ahead.
-  bool allow_inline = true;
+  InlinePolicy inline_policy = InlinePolicy::kAlways;
   const char* name = "";
 };
 

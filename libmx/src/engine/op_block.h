@@ -155,7 +155,7 @@ struct OprBlock {
   VarList vars;
   std::atomic<int> wait{0};
   const char* name = "";
-  bool allow_inline = true;
+  InlinePolicy inline_policy = InlinePolicy::kAlways;
   bool marker = false;          // a wait marker: no fn, no error bookkeeping
   Var* delete_var = nullptr;    // free this var once the op is done
   Completion* completion = nullptr;

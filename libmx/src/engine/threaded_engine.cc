@@ -1,8 +1,12 @@
 // The default engine: per-var FIFO queues of readers and writers, a worker
-// pool, and an inline fast path for small ops whose vars are idle.
+// pool, an inline fast path for ops whose vars are idle (InlinePolicy), and
+// fork handlers.
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include "common/error.h"
@@ -40,11 +44,27 @@ OprBlock* GrantHead(Var* v) {
   return op;
 }
 
+class ThreadedEngine;
+ThreadedEngine* forking_engine = nullptr;  // the engine the fork handlers stop and restart
+
 class ThreadedEngine final : public Engine {
  public:
   ThreadedEngine() {
-    const int n = WorkerCount();
-    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+    StartWorkers();
+    // Fork safety, as in MXNet 1.x: a forked child has only the thread that
+    // called fork(), so an op handed to a worker there would wait forever
+    // (Gluon's DataLoader forks its workers).  Before fork() the engine
+    // finishes all pending work and stops its workers; afterwards the parent
+    // and the child each start a fresh set.  Not covered, as with any
+    // threaded runtime: another thread pushing work while one forks, or an
+    // engine function that needs the forking thread (a Python function
+    // waiting for the GIL) still pending at fork().
+    static std::once_flag registered;
+    std::call_once(registered, [] {
+      pthread_atfork([] { forking_engine->BeforeFork(); }, [] { forking_engine->AfterFork(); },
+                     [] { forking_engine->AfterFork(); });
+    });
+    forking_engine = this;
   }
 
   const char* Name() const override { return "ThreadedEngine"; }
@@ -85,7 +105,7 @@ class ThreadedEngine final : public Engine {
     op->fn = std::move(fn);
     op->ctx = ctx;
     op->name = options.name;
-    op->allow_inline = options.allow_inline;
+    op->inline_policy = options.inline_policy;
     op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
     Schedule(op);
   }
@@ -126,12 +146,7 @@ class ThreadedEngine final : public Engine {
   }
 
   void WaitForAll() override {
-    {
-      std::unique_lock<std::mutex> lock(all_mu_);
-      all_waiters_.fetch_add(1);
-      all_cv_.wait(lock, [this] { return pending_.load() == 0; });
-      all_waiters_.fetch_sub(1);
-    }
+    WaitIdle();
     errors_.RaiseFirst();
   }
 
@@ -141,32 +156,75 @@ class ThreadedEngine final : public Engine {
     } catch (...) {
       // Errors nobody waited for are dropped at exit, as in MXNet.
     }
+    StopWorkers();
+  }
+
+  // pthread_atfork's prepare handler.  Errors stay stored for the next wait
+  // (in both processes).  push_mu_ is held across fork() so that the child
+  // never inherits it locked by a push half-done on another thread.
+  void BeforeFork() {
+    WaitIdle();
+    restart_after_fork_ = StopWorkers();
+    push_mu_.lock();
+  }
+
+  // pthread_atfork's parent and child handlers.
+  void AfterFork() {
+    push_mu_.unlock();
+    if (restart_after_fork_) StartWorkers();
+  }
+
+ private:
+  void StartWorkers() {
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
-      if (stopped_) return;
+      stopped_ = false;
+    }
+    const int n = WorkerCount();
+    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  }
+
+  // Lets the workers finish the queue and joins them; later pushes run on
+  // the pushing thread.  Returns false if they were stopped already.
+  bool StopWorkers() {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      if (stopped_) return false;
       stopped_ = true;
     }
     queue_cv_.notify_all();
     for (std::thread& t : workers_) t.join();
     workers_.clear();
+    return true;
   }
 
- private:
+  // Blocks until every pushed op is done.
+  void WaitIdle() {
+    std::unique_lock<std::mutex> lock(all_mu_);
+    all_waiters_.fetch_add(1);
+    all_cv_.wait(lock, [this] { return pending_.load() == 0; });
+    all_waiters_.fetch_sub(1);
+  }
+
   // Appends op to each var's queue; runs or dispatches it once all are granted.
   void Schedule(OprBlock* op) {
-    pending_.fetch_add(1);
     const int n = static_cast<int>(op->vars.size());
     op->wait.store(n + 1);
     int granted = 0;
+    bool others_pending;
     {
       // Rationale: one lock makes pushes from several threads totally ordered;
       // without it two ops on the same two vars could be queued in opposite
-      // orders on each and wait on each other forever.
+      // orders on each and wait on each other forever.  pending_ counts the
+      // op under it too, so that the lock held across fork() (BeforeFork)
+      // leaves no op counted but not yet queued.
       std::lock_guard<std::mutex> push_lock(push_mu_);
+      others_pending = pending_.fetch_add(1) > 0;
       for (VarUse& u : op->vars) granted += u.write ? AppendWrite(&u, op) : AppendRead(&u, op);
     }
     if (op->wait.fetch_sub(granted + 1) == granted + 1) {
-      if (op->allow_inline || stopped_) {
+      const InlinePolicy policy = op->inline_policy;
+      if (policy == InlinePolicy::kAlways || (policy == InlinePolicy::kWhenIdle && !others_pending) || stopped_) {
         RunAndComplete(op, /*on_worker=*/false);
       } else {
         Dispatch(op);
@@ -284,6 +342,7 @@ class ThreadedEngine final : public Engine {
   std::deque<OprBlock*> queue_;
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;
+  bool restart_after_fork_ = false;  // set and read by the forking thread
 
   std::atomic<int64_t> pending_{0};
   std::atomic<int> all_waiters_{0};
