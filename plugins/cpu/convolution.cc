@@ -260,18 +260,10 @@ int ConvolutionForward(const MXKernelCall* call) {
   const ConvShape s = ReadConv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
   const bool has_bias = call->num_inputs == 3;
-  if (MXDType(data.dtype) == kF16) {
-    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
-      Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
-    });
-    return 0;
-  }
-  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
-    using T = decltype(zero);
-    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), has_bias ? Data<T>(call->inputs[2]) : nullptr, Data<T>(out),
-            static_cast<T*>(call->workspace));
-  });
-  return ok ? 0 : Fail("Convolution: unsupported dtype");
+  return RunFloatKernel(call, data, ColumnElements(s), "Convolution: unsupported dtype",
+                        [&](auto* col, const auto* const* in, auto* const* outs) {
+                          Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+                        });
 }
 
 // inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
@@ -283,31 +275,20 @@ int ConvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const ConvShape s = ReadConv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
-  if (MXDType(data.dtype) == kF16) {
-    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
-      Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
-               Wanted(call, 2, call->num_outputs > 2 ? outs[2] : nullptr), col);
-    });
-    return 0;
-  }
-  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
-    using T = decltype(zero);
-    const auto output = [&](int k) {
-      return Wanted(call, k, k < call->num_outputs ? Data<T>(call->outputs[k]) : nullptr);
-    };
-    Backward(s, Data<T>(dy), Data<T>(data), Data<T>(call->inputs[2]), output(0), output(1), output(2),
-             static_cast<T*>(call->workspace));
-  });
-  return ok ? 0 : Fail("_backward_Convolution: unsupported dtype");
+  return RunFloatKernel(call, data, ColumnElements(s), "_backward_Convolution: unsupported dtype",
+                        [&](auto* col, const auto* const* in, auto* const* outs) {
+                          Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
+                                   Wanted(call, 2, outs[2]), col);
+                        });
 }
 
 }  // namespace
 
 MX_CPU_KERNELS(convolution) {
-  if (int rc = RegisterKernelWithWorkspace("Convolution", ConvolutionForward, ForwardWorkspace, {kF32, kF64, kF16}))
+  if (int rc = RegisterKernel("Convolution", ConvolutionForward, nullptr, {kF32, kF64, kF16}, ForwardWorkspace))
     return rc;
-  return RegisterKernelWithWorkspace("_backward_Convolution", ConvolutionBackward, BackwardWorkspace,
-                                     {kF32, kF64, kF16});
+  return RegisterKernel("_backward_Convolution", ConvolutionBackward, nullptr, {kF32, kF64, kF16},
+                        BackwardWorkspace);
 }
 
 }  // namespace mx_cpu

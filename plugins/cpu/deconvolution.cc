@@ -117,18 +117,10 @@ int DeconvolutionForward(const MXKernelCall* call) {
   const DeconvShape s = ReadDeconv(call, data, out);
   if (const char* error = CheckCall(call, s)) return Fail(error);
   const bool has_bias = call->num_inputs == 3;
-  if (MXDType(data.dtype) == kF16) {
-    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
-      Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
-    });
-    return 0;
-  }
-  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
-    using T = decltype(zero);
-    Forward(s, Data<T>(data), Data<T>(call->inputs[1]), has_bias ? Data<T>(call->inputs[2]) : nullptr, Data<T>(out),
-            static_cast<T*>(call->workspace));
-  });
-  return ok ? 0 : Fail("Deconvolution: unsupported dtype");
+  return RunFloatKernel(call, data, ColumnElements(s), "Deconvolution: unsupported dtype",
+                        [&](auto* col, const auto* const* in, auto* const* outs) {
+                          Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+                        });
 }
 
 // inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
@@ -141,32 +133,21 @@ int DeconvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const DeconvShape s = ReadDeconv(call, data, dy);
   if (const char* error = CheckCall(call, s)) return Fail(error);
-  if (MXDType(data.dtype) == kF16) {
-    WithFloatCopies(call, ColumnElements(s), [&](float* col, const float* const* in, float* const* outs) {
-      Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
-               Wanted(call, 2, call->num_outputs > 2 ? outs[2] : nullptr), col);
-    });
-    return 0;
-  }
-  const bool ok = DispatchBlasFloat(MXDType(data.dtype), [&](auto zero) {
-    using T = decltype(zero);
-    const auto output = [&](int k) {
-      return Wanted(call, k, k < call->num_outputs ? Data<T>(call->outputs[k]) : nullptr);
-    };
-    Backward(s, Data<T>(dy), Data<T>(data), Data<T>(call->inputs[2]), output(0), output(1), output(2),
-             static_cast<T*>(call->workspace));
-  });
-  return ok ? 0 : Fail("_backward_Deconvolution: unsupported dtype");
+  return RunFloatKernel(call, data, ColumnElements(s), "_backward_Deconvolution: unsupported dtype",
+                        [&](auto* col, const auto* const* in, auto* const* outs) {
+                          Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
+                                   Wanted(call, 2, outs[2]), col);
+                        });
 }
 
 }  // namespace
 
 MX_CPU_KERNELS(deconvolution) {
-  if (int rc = RegisterKernelWithWorkspace("Deconvolution", DeconvolutionForward, ForwardWorkspace,
-                                           {kF32, kF64, kF16}))
+  if (int rc = RegisterKernel("Deconvolution", DeconvolutionForward, nullptr, {kF32, kF64, kF16},
+                              ForwardWorkspace))
     return rc;
-  return RegisterKernelWithWorkspace("_backward_Deconvolution", DeconvolutionBackward, BackwardWorkspace,
-                                     {kF32, kF64, kF16});
+  return RegisterKernel("_backward_Deconvolution", DeconvolutionBackward, nullptr, {kF32, kF64, kF16},
+                        BackwardWorkspace);
 }
 
 }  // namespace mx_cpu

@@ -284,29 +284,17 @@ size_t HalfWorkspace(const MXKernelCall* call) {
 
 }  // namespace
 
-int RegisterGemmKernel(const char* op, MXKernelFn fn, MXWorkspaceFn workspace,
-                       std::initializer_list<int32_t> dtypes) {
-  MXKernelDesc d{};
-  d.struct_size = sizeof(MXKernelDesc);
-  d.abi_major = MX_PLUGIN_ABI_MAJOR;
-  d.op_name = op;
-  d.device_type = kDLCPU;
-  d.dtypes = dtypes.begin();
-  d.num_dtypes = static_cast<int32_t>(dtypes.size());
-  d.fn = fn;
-  d.workspace = workspace;
-  return Host()->register_kernel(&d);
-}
 
 // MXNet's la_op (_linalg_*) takes float32 / float64 only; dot, batch_dot
 // and FullyConnected also float16.
 MX_CPU_KERNELS(gemm) {
-  if (int rc = RegisterGemmKernel("dot", Dot, HalfWorkspace<DotBatch>, kFloatsWithHalf)) return rc;
-  if (int rc = RegisterGemmKernel("batch_dot", BatchDot, HalfWorkspace<BatchDotBatch>, kFloatsWithHalf)) return rc;
-  if (int rc = RegisterGemmKernel("FullyConnected", FullyConnected, HalfWorkspace<FullyConnectedBatch>, kFloatsWithHalf))
+  if (int rc = RegisterKernel("dot", Dot, nullptr, kFloatsWithHalf, HalfWorkspace<DotBatch>)) return rc;
+  if (int rc = RegisterKernel("batch_dot", BatchDot, nullptr, kFloatsWithHalf, HalfWorkspace<BatchDotBatch>)) return rc;
+  if (int rc = RegisterKernel("FullyConnected", FullyConnected, nullptr, kFloatsWithHalf,
+                              HalfWorkspace<FullyConnectedBatch>))
     return rc;
-  if (int rc = RegisterGemmKernel("_linalg_gemm2", LinalgGemm2, nullptr, {kF32, kF64})) return rc;
-  return RegisterGemmKernel("_linalg_gemm", LinalgGemm, nullptr, {kF32, kF64});
+  if (int rc = RegisterKernel("_linalg_gemm2", LinalgGemm2, nullptr, {kF32, kF64})) return rc;
+  return RegisterKernel("_linalg_gemm", LinalgGemm, nullptr, {kF32, kF64});
 }
 
 }  // namespace mx_cpu

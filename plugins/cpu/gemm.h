@@ -39,10 +39,6 @@ int RunGemm(const char* op, const GemmBatch& g, double alpha, const DLTensor& a,
 // FullyConnected and their gradients; MXNet's la_op takes float32 / float64).
 constexpr std::initializer_list<int32_t> kFloatsWithHalf = {kF32, kF64, kF16};
 
-// RegisterKernel for kernels with a workspace (float16's float32 copies).
-int RegisterGemmKernel(const char* op, MXKernelFn fn, MXWorkspaceFn workspace,
-                       std::initializer_list<int32_t> dtypes);
-
 }  // namespace mx_cpu
 
 #endif  // MX_PLUGINS_CPU_GEMM_H_

@@ -126,9 +126,9 @@ size_t BackwardFullyConnectedWorkspace(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(gemm_backward) {
-  if (int rc = RegisterGemmKernel("_backward_dot", BackwardDot, BackwardDotWorkspace, kFloatsWithHalf)) return rc;
-  return RegisterGemmKernel("_backward_FullyConnected", BackwardFullyConnected, BackwardFullyConnectedWorkspace,
-                            kFloatsWithHalf);
+  if (int rc = RegisterKernel("_backward_dot", BackwardDot, nullptr, kFloatsWithHalf, BackwardDotWorkspace)) return rc;
+  return RegisterKernel("_backward_FullyConnected", BackwardFullyConnected, nullptr,
+                            kFloatsWithHalf, BackwardFullyConnectedWorkspace);
 }
 
 }  // namespace mx_cpu

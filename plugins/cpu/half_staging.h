@@ -6,8 +6,10 @@
 #ifndef MX_PLUGINS_CPU_HALF_STAGING_H_
 #define MX_PLUGINS_CPU_HALF_STAGING_H_
 
+#include <type_traits>
 #include <vector>
 
+#include "blas.h"
 #include "kernel_util.h"
 
 namespace mx_cpu {
@@ -52,6 +54,39 @@ void WithFloatCopies(const MXKernelCall* call, int64_t scratch, F&& fn) {
     half* dst = Data<half>(call->outputs[k]);
     for (int64_t j = 0; j < n; ++j) dst[j] = static_cast<half>(outputs[k][j]);
   }
+}
+
+// The shell of a kernel written for float and double: calls
+// fn(scratch, inputs, outputs) with T* pointers -- the call's own tensors
+// for float32/float64, float copies for float16 (dispatch: the tensor whose
+// dtype decides).  outputs has at least kMinSlots entries, nullptr past the
+// call's outputs, so optional outputs can be passed on uniformly.
+constexpr int kMinSlots = 4;
+
+template <typename F>
+int RunFloatKernel(const MXKernelCall* call, const DLTensor& dispatch, int64_t scratch,
+                   const char* unsupported, F&& fn) {
+  const auto padded = [&](auto* const* outs) {
+    using T = std::remove_cv_t<std::remove_pointer_t<std::remove_reference_t<decltype(*outs)>>>;
+    std::vector<T*> slots(outs, outs + call->num_outputs);
+    if (slots.size() < kMinSlots) slots.resize(kMinSlots, nullptr);
+    return slots;
+  };
+  if (MXDType(dispatch.dtype) == kF16) {
+    WithFloatCopies(call, scratch, [&](float* area, const float* const* in, float* const* outs) {
+      fn(area, in, padded(outs).data());
+    });
+    return 0;
+  }
+  const bool ok = DispatchBlasFloat(MXDType(dispatch.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    std::vector<const T*> in;
+    std::vector<T*> out;
+    for (int i = 0; i < call->num_inputs; ++i) in.push_back(Data<T>(call->inputs[i]));
+    for (int k = 0; k < call->num_outputs; ++k) out.push_back(Data<T>(call->outputs[k]));
+    fn(static_cast<T*>(call->workspace), in.data(), padded(out.data()).data());
+  });
+  return ok ? 0 : Fail(unsupported);
 }
 
 }  // namespace mx_cpu

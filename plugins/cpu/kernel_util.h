@@ -59,9 +59,11 @@ bool DispatchDType(int dtype, F&& f) {
 const MXPluginHost* Host();
 int Fail(const char* message);  // set_error + return -1
 
-// Register fn for op_name on the CPU for the given MX dtypes (all if empty).
+// Register fn for op_name on the CPU for the given MX dtypes (all if empty);
+// workspace, if given, sizes the scratch memory the host allocates for each
+// call (MXKernelCall::workspace).
 int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
-                   std::initializer_list<int32_t> dtypes);
+                   std::initializer_list<int32_t> dtypes, MXWorkspaceFn workspace = nullptr);
 
 // The numeric dtypes (everything but bool) and all of them.
 constexpr std::initializer_list<int32_t> kNumeric = {kF32, kF64, kF16, kU8, kI32, kI8, kI64};

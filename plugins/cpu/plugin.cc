@@ -34,7 +34,7 @@ int Fail(const char* message) {
 }
 
 int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
-                   std::initializer_list<int32_t> dtypes) {
+                   std::initializer_list<int32_t> dtypes, MXWorkspaceFn workspace) {
   MXKernelDesc d{};
   d.struct_size = sizeof(MXKernelDesc);
   d.abi_major = MX_PLUGIN_ABI_MAJOR;
@@ -44,6 +44,7 @@ int RegisterKernel(const char* op_name, MXKernelFn fn, void* data,
   d.num_dtypes = static_cast<int32_t>(dtypes.size());
   d.fn = fn;
   d.kernel_data = data;
+  d.workspace = workspace;
   return host->register_kernel(&d);
 }
 
