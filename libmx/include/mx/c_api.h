@@ -14,7 +14,10 @@
  *   - Results go out through trailing out_* pointers.
  *   - Handles are typed and opaque.  Free functions accept NULL and do nothing.
  *   - Borrowed pointers say how long they live.  "Thread-scratch" means:
- *     valid until the next MX call on the same thread.
+ *     valid until the next MX call on the same thread -- except the *Free
+ *     functions (MXNDArrayFree, MXSymbolFree, MXExecutorFree, ...), which
+ *     never touch thread scratch, so a binding's finalizer may run while a
+ *     caller still reads scratch results.
  *   - Dimensions are int64_t; device types use MXNet's codes (cpu = 1,
  *     gpu = 2, cpu_pinned = 3); dtypes use MXNet's codes (float32 = 0,
  *     float64 = 1, float16 = 2, uint8 = 3, int32 = 4, int8 = 5, int64 = 6,
