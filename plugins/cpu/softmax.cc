@@ -47,55 +47,102 @@ inline C SumOf(const C* v, int64_t n) {
   return sum;
 }
 
-// v[j] = e^(v[j] - shift) for j < n, and their sum: float through ExpV two
-// vectors a turn (the tail in one zero-padded vector whose extra lanes stay
-// out of the sum), double through libm.
-MX_ALWAYS_INLINE float ExpShiftedSum(float* v, int64_t n, float shift) {
+// Float slices (float16 and float32 data): three passes over the row, 16
+// lanes a turn, reading x directly when it is float32 and writing y directly
+// when it is float32 (buf stands in otherwise).  The tail of each pass goes
+// through one zero-padded vector whose extra lanes stay out of the result.
+const VecI kLaneIndex = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+
+MX_ALWAYS_INLINE VecF LoadTail(const float* v, int64_t m) {
+  VecF a = {};
+  std::memcpy(&a, v, m * sizeof(float));
+  return a;
+}
+
+// The maximum of scale * v[j] over j < n (NaNs skipped, as MaxOf does).
+MX_ALWAYS_INLINE float ScaledMax(const float* v, int64_t n, float scale) {
+  const VecF lowest = VecF{} - std::numeric_limits<float>::infinity();
+  VecF top0 = lowest, top1 = lowest;
+  int64_t j = 0;
+  for (; j + 2 * kLanes <= n; j += 2 * kLanes) {
+    VecF a, b;
+    std::memcpy(&a, v + j, sizeof a);
+    std::memcpy(&b, v + j + kLanes, sizeof b);
+    a *= scale;
+    b *= scale;
+    top0 = a > top0 ? a : top0;
+    top1 = b > top1 ? b : top1;
+  }
+  for (; j < n; j += kLanes) {
+    const int32_t m = static_cast<int32_t>(std::min<int64_t>(kLanes, n - j));
+    const VecF a = kLaneIndex < m ? LoadTail(v + j, m) * scale : lowest;
+    top1 = a > top1 ? a : top1;
+  }
+  top0 = top1 > top0 ? top1 : top0;
+  float top = top0[0];
+  for (int l = 1; l < kLanes; ++l) top = top0[l] > top ? top0[l] : top;
+  return top;
+}
+
+// The sum of e^(scale * v[j] - shift) over j < n; stored to e[j] unless e is
+// nullptr (e may be v).
+MX_ALWAYS_INLINE float ExpShiftedSum(const float* v, float* e, int64_t n, float scale, float shift) {
   VecF sum0 = {}, sum1 = {};
   int64_t j = 0;
   for (; j + 2 * kLanes <= n; j += 2 * kLanes) {
     VecF a, b;
     std::memcpy(&a, v + j, sizeof a);
     std::memcpy(&b, v + j + kLanes, sizeof b);
-    a = ExpV(a - shift);
-    b = ExpV(b - shift);
-    std::memcpy(v + j, &a, sizeof a);
-    std::memcpy(v + j + kLanes, &b, sizeof b);
+    a = ExpV(a * scale - shift);
+    b = ExpV(b * scale - shift);
+    if (e) {
+      std::memcpy(e + j, &a, sizeof a);
+      std::memcpy(e + j + kLanes, &b, sizeof b);
+    }
     sum0 += a;
     sum1 += b;
   }
-  const VecI lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   for (; j < n; j += kLanes) {
     const int32_t m = static_cast<int32_t>(std::min<int64_t>(kLanes, n - j));
-    VecF a = {};
-    std::memcpy(&a, v + j, m * sizeof(float));
-    a = ExpV(a - shift);
-    std::memcpy(v + j, &a, m * sizeof(float));
-    sum1 += lane < m ? a : VecF{};
+    const VecF a = ExpV(LoadTail(v + j, m) * scale - shift);
+    if (e) std::memcpy(e + j, &a, m * sizeof(float));
+    sum1 += kLaneIndex < m ? a : VecF{};
   }
   sum0 += sum1;
   float sum = 0;
   for (int l = 0; l < kLanes; ++l) sum += sum0[l];
   return sum;
 }
-MX_ALWAYS_INLINE double ExpShiftedSum(double* v, int64_t n, double shift) {
-  for (int64_t j = 0; j < n; ++j) v[j] = std::exp(v[j] - shift);
-  return SumOf(v, n);
-}
 
 // One contiguous slice: y = f(scale * x) with f the kind's function; buf
 // holds n values of C.
 template <SoftmaxKind K, typename T, typename Out, typename C>
 MX_CPU_CLONES void SoftmaxSlice(const T* x, Out* y, int64_t n, C scale, C* buf) {
-  for (int64_t j = 0; j < n; ++j) buf[j] = scale * static_cast<C>(x[j]);
-  const C top = MaxOf(buf, n);
-  const C sum = ExpShiftedSum(buf, n, top);
-  if constexpr (K == kLogSoftmax) {
-    const C shift = top + std::log(sum);
-    for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(scale * static_cast<C>(x[j]) - shift);
+  if constexpr (std::is_same_v<C, float>) {
+    const float* in = buf;
+    if constexpr (std::is_same_v<T, float>) in = x;
+    else for (int64_t j = 0; j < n; ++j) buf[j] = static_cast<float>(x[j]);
+    const float top = ScaledMax(in, n, scale);
+    if constexpr (K == kLogSoftmax) {
+      const float shift = top + std::log(ExpShiftedSum(in, nullptr, n, scale, top));
+      for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(scale * in[j] - shift);
+    } else {
+      float* e = std::is_same_v<Out, float> ? reinterpret_cast<float*>(y) : buf;
+      const float inverse = 1.0f / ExpShiftedSum(in, e, n, scale, top);
+      for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(e[j] * inverse);
+    }
   } else {
-    const C inverse = C(1) / sum;
-    for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(buf[j] * inverse);
+    for (int64_t j = 0; j < n; ++j) buf[j] = scale * static_cast<C>(x[j]);
+    const C top = MaxOf(buf, n);
+    for (int64_t j = 0; j < n; ++j) buf[j] = std::exp(buf[j] - top);
+    const C sum = SumOf(buf, n);
+    if constexpr (K == kLogSoftmax) {
+      const C shift = top + std::log(sum);
+      for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(scale * static_cast<C>(x[j]) - shift);
+    } else {
+      const C inverse = C(1) / sum;
+      for (int64_t j = 0; j < n; ++j) y[j] = static_cast<Out>(buf[j] * inverse);
+    }
   }
 }
 
