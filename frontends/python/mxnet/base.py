@@ -70,6 +70,13 @@ def c_str(s):
     return s.encode("utf-8")
 
 
+def c_str_array(strings):
+    """(owned buffers, const char*[]) for a list of str: keep the buffers
+    alive as long as the array is passed to C."""
+    owned = [ffi.new("char[]", s.encode("utf-8")) for s in strings]
+    return owned, ffi.new("const char*[]", owned)
+
+
 # MXNet's dtype codes <-> numpy.
 _DTYPE_NP_TO_MX = {
     None: -1,

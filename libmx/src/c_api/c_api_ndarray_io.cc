@@ -1,11 +1,7 @@
 // NDArray file functions of the C ABI: MXNet 1.x's `.params` format.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "c_api/api_guard.h"
 #include "c_api/handle.h"
+#include "common/file_io.h"
 #include "ndarray/ndarray_io.h"
 
 namespace {
@@ -38,14 +34,6 @@ void ExportLoaded(std::vector<mx::NDArray>* arrays, std::vector<std::string>* na
   *out_names = s.strings[0].data();
 }
 
-std::string ReadFile(const char* fname) {
-  std::ifstream in(fname, std::ios::binary);
-  MX_CHECK(in, kIO, "cannot open '", fname, "' for reading: ", std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  MX_CHECK(!in.bad(), kIO, "error reading '", fname, "'");
-  return bytes;
-}
-
 }  // namespace
 
 extern "C" {
@@ -74,11 +62,7 @@ int MXNDArraySave(const char* fname, uint32_t num, MXNDArrayHandle* handles, con
   GatherArrays(num, handles, keys, &arrays, &names);
   std::string bytes;
   mx::SaveNDArrayList(arrays, names, &bytes);
-  std::ofstream out(fname, std::ios::binary | std::ios::trunc);
-  MX_CHECK(out, kIO, "cannot open '", fname, "' for writing: ", std::strerror(errno));
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  MX_CHECK(!out.fail(), kIO, "error writing '", fname, "'");
+  mx::WriteFile(fname, bytes);
   MX_API_END();
 }
 
@@ -108,7 +92,7 @@ int MXNDArrayLoad(const char* fname, uint32_t* out_size, MXNDArrayHandle** out_a
   MX_CHECK_OUT(out_name_size);
   MX_CHECK_OUT(out_names);
   mx::EnsureRuntime();
-  const std::string bytes = ReadFile(fname);
+  const std::string bytes = mx::ReadFile(fname);
   std::vector<mx::NDArray> arrays;
   std::vector<std::string> names;
   try {

@@ -1,13 +1,9 @@
 // Symbol functions of the C ABI: graph building, attributes, JSON, and
 // shape/dtype inference.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "c_api/api_guard.h"
 #include "c_api/handle.h"
 #include "common/dtype.h"
+#include "common/file_io.h"
 #include "graph/infer.h"
 #include "graph/symbol_json.h"
 
@@ -244,12 +240,7 @@ int MXSymbolCreateFromJSON(const char* json, MXSymbolHandle* out) {
 int MXSymbolSaveToFile(MXSymbolHandle symbol, const char* fname) {
   MX_API_BEGIN();
   MX_CHECK(fname != nullptr, kValue, "fname is NULL");
-  const std::string text = mx::graph::SymbolToJSON(SymbolOf(symbol));
-  std::ofstream f(fname, std::ios::binary | std::ios::trunc);
-  MX_CHECK(f, kIO, "cannot open '", fname, "' for writing: ", std::strerror(errno));
-  f << text;
-  f.close();
-  MX_CHECK(!f.fail(), kIO, "error writing '", fname, "'");
+  mx::WriteFile(fname, mx::graph::SymbolToJSON(SymbolOf(symbol)));
   MX_API_END();
 }
 
@@ -257,9 +248,7 @@ int MXSymbolCreateFromFile(const char* fname, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK(fname != nullptr, kValue, "fname is NULL");
   MX_CHECK_OUT(out);
-  std::ifstream f(fname, std::ios::binary);
-  MX_CHECK(f, kIO, "cannot open '", fname, "' for reading: ", std::strerror(errno));
-  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::string text = mx::ReadFile(fname);
   mx::EnsureRuntime();
   try {
     *out = NewSymbol(mx::graph::SymbolFromJSON(text));

@@ -3,7 +3,7 @@
 Local paths go straight to libmx (the bytes a C program would read); a name
 with a scheme (``s3://``, ``memory://``, ...) goes through fsspec.
 """
-from ..base import _LIB, check_call, ffi, string_types
+from ..base import _LIB, c_str_array, check_call, ffi, string_types
 from .ndarray import NDArray, _new_from_handle
 
 __all__ = ["save", "load", "load_frombuffer"]
@@ -49,8 +49,7 @@ def save(fname, data):
     if keys is None:
         c_keys = ffi.NULL
     else:
-        owned = [ffi.new("char[]", k.encode("utf-8")) for k in keys]
-        c_keys = ffi.new("const char*[]", owned)
+        owned, c_keys = c_str_array(keys)
     if _is_url(fname):
         size = ffi.new("size_t*")
         buf = ffi.new("const char**")

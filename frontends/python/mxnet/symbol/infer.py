@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from ..base import _DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _LIB, check_call, ffi
+from ..base import _DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _LIB, c_str_array, check_call, ffi
 
 
 def _known_values(symbol, args, kwargs):
@@ -19,11 +19,6 @@ def _known_values(symbol, args, kwargs):
         raise ValueError("got %d positional values for a symbol with %d arguments"
                          % (len(args), len(names)))
     return names[:len(args)], list(args), False
-
-
-def _c_keys(keys):
-    owned = [ffi.new("char[]", k.encode("utf-8")) for k in keys]
-    return owned, ffi.new("const char*[]", owned)
 
 
 def _legacy_dims(shape):
@@ -52,7 +47,7 @@ def infer_shape(symbol, partial, args, kwargs):
         data.extend(dims)
         ind_ptr.append(len(data))
         keys.append(name)
-    owned, c_keys = _c_keys(keys)
+    owned, c_keys = c_str_array(keys)
     counts = ffi.new("uint32_t[3]")
     ndim = ffi.new("const int**")
     dims = ffi.new("const int64_t***")
@@ -87,7 +82,7 @@ def infer_type(symbol, partial, args, kwargs):
             raise TypeError("Argument need to be one of " + str(list(_DTYPE_NP_TO_MX)))
         codes.append(code)
         keys.append(name)
-    owned, c_keys = _c_keys(keys)
+    owned, c_keys = c_str_array(keys)
     counts = ffi.new("uint32_t[3]")
     types = ffi.new("const int**")
     complete = ffi.new("int*")

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._registry import OpInfo, OpNamespace as _Namespace, _Null, docstring, param_str, signature
 from ..attribute import AttrScope
-from ..base import _LIB, check_call, ffi
+from ..base import _LIB, c_str_array, check_call, ffi
 from ..name import NameManager
 from .symbol import Symbol
 
@@ -64,9 +64,8 @@ def make_op_function(op_name, func_name=None):
             keys.append(info.key_var_num_args)
             vals.append(str(len(inputs)))
         name = NameManager.current.get(name, hint)
-        owned = [ffi.new("char[]", s.encode("utf-8")) for s in keys + vals]
-        c_keys = ffi.new("const char*[]", owned[:len(keys)])
-        c_vals = ffi.new("const char*[]", owned[len(keys):])
+        owned_keys, c_keys = c_str_array(keys)
+        owned_vals, c_vals = c_str_array(vals)
         out = ffi.new("MXSymbolHandle*")
         check_call(_LIB.MXSymbolCreateAtomicSymbol(handle, name.encode("utf-8"), len(keys),
                                                    c_keys, c_vals, out))

@@ -7,7 +7,8 @@ ABI, so any frontend gets the same graphs.
 import numpy as np
 
 from ..attribute import AttrScope
-from ..base import _LIB, _DTYPE_NP_TO_MX, check_call, ffi, numeric_types, py_str, string_types
+from ..base import (_LIB, _DTYPE_NP_TO_MX, c_str_array, check_call, ffi, numeric_types, py_str,
+                    string_types)
 from .._registry import fluent_method, param_str
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json"]
@@ -32,11 +33,6 @@ def _attr_pairs(handle, recursive):
     check_call(_LIB.MXSymbolListAttr(handle, recursive, size, out))
     flat = [py_str(out[0][i]) for i in range(2 * size[0])]
     return list(zip(flat[::2], flat[1::2]))
-
-
-def _c_strs(items):
-    owned = [ffi.new("char[]", s.encode("utf-8")) for s in items]
-    return owned, ffi.new("const char*[]", owned)
 
 
 class Symbol:
@@ -107,7 +103,7 @@ class Symbol:
                 raise TypeError("Compose expect `Symbol` as arguments")
         c_name = name.encode("utf-8") if name else ffi.NULL
         if kwargs:
-            owned, keys = _c_strs(kwargs.keys())
+            owned, keys = c_str_array(kwargs.keys())
             handles = ffi.new("MXSymbolHandle[]", [s.handle for s in kwargs.values()])
         else:
             keys = ffi.NULL
