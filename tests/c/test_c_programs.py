@@ -4,8 +4,9 @@ CMake builds them against the source tree (ctest, tox -e sanitize/tsan);
 this module checks what a user of the wheel gets: that the installed
 mx/c_api.h and mx/c_predict_api.h compile as strict C99 and the installed
 libmx links and passes test_c_api.c, test_engine_stress.c and
-test_predict.c under both engines, and that the predict API reproduces
-MXNet 1.9.1's outputs for its model files.
+test_predict.c under both engines, that the C example (examples/c) trains
+and predicts, and that the predict API reproduces MXNet 1.9.1's outputs
+for its model files.
 """
 import os
 import shutil
@@ -39,6 +40,9 @@ def build_dir(tmp_path_factory):
         compile_c(CFLAGS + [os.path.join(HERE, name + ".c"), "-o", str(out / name),
                             "-L", LIB_DIR, "-lmx", "-Wl,-rpath," + LIB_DIR, "-pthread", "-lm"],
                   name + ".c")
+    example = os.path.join(HERE, "..", "..", "examples", "c", "train_mlp.c")
+    compile_c(CFLAGS + [example, "-o", str(out / "train_mlp"), "-L", LIB_DIR, "-lmx",
+                        "-Wl,-rpath," + LIB_DIR, "-lm"], "examples/c/train_mlp.c")
     return out
 
 
@@ -57,6 +61,20 @@ def test_c_program(build_dir, program, engine):
     assert result.returncode == 0, "%s under %s exited with %d:\n%s" % (
         program, engine, result.returncode, output)
     assert " passed, 0 failed" in output
+
+
+@pytest.mark.parametrize("engine", ["ThreadedEngine", "NaiveEngine"])
+def test_c_training_example(build_dir, engine):
+    """examples/c trains through c_api.h and predicts through c_predict_api.h."""
+    env = dict(os.environ, MXNET_ENGINE_TYPE=engine)
+    result = subprocess.run([str(build_dir / "train_mlp")], env=env, capture_output=True,
+                            text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    losses = [float(line.split()[3]) for line in output.splitlines() if line.startswith("epoch")]
+    assert len(losses) >= 2 and losses[-1] < losses[0] / 2, output
+    accuracy = float(output.rsplit(":", 1)[1])
+    assert accuracy >= 0.95, output
 
 
 @pytest.mark.parametrize("model", ["mlp", "lenet", "mobilenet0_25"])
