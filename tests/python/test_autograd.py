@@ -315,3 +315,37 @@ def test_function_state_is_released_with_the_graph():
     del y
     gc.collect()
     assert len(autograd.Function._live) == before
+
+
+def test_get_symbol_lists_the_recorded_graph():
+    x = mx.nd.ones((1,))
+    x.attach_grad()
+    with autograd.record():
+        y = x * x + 2 * x - 1
+    assert autograd.get_symbol(y).list_arguments() == ["var0"]
+
+    z = mx.nd.ones((1,))
+    z.attach_grad()
+    c = mx.nd.array([3.0])  # not marked: a leaf input
+    with autograd.record():
+        y = x * x + 2 * z - c
+    sym = autograd.get_symbol(y)
+    assert sym.list_arguments() == ["var0", "var1", "null0"]
+    # The symbol computes what was recorded, and survives a JSON round trip.
+    again = mx.sym.load_json(sym.tojson())
+    out = again.eval(var0=mx.nd.array([2.0]), var1=mx.nd.array([5.0]), null0=mx.nd.array([1.0]))
+    np.testing.assert_allclose(out[0].asnumpy(), [2.0 * 2.0 + 2 * 5.0 - 1.0])
+
+
+def test_get_symbol_keeps_parameters_and_needs_a_recorded_array():
+    x = mx.nd.array([[1.0, -2.0], [3.0, 0.5]])
+    x.attach_grad()
+    with autograd.record():
+        y = mx.nd.sum(mx.nd.clip(x, a_min=-1, a_max=2), axis=1)
+    sym = autograd.get_symbol(y)
+    attrs = sym.attr_dict()
+    clip = [v for v in attrs.values() if "a_min" in v][0]
+    assert float(clip["a_min"]) == -1 and float(clip["a_max"]) == 2
+    np.testing.assert_allclose(sym.eval(var0=x)[0].asnumpy(), [1.0 - 1.0, 2.0 + 0.5])
+    with pytest.raises(MXNetError, match="recorded graph"):
+        autograd.get_symbol(mx.nd.ones((2,)))

@@ -8,7 +8,7 @@ from .base import _LIB, check_call, ffi
 from .ndarray.ndarray import NDArray, _new_from_handle
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "mark_variables", "backward", "grad", "Function"]
+           "set_recording", "set_training", "mark_variables", "backward", "grad", "get_symbol", "Function"]
 
 _GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
 
@@ -179,6 +179,26 @@ def grad(heads, variables, head_grads=None, retain_graph=None, create_graph=Fals
                                        _handles(variables), int(retain_graph), int(create_graph),
                                        int(train_mode), out))
     return [_new_from_handle(out[0][i]) for i in range(len(variables))]
+
+
+def get_symbol(x):
+    """Retrieves the recorded computation history of ``x`` as a Symbol.
+
+    Parameters
+    ----------
+    x : NDArray
+        An array computed inside ``record()`` from arrays that require gradient.
+
+    Returns
+    -------
+    Symbol
+        Marked variables appear as variables ``var0``, ``var1``, ...; other
+        inputs as ``null0``, ...; op nodes are named ``node_0``, ...
+    """
+    from .symbol.symbol import Symbol
+    out = ffi.new("MXSymbolHandle*")
+    check_call(_LIB.MXAutogradGetSymbol(x.handle, out))
+    return Symbol(out[0])
 
 
 class Function:

@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 7
+#define MX_ABI_MINOR 8
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -627,6 +627,16 @@ MX_API int MXExecutorPrint(MXExecutorHandle handle, const char** out);
 MX_API int MXExecutorGetMemoryPlan(MXExecutorHandle handle,
                                    int64_t* planned_bytes, int64_t* naive_bytes,
                                    int* inplace_count, int* coshare_count);
+
+/* ------------------------------------------------------------------ */
+/* Since ABI 1.8                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The recorded computation that produced `handle` as a new symbol
+ * (mx.autograd.get_symbol): marked variables are variables "var<k>", other
+ * leaves "null<k>", op nodes "node_<k>".  -1 when the array was not
+ * computed while recording from arrays that require gradient. */
+MX_API int MXAutogradGetSymbol(MXNDArrayHandle handle, MXSymbolHandle* out);
 
 /* MX_CDEF_END */
 

@@ -107,4 +107,11 @@ int MXNDArrayDetach(MXNDArrayHandle handle, MXNDArrayHandle* out) {
   MX_API_END();
 }
 
+int MXAutogradGetSymbol(MXNDArrayHandle handle, MXSymbolHandle* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  *out = mx::NewSymbolHandle(ag::GetSymbol(mx::ArrayOf(handle)));
+  MX_API_END();
+}
+
 }  // extern "C"

@@ -13,8 +13,6 @@ namespace {
 
 using mx::SymbolOf;
 
-MXSymbolHandle NewSymbol(Symbol s) { return new MXSymbol_{mx::kLiveSymbol, std::move(s)}; }
-
 std::string Str(const char* s) { return s ? std::string(s) : std::string(); }
 
 void ExportNames(std::vector<std::string> names, uint32_t* out_size, const char*** out) {
@@ -74,7 +72,7 @@ int MXSymbolCreateVariable(const char* name, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK(name != nullptr, kValue, "name is NULL");
   MX_CHECK_OUT(out);
-  *out = NewSymbol(Symbol::Variable(name));
+  *out = mx::NewSymbolHandle(Symbol::Variable(name));
   MX_API_END();
 }
 
@@ -89,7 +87,7 @@ int MXSymbolCreateAtomicSymbol(MXOpHandle op, const char* name, uint32_t num_par
     const std::string key = keys[i];
     dict[mx::graph::IsHiddenKey(key) ? "__" + key + "__" : key] = vals[i];
   }
-  *out = NewSymbol(Symbol::Atomic(mx::OpOf(op), Str(name), std::move(dict)));
+  *out = mx::NewSymbolHandle(Symbol::Atomic(mx::OpOf(op), Str(name), std::move(dict)));
   MX_API_END();
 }
 
@@ -127,14 +125,14 @@ int MXSymbolCreateGroup(uint32_t num, MXSymbolHandle* symbols, MXSymbolHandle* o
   MX_CHECK(symbols != nullptr || num == 0, kValue, "symbols is NULL");
   std::vector<Symbol> parts;
   for (uint32_t i = 0; i < num; ++i) parts.push_back(SymbolOf(symbols[i]));
-  *out = NewSymbol(Symbol::Group(parts));
+  *out = mx::NewSymbolHandle(Symbol::Group(parts));
   MX_API_END();
 }
 
 int MXSymbolCopy(MXSymbolHandle symbol, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
-  *out = NewSymbol(SymbolOf(symbol).Copy());
+  *out = mx::NewSymbolHandle(SymbolOf(symbol).Copy());
   MX_API_END();
 }
 
@@ -152,7 +150,7 @@ int MXSymbolFree(MXSymbolHandle symbol) {
 int MXSymbolGetOutput(MXSymbolHandle symbol, uint32_t index, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
-  *out = NewSymbol(SymbolOf(symbol).Output(index));
+  *out = mx::NewSymbolHandle(SymbolOf(symbol).Output(index));
   MX_API_END();
 }
 
@@ -166,14 +164,14 @@ int MXSymbolGetNumOutputs(MXSymbolHandle symbol, uint32_t* out) {
 int MXSymbolGetInternals(MXSymbolHandle symbol, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
-  *out = NewSymbol(SymbolOf(symbol).Internals());
+  *out = mx::NewSymbolHandle(SymbolOf(symbol).Internals());
   MX_API_END();
 }
 
 int MXSymbolGetChildren(MXSymbolHandle symbol, MXSymbolHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
-  *out = NewSymbol(SymbolOf(symbol).Children());
+  *out = mx::NewSymbolHandle(SymbolOf(symbol).Children());
   MX_API_END();
 }
 
@@ -233,7 +231,7 @@ int MXSymbolCreateFromJSON(const char* json, MXSymbolHandle* out) {
   MX_CHECK(json != nullptr, kValue, "json is NULL");
   MX_CHECK_OUT(out);
   mx::EnsureRuntime();  // plugin ops must be registered before names resolve
-  *out = NewSymbol(mx::graph::SymbolFromJSON(json));
+  *out = mx::NewSymbolHandle(mx::graph::SymbolFromJSON(json));
   MX_API_END();
 }
 
@@ -251,7 +249,7 @@ int MXSymbolCreateFromFile(const char* fname, MXSymbolHandle* out) {
   const std::string text = mx::ReadFile(fname);
   mx::EnsureRuntime();
   try {
-    *out = NewSymbol(mx::graph::SymbolFromJSON(text));
+    *out = mx::NewSymbolHandle(mx::graph::SymbolFromJSON(text));
   } catch (const mx::Error& e) {
     mx::Throw(e.kind(), "'", fname, "': ", e.what());
   }

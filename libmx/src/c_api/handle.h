@@ -5,6 +5,7 @@
 #define MX_C_API_HANDLE_H_
 
 #include <cstdint>
+#include <utility>
 
 #include "common/context.h"
 #include "common/error.h"
@@ -55,6 +56,10 @@ inline NDArray& ArrayOf(MXNDArrayHandle h, const char* what = "array handle") {
 }
 
 constexpr uint64_t kLiveSymbol = 0x4d58'5379'6d62'6f6cull;  // "MXSymbol"
+
+inline MXSymbolHandle NewSymbolHandle(graph::Symbol s) {
+  return new MXSymbol_{kLiveSymbol, std::move(s)};
+}
 
 inline graph::Symbol& SymbolOf(MXSymbolHandle h, const char* what = "symbol handle") {
   MX_CHECK(h != nullptr, kHandle, what, " is NULL");

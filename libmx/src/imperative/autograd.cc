@@ -1,5 +1,7 @@
 #include "imperative/autograd.h"
 
+#include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "common/error.h"
@@ -190,6 +192,36 @@ std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vect
     });
   }
   return result;
+}
+
+graph::Symbol GetSymbol(const NDArray& array) {
+  MX_CHECK(array.ag_node() != nullptr, kValue,
+           "the array is not part of a recorded graph (compute it inside autograd.record() from "
+           "arrays that require gradient)");
+  std::unordered_map<const graph::Node*, graph::NodePtr> copies;
+  int num_ops = 0, num_vars = 0, num_leaves = 0;
+  graph::DFSVisit({EntryOf(array)}, [&](const graph::NodePtr& n) {
+    graph::NodePtr c;
+    if (n->is_variable()) {
+      c = graph::Node::Variable(n->ag && n->ag->marked ? "var" + std::to_string(num_vars++)
+                                                       : "null" + std::to_string(num_leaves++));
+    } else {
+      // Recorded nodes keep parsed parameters only: write back the ones
+      // that differ from the defaults, as a user would have passed them.
+      std::map<std::string, std::string> dict;
+      const auto& values = n->attrs->values();
+      const auto& defaults = n->op->Defaults()->values();
+      for (size_t k = 0; k < values.size(); ++k)
+        if (std::strcmp(values[k].s, defaults[k].s) != 0) dict[values[k].name] = values[k].s;
+      c = graph::Node::Create(n->op, "node_" + std::to_string(num_ops++), std::move(dict));
+      for (const graph::NodeEntry& e : n->inputs)
+        c->inputs.push_back(graph::NodeEntry{copies.at(e.node.get()), e.index, 0});
+    }
+    copies[n.get()] = c;
+  });
+  graph::Symbol s;
+  s.outputs.push_back(graph::NodeEntry{copies.at(array.ag_node().get()), array.ag_index(), 0});
+  return s;
 }
 
 }  // namespace imperative

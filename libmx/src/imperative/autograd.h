@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/node.h"
+#include "graph/symbol.h"
 #include "ndarray/ndarray.h"
 
 namespace mx {
@@ -54,6 +55,11 @@ void MarkVariable(NDArray* var, const NDArray& grad, int grad_req);
 std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vector<NDArray>& head_grads,
                               const std::vector<NDArray>& variables, bool retain_graph,
                               bool create_graph, bool is_train);
+
+// The recorded computation of `array` as a symbol of fresh nodes (MXNet's
+// autograd.get_symbol): marked variables become variables "var<k>", other
+// leaves "null<k>", ops "node_<k>", numbered in topological order.
+graph::Symbol GetSymbol(const NDArray& array);
 
 }  // namespace imperative
 }  // namespace mx
