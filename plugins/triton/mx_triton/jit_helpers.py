@@ -37,6 +37,10 @@ def cast_to(x, dtype: tl.constexpr):
     is x != 0."""
     if dtype == tl.int1:
         return x != 0
+    elif dtype == tl.bfloat16 or x.dtype == tl.bfloat16:
+        # through float32, the conversions every backend has (float64 to
+        # bfloat16 rounds twice: MX has no bfloat16 arrays of float64 data)
+        return cast_to(x.to(tl.float32), dtype) if dtype != tl.bfloat16 else x.to(tl.float32).to(dtype)
     elif dtype.is_int() and x.dtype.is_floating():
         if dtype == tl.int8:
             lo: tl.constexpr = -128

@@ -13,7 +13,6 @@ import threading
 import triton
 
 _state = threading.local()
-_hook_installed = False
 _hook_lock = threading.Lock()
 
 # Set by the ahead-of-time compile check: called instead of launching.
@@ -25,9 +24,8 @@ def interpreting():
 
 
 def _install_stream_hook(driver):
-    global _hook_installed
     with _hook_lock:
-        if _hook_installed:
+        if getattr(driver, "_mx_stream_hook", False):
             return
         original = driver.get_current_stream
 
@@ -36,7 +34,7 @@ def _install_stream_hook(driver):
             return original(device) if stream is None else stream
 
         driver.get_current_stream = current_stream
-        _hook_installed = True
+        driver._mx_stream_hook = True
 
 
 @contextlib.contextmanager

@@ -49,11 +49,12 @@ def sample_kernel(out_ptr, p0_ptr, p1_ptr, n, seed, p0_bits, p1_bits, per_param,
     u0, u1 = _uniforms(seed, i64, 0)
     if DIST == 0:
         y = (p0 + (p1 - p0) * u0).to(T)
-        low = p0.to(T)
         high = p1.to(T)
-        y = tl.where((y >= high) & (low < high), (p0 + (p1 - p0) * u1).to(T), y)
+        # high - low > 0 in T (the CPU's low < high after rounding)
+        spread = (high.to(tl.float64) - p0.to(T).to(tl.float64)) > 0
+        y = tl.where(tl.where(spread, y >= high, False), (p0 + (p1 - p0) * u1).to(T), y)
         u2, u3 = _uniforms(seed, i64, 1)
-        y = tl.where((y >= high) & (low < high), (p0 + (p1 - p0) * u2).to(T), y)
+        y = tl.where(tl.where(spread, y >= high, False), (p0 + (p1 - p0) * u2).to(T), y)
     elif DIST == 1:
         radius = tl.sqrt(-2.0 * tl.log(1.0 - u0))
         y = (p0 + p1 * (radius * tl.cos(6.283185307179586 * u1))).to(T)
