@@ -34,7 +34,7 @@ INTERPRETER_CONFIG = Config(BLOCK_M=32, BLOCK_N=32, BLOCK_K=32, num_warps=4, num
 @triton.jit(do_not_specialize=["alpha_bits", "beta_bits"])
 def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, beta_bits, batch_shape,
                 a_batch, b_batch, c_batch, out_batch, a_rows, a_cols, b_rows, b_cols, c_rows, c_cols,
-                out_rows, out_cols, HAS_C: tl.constexpr, HAS_BIAS: tl.constexpr, ACCUMULATE: tl.constexpr,
+                out_rows, out_cols, WIDEN: tl.constexpr, HAS_C: tl.constexpr, HAS_BIAS: tl.constexpr, ACCUMULATE: tl.constexpr,
                 BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
     T: tl.constexpr = out_ptr.dtype.element_ty
     if T == tl.float64:
@@ -56,7 +56,10 @@ def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, bet
                     mask=(rows[:, None] < M) & (k[None, :] < K), other=0.0)
         b = tl.load(b_base + k[:, None].to(tl.int64) * b_rows + cols[None, :].to(tl.int64) * b_cols,
                     mask=(k[:, None] < K) & (cols[None, :] < N), other=0.0)
-        if T == tl.float32:
+        if WIDEN:
+            a = a.to(tl.float32)
+            b = b.to(tl.float32)
+        if T == tl.float32 or WIDEN:
             acc = tl.dot(a, b, acc, input_precision="ieee")
         else:
             acc = tl.dot(a, b, acc)
@@ -93,7 +96,10 @@ def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out
     args = (a, b, c if c is not None else out, bias if bias is not None else out, out, m, n, k,
             as_bits(alpha, "float64"), as_bits(beta, "float64"), tuple(batch_shape), *map(tuple, batch_strides),
             *a_mat, *b_mat, *c_mat, *out_mat)
-    flags = dict(HAS_C=c is not None, HAS_BIAS=bias is not None, ACCUMULATE=accumulate)
+    # Rationale: Triton's interpreter multiplies bfloat16 tiles as their raw
+    # bits; it gets them widened to float32 (the GPU multiplies bfloat16).
+    widen = interpreting() and out.dtype == "bfloat16"
+    flags = dict(WIDEN=widen, HAS_C=c is not None, HAS_BIAS=bias is not None, ACCUMULATE=accumulate)
 
     def run(config):
         grid = (triton.cdiv(m, config.BLOCK_M) * triton.cdiv(n, config.BLOCK_N), batches)
