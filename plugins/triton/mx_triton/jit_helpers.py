@@ -22,8 +22,8 @@ def block_indices(n, BLOCK: tl.constexpr, IDX: tl.constexpr):
     return idx, idx < n
 
 
-@triton.jit
-def compute_type(dtype: tl.constexpr):
+@triton.constexpr_function
+def compute_type(dtype):
     """What arithmetic on `dtype` runs in: float16/bfloat16 in float32."""
     if dtype == tl.float16 or dtype == tl.bfloat16:
         return tl.float32

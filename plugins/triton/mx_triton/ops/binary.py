@@ -56,7 +56,8 @@ def _int_power(a, b):
     result = tl.full(a.shape, 1, a.dtype)
     base = a
     e = b
-    for _ in tl.static_range(a.dtype.primitive_bitwidth):
+    BITS: tl.constexpr = a.dtype.primitive_bitwidth
+    for _ in tl.static_range(BITS):
         result = tl.where((e & 1) != 0, result * base, result)
         e = e >> 1
         base = base * base
