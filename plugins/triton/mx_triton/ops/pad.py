@@ -1,0 +1,53 @@
+"""Pad: each output position maps to a source position per axis --
+constant: outside the source is the fill value; edge: clamped; reflect:
+mirrored about the end elements (plugins/cpu/pad.cc)."""
+import triton
+import triton.language as tl
+
+from ..elementwise import BLOCK, NUM_WARPS
+from ..jit_helpers import block_indices, cast_to, scalar_from_bits
+from ..launch import launch
+from ..registry import ALL, KernelError, register
+from ..scalars import as_bits
+from ..strides import index_type, write_request
+
+MODES = {"constant": 0, "edge": 1, "reflect": 2}
+
+
+@triton.jit(do_not_specialize=["value_bits"])
+def pad_kernel(src_ptr, dst_ptr, n, value_bits, out_shape, src_shape, src_strides, before,
+               MODE: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
+    idx, mask = block_indices(n, BLOCK, IDX)
+    rest = idx
+    src_off = idx * 0
+    inside = mask
+    for d in tl.static_range(len(out_shape) - 1, -1, -1):
+        j = rest % out_shape[d] - before[d]
+        rest = rest // out_shape[d]
+        size = src_shape[d]
+        if MODE == 0:
+            inside = inside & (j >= 0) & (j < size)
+        elif MODE == 1:
+            j = tl.minimum(tl.maximum(j, 0), size - 1)
+        else:
+            j = tl.where(j < 0, -j, tl.where(j >= size, 2 * (size - 1) - j, j))
+        src_off += j * src_strides[d]
+    T: tl.constexpr = dst_ptr.dtype.element_ty
+    x = tl.load(src_ptr + src_off, mask=inside)
+    if MODE == 0:
+        x = tl.where(inside, x, cast_to(scalar_from_bits(value_bits, tl.float64, tl.float64), T))
+    tl.store(dst_ptr + idx, x, mask=mask)
+
+
+@register("Pad", "pad", dtypes=ALL)
+def pad(call):
+    src, dst = call.inputs[0], call.outputs[0]
+    if not write_request(call) or dst.numel == 0:
+        return
+    if not dst.is_contiguous():
+        raise KernelError("the output must be contiguous")
+    width = call.attrs["pad_width"]
+    launch(pad_kernel, ((dst.numel + BLOCK - 1) // BLOCK,), src, dst, dst.numel,
+           as_bits(call.attrs["constant_value"], "float64"), dst.shape, src.shape, src.strides, tuple(width[0::2]),
+           MODE=MODES[call.attrs["mode"]], IDX=index_type(dst.numel, src.shape, [src.strides]), BLOCK=BLOCK,
+           num_warps=NUM_WARPS)

@@ -1,0 +1,213 @@
+"""MXNet 1.9's element-wise unary math (abs, exp, sin, floor, relu, ...),
+negative, clip and smooth_l1: one kernel, the op a compile-time constant.
+
+dtypes as plugins/cpu: the output has the input's dtype; float16 and
+bfloat16 compute in float32; integers use an exact integer form where the op
+has one (abs, sign, square, rounding, relu, logical_not) and otherwise
+compute in float64 and convert back truncating and saturating.
+"""
+import triton
+import triton.language as tl
+from triton.language.extra.cuda import libdevice
+
+from ..elementwise import BLOCK, NUM_WARPS, plan
+from ..jit_helpers import block_indices, cast_to, compute_type, div_rn, offset_of, scalar_from_bits, sqrt_rn
+from ..launch import launch
+from ..registry import NUMERIC, register
+from ..scalars import as_bits
+from ..strides import write_request
+
+# name -> the op code the kernel switches on at compile time.
+UNARY_OPS = {name: code for code, name in enumerate((
+    "abs", "sign", "reciprocal", "square", "sqrt", "rsqrt", "cbrt", "rcbrt", "exp", "expm1", "log", "log1p",
+    "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
+    "arccosh", "arctanh", "degrees", "radians", "floor", "ceil", "round", "rint", "trunc", "fix", "relu",
+    "sigmoid", "softsign", "softrelu", "erf", "erfinv", "gamma", "gammaln", "logical_not", "negative",
+    "clip", "smooth_l1"))}
+# Ops computed exactly on integers (the rest go through float64).
+INTEGER_FORM = {UNARY_OPS[n] for n in ("abs", "sign", "square", "floor", "ceil", "round", "rint", "trunc", "fix",
+                                       "relu", "logical_not", "negative", "clip")}
+# Ops with their own parameters, read by the launcher.
+PARAMETRIC = ("clip", "smooth_l1")
+
+
+@triton.jit
+def _float_op(x, OP: tl.constexpr, a, b):
+    """OP on float x (float32 or float64); a, b: clip's bounds, smooth_l1's sigma."""
+    if OP == 0:
+        y = tl.abs(x)
+    elif OP == 1:
+        y = tl.where(x < 0, -1.0, tl.where(x > 0, 1.0, 0.0)).to(x.dtype)  # NaN -> 0, as MXNet
+    elif OP == 2:
+        y = div_rn(tl.full(x.shape, 1.0, x.dtype), x)
+    elif OP == 3:
+        y = x * x
+    elif OP == 4:
+        y = sqrt_rn(x)
+    elif OP == 5:
+        y = div_rn(tl.full(x.shape, 1.0, x.dtype), sqrt_rn(x))
+    elif OP == 6:
+        y = libdevice.cbrt(x)
+    elif OP == 7:
+        y = libdevice.rcbrt(x)
+    elif OP == 8:
+        y = libdevice.exp(x)
+    elif OP == 9:
+        y = libdevice.expm1(x)
+    elif OP == 10:
+        y = libdevice.log(x)
+    elif OP == 11:
+        y = libdevice.log1p(x)
+    elif OP == 12:
+        y = libdevice.log2(x)
+    elif OP == 13:
+        y = libdevice.log10(x)
+    elif OP == 14:
+        y = libdevice.sin(x)
+    elif OP == 15:
+        y = libdevice.cos(x)
+    elif OP == 16:
+        y = libdevice.tan(x)
+    elif OP == 17:
+        y = libdevice.asin(x)
+    elif OP == 18:
+        y = libdevice.acos(x)
+    elif OP == 19:
+        y = libdevice.atan(x)
+    elif OP == 20:
+        y = libdevice.sinh(x)
+    elif OP == 21:
+        y = libdevice.cosh(x)
+    elif OP == 22:
+        y = libdevice.tanh(x)
+    elif OP == 23:
+        y = libdevice.asinh(x)
+    elif OP == 24:
+        y = libdevice.acosh(x)
+    elif OP == 25:
+        y = libdevice.atanh(x)
+    elif OP == 26:
+        y = x * 57.295779513082320876798154814105
+    elif OP == 27:
+        y = x * 0.017453292519943295769236907684886
+    elif OP == 28:
+        y = libdevice.floor(x)
+    elif OP == 29:
+        y = libdevice.ceil(x)
+    elif OP == 30:
+        y = libdevice.round(x)  # halves away from zero
+    elif OP == 31:
+        f = libdevice.floor(x)  # MXNet's rint: the nearer of floor and ceil, floor on a tie
+        c = libdevice.ceil(x)
+        y = tl.where(x - f <= c - x, f, c)
+    elif OP == 32 or OP == 33:
+        y = libdevice.trunc(x)
+    elif OP == 34:
+        y = tl.where((x > 0) | (x != x), x, 0.0).to(x.dtype)
+    elif OP == 35:
+        y = div_rn(tl.full(x.shape, 1.0, x.dtype), 1.0 + libdevice.exp(-x))
+    elif OP == 36:
+        y = div_rn(x, 1.0 + tl.abs(x))
+    elif OP == 37:
+        y = tl.where(x > 20.0, x, libdevice.log1p(libdevice.exp(x)))  # MXNet's cut-off
+    elif OP == 38:
+        y = libdevice.erf(x)
+    elif OP == 39:
+        y = libdevice.erfinv(x)
+    elif OP == 40:
+        y = libdevice.tgamma(x)
+    elif OP == 41:
+        y = libdevice.lgamma(x)
+    elif OP == 42:
+        y = tl.where(x != 0, 0.0, 1.0).to(x.dtype)
+    elif OP == 43:
+        y = -x
+    elif OP == 44:
+        y = tl.where(x > b, b, tl.where(x < a, a, x))  # NaN stays NaN
+    else:
+        bsq = b * b  # smooth_l1, b = sigma
+        ibsq = 1.0 / bsq
+        y = tl.where(x > ibsq, x - 0.5 * ibsq, tl.where(x < -ibsq, -x - 0.5 * ibsq, 0.5 * x * x * bsq))
+    return y
+
+
+@triton.jit
+def _integer_op(x, OP: tl.constexpr, a, b):
+    """OP on integer x, exactly; + - * wrap around (two's complement)."""
+    if OP == 0:
+        y = tl.where(x < 0, 0 - x, x)
+    elif OP == 1:
+        y = tl.where(x < 0, -1, tl.where(x > 0, 1, 0)).to(x.dtype)
+    elif OP == 3:
+        y = x * x
+    elif OP == 34:
+        y = tl.where(x > 0, x, 0).to(x.dtype)
+    elif OP == 42:
+        y = tl.where(x != 0, 0, 1).to(x.dtype)
+    elif OP == 43:
+        y = 0 - x
+    elif OP == 44:
+        y = tl.where(x > b, b, tl.where(x < a, a, x))
+    else:  # floor, ceil, round, rint, trunc, fix
+        y = x
+    return y
+
+
+@triton.jit(do_not_specialize=["a_bits", "b_bits"])
+def unary_kernel(x_ptr, y_ptr, n, a_bits, b_bits, shape, x_strides, y_strides,
+                 OP: tl.constexpr, INTEGER_FORM: tl.constexpr, FLAT: tl.constexpr, IDX: tl.constexpr,
+                 BLOCK: tl.constexpr):
+    idx, mask = block_indices(n, BLOCK, IDX)
+    if FLAT:
+        x_off = idx
+        y_off = idx
+    else:
+        x_off = offset_of(idx, shape, x_strides)
+        y_off = offset_of(idx, shape, y_strides)
+    x = tl.load(x_ptr + x_off, mask=mask)
+    T: tl.constexpr = x_ptr.dtype.element_ty
+    if T.is_int() and INTEGER_FORM:
+        y = _integer_op(x, OP, scalar_from_bits(a_bits, T, T), scalar_from_bits(b_bits, T, T))
+    else:
+        if T.is_int():
+            C: tl.constexpr = tl.float64
+        else:
+            C: tl.constexpr = compute_type(T)
+        # parameters arrive converted to T; integer ones compute in float64
+        a = scalar_from_bits(a_bits, T, C)
+        b = scalar_from_bits(b_bits, T, C)
+        y = cast_to(_float_op(x.to(C), OP, a, b), T)
+    tl.store(y_ptr + y_off, y, mask=mask)
+
+
+def run_unary(call, name, a=0.0, b=0.0):
+    """y = name(x) for call's input 0 into output 0."""
+    x, y = call.inputs[0], call.outputs[0]
+    if not write_request(call) or y.numel == 0:
+        return
+    p = plan(y, x)
+    code = UNARY_OPS[name]
+    launch(unary_kernel, p.grid, x, y, p.numel, as_bits(a, x.dtype), as_bits(b, x.dtype), p.shape,
+           p.strides[1], p.strides[0], OP=code, INTEGER_FORM=code in INTEGER_FORM, FLAT=p.flat,
+           IDX=p.index, BLOCK=BLOCK, num_warps=NUM_WARPS)
+
+
+def _register(name):
+    @register(name, dtypes=NUMERIC)
+    def unary(call):
+        run_unary(call, name)
+
+
+for _name in UNARY_OPS:
+    if _name not in PARAMETRIC and _name != "softrelu":  # softrelu is Activation's
+        _register(_name)
+
+
+@register("clip", dtypes=NUMERIC)
+def clip(call):
+    run_unary(call, "clip", call.attrs["a_min"], call.attrs["a_max"])
+
+
+@register("smooth_l1", dtypes=NUMERIC)
+def smooth_l1(call):
+    run_unary(call, "smooth_l1", 0.0, call.attrs["scalar"])

@@ -1,0 +1,50 @@
+"""How reductions read their input: the kept dims (which enumerate the
+outputs, in output order) and the reduced dims, each group with its dims
+merged, and the tile shape that reads memory in order."""
+from dataclasses import dataclass
+
+import triton
+
+from .registry import KernelError
+from .strides import collapse, index_type
+
+
+@dataclass
+class ReducePlan:
+    num_out: int
+    count: int          # input elements per output
+    kept: tuple         # (shape, strides)
+    reduced: tuple      # (shape, strides)
+    block_out: int
+    block_red: int
+    index: object
+
+    @property
+    def grid(self):
+        return (triton.cdiv(self.num_out, self.block_out),)
+
+
+def plan_reduction(x, out, reduced_axes):
+    """x reduced over `reduced_axes` into out (contiguous, outputs in order)."""
+    if not out.is_contiguous():
+        raise KernelError("the output must be contiguous")
+    kept_axes = [k for k in range(x.ndim) if k not in reduced_axes]
+    red = sorted(reduced_axes)
+    kept_shape, (kept_strides,) = collapse(tuple(x.shape[k] for k in kept_axes), tuple(x.strides[k] for k in kept_axes))
+    red_shape, (red_strides,) = collapse(tuple(x.shape[k] for k in red), tuple(x.strides[k] for k in red))
+    num_out = 1
+    for k in kept_axes:
+        num_out *= x.shape[k]
+    count = 1
+    for k in red:
+        count *= x.shape[k]
+    # Rows (the reduced dims innermost in memory): a wide tile along them.
+    # Columns (the outputs innermost): a wide tile along the outputs.
+    if kept_strides[-1] == 1 and red_strides[-1] != 1:
+        block_out, block_red = 256, 16
+    else:
+        block_red = min(max(triton.next_power_of_2(count), 16), 2048)
+        block_out = max(1, 2048 // block_red)
+    index = index_type(max(num_out, count), kept_shape + red_shape, [kept_strides + red_strides])
+    return ReducePlan(num_out, count, (kept_shape, kept_strides), (red_shape, red_strides), block_out, block_red,
+                      index)

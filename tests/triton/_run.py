@@ -1,0 +1,30 @@
+"""Running one op's Triton kernel on numpy arrays (see _host.py)."""
+import numpy as np
+
+import mx_triton
+from _host import Device, from_storage, storage_dtype, to_storage
+
+DEVICE = Device()
+
+
+def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None):
+    """inputs: (values, dtype) pairs; outputs: (shape, dtype) pairs.  Returns
+    the outputs' values (bfloat16 as float32).  `initial` fills the outputs
+    first (for req='add')."""
+    views = [DEVICE.tensor(to_storage(v, d), d) for v, d in inputs]
+    outs = []
+    for k, (shape, dtype) in enumerate(outputs):
+        start = np.zeros(shape, storage_dtype(dtype)) if initial is None else to_storage(initial[k], dtype)
+        outs.append((DEVICE.tensor(start, dtype), start))
+    mx_triton.run(mx_triton.Call(op, views, [v for v, _ in outs], req=req, attrs=attrs or {}, seed=seed))
+    result = [from_storage(DEVICE.read(v, like), d) for (v, like), (_, d) in zip(outs, outputs)]
+    DEVICE.free()
+    return result if len(result) > 1 else result[0]
+
+
+def rounded(values, dtype):
+    """values as the dtype stores them (bfloat16 rounding included), as float64."""
+    return from_storage(to_storage(values, dtype), dtype).astype(np.float64)
+
+
+TOLERANCE = {"float16": 2e-3, "bfloat16": 1e-2, "float32": 2e-6, "float64": 1e-12}

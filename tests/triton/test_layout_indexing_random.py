@@ -1,0 +1,128 @@
+"""Layout copies, sort/topk, indexing and the samplers against numpy."""
+import numpy as np
+import pytest
+
+pytest.importorskip("triton", reason="triton is not installed")
+
+from _run import run_op  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+RNG = np.random.default_rng(2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "bool", "float16"])
+def test_layout_ops(dtype):
+    x = (RNG.standard_normal((2, 3, 4)) * 5).astype(dtype)
+    cases = [
+        ("transpose", {"axes": (2, 0, 1)}, x.transpose(2, 0, 1)),
+        ("transpose", {"axes": ()}, x.transpose()),
+        ("SwapAxis", {"dim1": 0, "dim2": 2}, x.swapaxes(0, 2)),
+        ("slice", {"begin": (None, 2), "end": (None, 0), "step": (None, -1)}, x[:, 2:0:-1]),
+        ("slice", {"begin": (1, 0, 1), "end": (2, 3, 4), "step": (1, 2, 2)}, x[1:2, 0:3:2, 1:4:2]),
+        ("slice_axis", {"axis": -1, "begin": -3, "end": None}, x[..., 1:]),
+        ("reverse", {"axis": (0, 2)}, x[::-1, :, ::-1]),
+        ("tile", {"reps": (2, 1, 1, 2)}, np.tile(x, (2, 1, 1, 2))),
+        ("repeat", {"repeats": 2, "axis": 1}, np.repeat(x, 2, axis=1)),
+        ("repeat", {"repeats": 3, "axis": None}, np.repeat(x, 3)),
+        ("broadcast_to", {"shape": (2, 2, 3, 4)}, np.broadcast_to(x[:1, None].reshape(1, 1, 3, 4), (2, 2, 3, 4))),
+        ("Reshape", {"shape": (6, 4)}, x.reshape(6, 4)),
+    ]
+    for op, attrs, expected in cases:
+        src = x[:1].reshape(1, 1, 3, 4) if op == "broadcast_to" else x
+        got = run_op(op, [(src, dtype)], [(expected.shape, dtype)], attrs)
+        np.testing.assert_array_equal(got, expected, err_msg=op)
+    parts = run_op("SliceChannel", [(x, dtype)], [((2, 1, 4), dtype)] * 3, {"num_outputs": 3, "axis": 1})
+    for k, part in enumerate(parts):
+        np.testing.assert_array_equal(part, x[:, k:k + 1])
+    y = (RNG.standard_normal((2, 2, 4)) * 5).astype(dtype)
+    np.testing.assert_array_equal(run_op("Concat", [(x, dtype), (y, dtype)], [((2, 5, 4), dtype)], {"dim": 1}),
+                                  np.concatenate([x, y], axis=1))
+    np.testing.assert_array_equal(run_op("stack", [(x, dtype), (x, dtype)], [((2, 3, 2, 4), dtype)], {"axis": 2}),
+                                  np.stack([x, x], axis=2))
+
+
+@pytest.mark.parametrize("mode", ["constant", "edge", "reflect"])
+def test_pad(mode):
+    x = RNG.standard_normal((1, 2, 3, 4))
+    width = (0, 0, 0, 0, 2, 1, 1, 3)
+    expected = np.pad(x, [(0, 0), (0, 0), (2, 1), (1, 3)], mode=mode, **({"constant_values": 1.5} if mode == "constant" else {}))
+    got = run_op("Pad", [(x, "float64")], [(expected.shape, "float64")],
+                 {"mode": mode, "pad_width": width, "constant_value": 1.5})
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "float16"])
+def test_sort_argsort_topk_stable_with_nan(dtype):
+    x = np.array([[3, 1, np.nan, 1, -5, 2, 2], [0, 7, 7, -1, 4, 4, 9]], np.float64).astype(dtype) \
+        if dtype != "int32" else np.array([[3, 1, 0, 1, -5, 2, 2], [0, 7, 7, -1, 4, 4, 9]], dtype)
+    asc = np.argsort(x, axis=-1, kind="stable")
+    desc = np.argsort(-x.astype(np.float64), axis=-1, kind="stable")
+    if dtype != "int32":  # NaN starts a descending order
+        desc[0] = [2] + [i for i in np.argsort(-np.nan_to_num(x[0].astype(np.float64), nan=-np.inf), kind="stable") if i != 2]
+    np.testing.assert_array_equal(run_op("sort", [(x, dtype)], [(x.shape, dtype)], {"axis": -1, "is_ascend": True}),
+                                  np.take_along_axis(x, asc, -1))
+    np.testing.assert_array_equal(run_op("argsort", [(x, dtype)], [(x.shape, "int64")],
+                                         {"axis": -1, "is_ascend": False, "dtype": "int64"}), desc)
+    values, indices = run_op("topk", [(x, dtype)], [((2, 3), dtype), ((2, 3), "float32")],
+                             {"axis": -1, "k": 3, "ret_typ": "both", "is_ascend": False})
+    np.testing.assert_array_equal(indices, desc[:, :3])
+    np.testing.assert_array_equal(values, np.take_along_axis(x, desc[:, :3], -1))
+    mask = run_op("topk", [(x, dtype)], [(x.shape, dtype)], {"axis": 0, "k": 1, "ret_typ": "mask", "is_ascend": True})
+    np.testing.assert_array_equal(mask, (np.argsort(np.argsort(x.astype(np.float64), 0, kind="stable"), 0) < 1))
+    flat = run_op("sort", [(x, dtype)], [((x.size,), dtype)], {"axis": None, "is_ascend": True})
+    np.testing.assert_array_equal(flat, np.sort(x, axis=None, kind="stable"))
+
+
+def test_take_pick_embedding_one_hot_gather_nd():
+    a = RNG.standard_normal((4, 3))
+    idx = np.array([[0, 5], [-1, 2.7]])
+    np.testing.assert_array_equal(run_op("take", [(a, "float64"), (idx, "float32")], [((2, 2, 3), "float64")],
+                                         {"axis": 0, "mode": "clip"}), a[np.clip(np.trunc(idx).astype(int), 0, 3)])
+    np.testing.assert_array_equal(run_op("take", [(a, "float64"), (idx, "float32")], [((4, 2, 2), "float64")],
+                                         {"axis": 1, "mode": "wrap"}), a[:, np.trunc(idx).astype(int) % 3])
+    np.testing.assert_array_equal(run_op("Embedding", [(idx, "float32"), (a, "float64")], [((2, 2, 3), "float64")]),
+                                  a[np.clip(np.trunc(idx).astype(int), 0, 3)])
+    picks = np.array([0, 2, 1, 7])
+    np.testing.assert_array_equal(run_op("pick", [(a, "float64"), (picks, "int64")], [((4,), "float64")],
+                                         {"axis": 1, "mode": "clip"}), a[np.arange(4), np.clip(picks, 0, 2)])
+    hot = run_op("one_hot", [(np.array([1, 0, 5, -1]), "int32")], [((4, 3), "float32")],
+                 {"depth": 3, "on_value": 2.0, "off_value": -1.0})
+    np.testing.assert_array_equal(hot, [[-1, 2, -1], [2, -1, -1], [-1, -1, -1], [-1, -1, -1]])
+    data = RNG.standard_normal((3, 4, 2))
+    coords = np.array([[0, 2, -1], [1, 3, 0]])
+    np.testing.assert_array_equal(run_op("gather_nd", [(data, "float64"), (coords, "int32")], [((3, 2), "float64")]),
+                                  data[coords[0], coords[1]])
+
+
+def _philox(seed, counter):
+    """Philox4x32-10 (plugins/cpu/philox.h), for checking the GPU samplers bit for bit."""
+    m0, m1, w0, w1 = 0xD2511F53, 0xCD9E8D57, 0x9E3779B9, 0xBB67AE85
+    c, k0, k1 = list(counter), seed & 0xFFFFFFFF, seed >> 32
+    for _ in range(10):
+        p0, p1 = m0 * c[0], m1 * c[2]
+        c = [(p1 >> 32) ^ c[1] ^ k0, p1 & 0xFFFFFFFF, (p0 >> 32) ^ c[3] ^ k1, p0 & 0xFFFFFFFF]
+        k0, k1 = (k0 + w0) & 0xFFFFFFFF, (k1 + w1) & 0xFFFFFFFF
+    return c
+
+
+def _uniforms(seed, i):
+    c = _philox(seed, (i & 0xFFFFFFFF, i >> 32, 0, 0))
+    return [((c[0] << 32 | c[1]) >> 11) * 2.0**-53, ((c[2] << 32 | c[3]) >> 11) * 2.0**-53]
+
+
+def test_samplers_draw_the_cpu_plugins_numbers():
+    seed = 0x123456789ABCDEF
+    u = np.array([_uniforms(seed, i) for i in range(300)])
+    got = run_op("_random_uniform", [], [((300,), "float64")], {"low": -1.0, "high": 3.0}, seed=seed)
+    np.testing.assert_array_equal(got, -1.0 + 4.0 * u[:, 0])
+    got = run_op("_random_normal", [], [((300,), "float64")], {"loc": 1.0, "scale": 2.0}, seed=seed)
+    np.testing.assert_allclose(got, 1.0 + 2.0 * np.sqrt(-2 * np.log(1 - u[:, 0])) * np.cos(2 * np.pi * u[:, 1]),
+                               rtol=1e-12)
+    lam = np.array([0.5, 2.0, 4.0])
+    got = run_op("_sample_exponential", [(lam, "float32")], [((3, 100), "float32")], {"shape": (100,)}, seed=seed)
+    np.testing.assert_allclose(got.ravel(), -np.log(1 - u[:, 0]) / np.repeat(lam, 100), rtol=1e-6)
+
+
+def test_uniform_float16_stays_below_high():
+    got = run_op("_random_uniform", [], [((20000,), "float16")], {"low": 0.0, "high": 1.0}, seed=3)
+    assert got.min() >= 0 and got.max() < 1 and abs(got.astype(np.float64).mean() - 0.5) < 0.02

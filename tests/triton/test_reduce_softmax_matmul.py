@@ -1,0 +1,117 @@
+"""Reductions, softmax and the gemm kernels against numpy float64."""
+import numpy as np
+import pytest
+
+pytest.importorskip("triton", reason="triton is not installed")
+
+from _run import TOLERANCE, rounded, run_op  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+RNG = np.random.default_rng(1)
+REDUCE = {"sum": np.sum, "mean": np.mean, "prod": np.prod, "nansum": np.nansum, "nanprod": np.nanprod,
+          "max": np.max, "min": np.min}
+
+
+@pytest.mark.parametrize("op", sorted(REDUCE))
+@pytest.mark.parametrize("axis, keepdims, exclude", [(None, False, False), ((1,), True, False), ((0, 2), False, False),
+                                                     ((1,), False, True), ((2,), False, False)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_reductions(op, axis, keepdims, exclude, dtype):
+    x = rounded(RNG.uniform(0.5, 1.5, (3, 40, 5)), dtype)
+    x[0, 1, 2] = np.nan
+    np_axis = None if axis is None else tuple(set(range(3)) - set(axis)) if exclude else axis
+    expected = REDUCE[op](x, axis=np_axis, keepdims=keepdims)
+    expected = np.reshape(expected, (1,)) if np.ndim(expected) == 0 else expected
+    got = run_op(op, [(x, dtype)], [(expected.shape, dtype)], {"axis": axis, "keepdims": keepdims, "exclude": exclude})
+    np.testing.assert_allclose(got, rounded(expected, dtype), rtol=TOLERANCE[dtype] * 20)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int32", "uint8"])
+def test_integer_reductions_wrap_and_mean_truncates(dtype):
+    x = RNG.integers(0, 100, (4, 9)).astype(dtype)
+    wide = x.astype(np.int64)
+    for op, expected in [("sum", wide.sum(1)), ("prod", np.prod(wide, 1)), ("mean", wide.sum(1) // 9),
+                         ("max", wide.max(1))]:
+        got = run_op(op, [(x, dtype)], [((4,), dtype)], {"axis": (1,), "keepdims": False, "exclude": False})
+        np.testing.assert_array_equal(got, expected.astype(dtype))
+
+
+def test_norm_and_empty_reductions():
+    x = RNG.standard_normal((4, 6))
+    for ord_, expected in [(1, np.abs(x).sum(0)), (2, np.sqrt((x * x).sum(0)))]:
+        got = run_op("norm", [(x, "float64")], [((6,), "float64")], {"ord": ord_, "axis": (0,), "keepdims": False})
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+    empty = np.zeros((0, 3))
+    np.testing.assert_array_equal(run_op("sum", [(empty, "float64")], [((3,), "float64")], {"axis": (0,)}), 0)
+    np.testing.assert_array_equal(run_op("mean", [(empty, "float64")], [((3,), "float64")], {"axis": (0,)}), np.nan)
+
+
+def test_argmax_argmin_first_occurrence_and_nan():
+    x = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, np.nan, 5.0, np.nan], [-1.0, -1.0, -1.0, -1.0]])
+    np.testing.assert_array_equal(run_op("argmax", [(x, "float64")], [((3,), "float64")], {"axis": 1}), [1, 1, 0])
+    np.testing.assert_array_equal(run_op("argmin", [(x, "float64")], [((3,), "float64")], {"axis": 1}), [3, 1, 0])
+    big = RNG.standard_normal((5, 300))
+    np.testing.assert_array_equal(run_op("argmax", [(big, "float32")], [((1,), "float32")], {"axis": None}),
+                                  [np.argmax(big.astype(np.float32))])
+    np.testing.assert_array_equal(run_op("argmax_channel", [(big, "float64")], [((5,), "float64")]), big.argmax(1))
+
+
+def _softmax(x, axis, t=1.0):
+    z = x / t
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@pytest.mark.parametrize("shape, axis", [((4, 37), -1), ((3, 50, 6), 1), ((2, 3), 0), ((1, 3000), -1), ((5,), 0)])
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+def test_softmax_family(shape, axis, dtype, monkeypatch):
+    x = rounded(RNG.standard_normal(shape) * 3, dtype)
+    import mx_triton.ops.softmax as softmax
+    monkeypatch.setattr(softmax, "TILE", 1024)  # long axes take the two-pass path
+    tol = TOLERANCE[dtype] * 50
+    got = run_op("softmax", [(x, dtype)], [(shape, dtype)], {"axis": axis, "temperature": 2.0})
+    np.testing.assert_allclose(got, rounded(_softmax(x, axis, 2.0), dtype), rtol=tol, atol=tol * 1e-2)
+    got = run_op("log_softmax", [(x, dtype)], [(shape, dtype)], {"axis": axis})
+    np.testing.assert_allclose(got, rounded(np.log(_softmax(x, axis)), dtype), rtol=tol, atol=tol)
+    got = run_op("softmin", [(x, dtype)], [(shape, "float64")], {"axis": axis, "dtype": "float64"})
+    np.testing.assert_allclose(got, _softmax(-x, axis), rtol=1e-10 if dtype != "float16" else 1e-3)
+
+
+def test_softmax_with_length_masks_the_tail():
+    x = RNG.standard_normal((3, 5))
+    length = np.array([2, 5, 0])
+    got = run_op("softmax", [(x, "float64"), (length, "int32")], [((3, 5), "float64")], {"axis": -1, "use_length": True})
+    for r, n in enumerate(length):
+        np.testing.assert_allclose(got[r, :n], _softmax(x[r, :n], 0) if n else [], rtol=1e-12)
+        np.testing.assert_array_equal(got[r, n:], 0)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("ta, tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_dot_and_batch_dot(dtype, ta, tb):
+    a, b = rounded(RNG.standard_normal((33, 17)), dtype), rounded(RNG.standard_normal((17, 45)), dtype)
+    a_in, b_in = (a.T.copy() if ta else a), (b.T.copy() if tb else b)
+    tol = {"float32": 1e-5, "float64": 1e-12, "float16": 2e-2, "bfloat16": 5e-2}[dtype]
+    got = run_op("dot", [(a_in, dtype), (b_in, dtype)], [((33, 45), dtype)], {"transpose_a": ta, "transpose_b": tb})
+    np.testing.assert_allclose(got, rounded(a @ b, dtype), rtol=tol, atol=tol * 5)
+    ba, bb = rounded(RNG.standard_normal((2, 3, 9, 5)), dtype), rounded(RNG.standard_normal((2, 3, 5, 7)), dtype)
+    got = run_op("batch_dot", [(ba.swapaxes(-1, -2).copy() if ta else ba, dtype),
+                               (bb.swapaxes(-1, -2).copy() if tb else bb, dtype)], [((2, 3, 9, 7), dtype)],
+                 {"transpose_a": ta, "transpose_b": tb})
+    np.testing.assert_allclose(got, rounded(ba @ bb, dtype), rtol=tol, atol=tol * 5)
+
+
+def test_fully_connected_linalg_gemm_and_req_add():
+    x, w, bias = RNG.standard_normal((4, 2, 3)), RNG.standard_normal((5, 6)), RNG.standard_normal(5)
+    got = run_op("FullyConnected", [(x, "float64"), (w, "float64"), (bias, "float64")], [((4, 5), "float64")],
+                 {"num_hidden": 5, "no_bias": False, "flatten": True})
+    np.testing.assert_allclose(got, x.reshape(4, 6) @ w.T + bias, rtol=1e-12)
+    start = RNG.standard_normal((4, 5))
+    got = run_op("FullyConnected", [(x, "float64"), (w, "float64")], [((4, 5), "float64")],
+                 {"num_hidden": 5, "no_bias": True}, req=["add"], initial=[start])
+    np.testing.assert_allclose(got, start + x.reshape(4, 6) @ w.T, rtol=1e-12)
+    a, b, c = RNG.standard_normal((2, 4, 3, 5)), RNG.standard_normal((2, 5, 3, 6)), RNG.standard_normal((2, 4, 3, 6))
+    # axis=1: the matrices are a[i, :, j, :]
+    got = run_op("_linalg_gemm", [(a, "float64"), (b, "float64"), (c, "float64")], [((2, 4, 3, 6), "float64")],
+                 {"axis": 1, "alpha": 2.0, "beta": 0.5})
+    np.testing.assert_allclose(got, 2.0 * np.einsum("imjk,ikjn->imjn", a, b) + 0.5 * c, rtol=1e-12)
