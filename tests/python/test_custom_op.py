@@ -445,6 +445,12 @@ def test_wrong_number_of_inputs_is_a_clear_error():
     still_works()
 
 
+def test_out_argument_of_the_wrong_shape_is_a_clear_error():
+    with pytest.raises(MXNetError, match="output 'output' of custom operator 'sigmoid'"):
+        mx.nd.Custom(mx.nd.array(X), op_type="sigmoid", out=mx.nd.zeros((2, 2)))
+    still_works()
+
+
 def test_backward_op_alone_needs_its_forward():
     with pytest.raises(MXNetError, match="runs only inside a backward pass"):
         x = mx.nd.array(X)

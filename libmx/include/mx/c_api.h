@@ -674,9 +674,8 @@ enum MXCustomOpTag {
 
 /* A property object, described by create_prop.  MX sets struct_size before
  * the call (fields past it do not exist in this library); the callee fills
- * the rest.  The strings and arrays are the callee's and must stay valid
- * until free_prop(prop); MX copies them before create_prop's caller goes
- * on.  backward_deps: what backward reads, as MXNet's
+ * the rest.  The strings and arrays are the callee's; it keeps them valid
+ * until free_prop(prop).  backward_deps: what backward reads, as MXNet's
  * declare_backward_dependency ids: the gradient of output k is k, argument
  * i is num_outputs + i, output k is num_outputs + num_arguments + k.  */
 typedef struct MXCustomOpPropInfo {

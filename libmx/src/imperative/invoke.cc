@@ -214,9 +214,9 @@ void RunHostOp(const HostOp& host, const op::OpDef* op, const std::shared_ptr<co
   const Context ctx = OutputContext(op, *attrs, inputs);
   bool all_given = true;
   for (const NDArray& out : *outputs) all_given = all_given && !out.is_none();
-  // Given outputs were checked by whoever sized them (the executor's
-  // inference); inferring again would call a frontend for nothing.
-  if (!all_given) PrepareOutputs(op, *attrs, inputs, outputs, ctx, false);
+  // Outputs a node-state keeper (the executor) gives were sized by its own
+  // inference; inferring again would call a frontend on every pass.
+  if (!all_given || !state) PrepareOutputs(op, *attrs, inputs, outputs, ctx, false);
   OpState local;
   OpState& node_state = state ? *state : local;
   if (op->stateful && !node_state) {
