@@ -55,6 +55,27 @@ struct OpDef {
   // Inputs the op updates in place (MXNet's FMutateInputs): variables bound
   // there are auxiliary states (BatchNorm's moving mean and variance).
   std::vector<int> mutate_inputs;
+  // Input names, output names and mutated inputs that depend on the
+  // parameters (Custom's come from its frontend); when set they replace
+  // input_names, output_names and mutate_inputs.
+  std::function<std::vector<std::string>(const Attrs&)> input_names_fn;
+  std::function<std::vector<std::string>(const Attrs&)> output_names_fn;
+  std::function<std::vector<int>(const Attrs&)> mutate_inputs_fn;
+  // Keys outside params are kept as strings (Attrs::extras) instead of
+  // being refused: Custom passes them to its frontend.
+  bool extra_params = false;
+  // Builds an object from a complete parse, once per Attrs (MXNet's
+  // attr_parser result, Attrs::parsed): Custom's frontend property object.
+  std::function<std::shared_ptr<const void>(const Attrs&)> make_parsed;
+  // Each node keeps state from its forward to its backward (MXNet's
+  // FCreateOpState): made once per executor node or per imperative call by
+  // the op's implementation in libmx; such a node is never recomputed.
+  bool stateful = false;
+  // A backward op (MXNet's TIsBackward): the gradient pass gives its node a
+  // control dependency on the forward node, whose state it runs with, and
+  // its output i is the gradient of the forward node's input i (same shape
+  // and dtype).
+  bool is_backward = false;
   // Kernels draw random numbers: each call gets MXKernelCall::seed.
   bool needs_rng = false;
   // Outputs may live on another device than the inputs (copies).
@@ -71,6 +92,16 @@ struct OpDef {
     return visible_outputs_fn ? visible_outputs_fn(attrs) : NumOutputs(attrs);
   }
   bool variadic() const { return !key_var_num_args.empty(); }
+  // The names of a node's inputs: NumInputs(attrs) of them (a variadic op
+  // repeats its one name).
+  std::vector<std::string> InputNames(const Attrs& attrs) const;
+  // Output names; empty when the op names none ("output", "output0", ...).
+  std::vector<std::string> OutputNames(const Attrs& attrs) const {
+    return output_names_fn ? output_names_fn(attrs) : output_names;
+  }
+  std::vector<int> MutatedInputs(const Attrs& attrs) const {
+    return mutate_inputs_fn ? mutate_inputs_fn(attrs) : mutate_inputs;
+  }
 
   // Builder used by the registration code in ops/.
   OpDef& Describe(std::string text) { description = std::move(text); return *this; }

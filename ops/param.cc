@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "common/dtype.h"
 #include "common/error.h"
@@ -251,6 +252,7 @@ std::shared_ptr<const Attrs> Attrs::Parse(const OpDef* op, int num, const char* 
                                           const char* const* vals) {
   const std::shared_ptr<const Attrs>& defaults = op->Defaults();
   auto attrs = std::make_shared<Attrs>(*defaults);
+  std::map<std::string, std::string> extras;
   for (int i = 0; i < num; ++i) {
     MX_CHECK(keys[i] != nullptr && vals[i] != nullptr, kValue, "operator ", op->name,
              ": parameter key or value ", i, " is NULL");
@@ -258,6 +260,10 @@ std::shared_ptr<const Attrs> Attrs::Parse(const OpDef* op, int num, const char* 
     if (key.compare(0, 2, "__") == 0) continue;
     size_t k = 0;
     while (k < op->params.size() && op->params[k].name != key) ++k;
+    if (k == op->params.size() && op->extra_params) {
+      extras[key] = vals[i];  // sorted; a repeated key keeps its last value
+      continue;
+    }
     if (k == op->params.size()) {
       std::string known;
       for (const ParamSpec& p : op->params) known += (known.empty() ? "" : ", ") + p.name;
@@ -272,6 +278,8 @@ std::shared_ptr<const Attrs> Attrs::Parse(const OpDef* op, int num, const char* 
              op->params[k].name, "' (", op->params[k].type_info, ") is missing");
   }
   attrs->Relink();
+  attrs->extras_.assign(extras.begin(), extras.end());
+  if (op->make_parsed) attrs->parsed_ = op->make_parsed(*attrs);
   return attrs;
 }
 

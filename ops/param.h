@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/shape.h"
@@ -62,10 +63,17 @@ class Attrs {
     const MXAttr& a = Get(name);
     return Shape(a.ints, a.len);
   }
+  // Parameters outside the schema, sorted by key (ops with
+  // OpDef::extra_params only).
+  const std::vector<std::pair<std::string, std::string>>& extras() const { return extras_; }
+  // What OpDef::make_parsed built from these values; null if the op has none.
+  template <typename T>
+  std::shared_ptr<const T> parsed() const { return std::static_pointer_cast<const T>(parsed_); }
 
-  // Parse `num` key/value pairs for op.  Unknown keys, malformed values and
-  // missing required parameters throw kValue naming the op and parameter.
-  // Keys starting with "__" (graph annotations) are ignored.
+  // Parse `num` key/value pairs for op.  Unknown keys (unless the op takes
+  // extra_params), malformed values and missing required parameters throw
+  // kValue naming the op and parameter.  Keys starting with "__" (graph
+  // annotations) are ignored.  Then runs the op's make_parsed, if any.
   static std::shared_ptr<const Attrs> Parse(const OpDef* op, int num, const char* const* keys,
                                             const char* const* vals);
 
@@ -86,6 +94,8 @@ class Attrs {
   std::vector<Slot> slots_;  // sized once; MXAttr pointers refer into it
   std::vector<MXAttr> values_;
   std::vector<char> missing_;  // required and not given
+  std::vector<std::pair<std::string, std::string>> extras_;
+  std::shared_ptr<const void> parsed_;
 };
 
 }  // namespace op

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <shared_mutex>
@@ -95,6 +96,14 @@ int OpDef::NumInputs(const Attrs& attrs) const {
   if (num_inputs_fn) return num_inputs_fn(attrs);
   if (!variadic()) return static_cast<int>(input_names.size());
   return static_cast<int>(attrs.Int(key_var_num_args.c_str()));
+}
+
+std::vector<std::string> OpDef::InputNames(const Attrs& attrs) const {
+  if (input_names_fn) return input_names_fn(attrs);
+  const int count = NumInputs(attrs);
+  if (variadic()) return std::vector<std::string>(count, input_names[0]);
+  return std::vector<std::string>(input_names.begin(),
+                                  input_names.begin() + std::min<size_t>(count, input_names.size()));
 }
 
 int OpDef::NumOutputs(const Attrs& attrs) const {

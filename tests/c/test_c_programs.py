@@ -3,10 +3,9 @@
 CMake builds them against the source tree (ctest, tox -e sanitize/tsan);
 this module checks what a user of the wheel gets: that the installed
 mx/c_api.h and mx/c_predict_api.h compile as strict C99 and the installed
-libmx links and passes test_c_api.c, test_engine_stress.c and
-test_predict.c under both engines, that the C example (examples/c) trains
-and predicts, and that the predict API reproduces MXNet 1.9.1's outputs
-for its model files.
+libmx links and passes the test programs (PROGRAMS) under both engines,
+that the C example (examples/c) trains and predicts, and that the
+predict API reproduces MXNet 1.9.1's outputs for its model files.
 """
 import os
 import shutil
@@ -46,7 +45,7 @@ def build_dir(tmp_path_factory):
     return out
 
 
-PROGRAMS = ("test_c_api", "test_engine_stress", "test_predict", "test_graph")
+PROGRAMS = ("test_c_api", "test_engine_stress", "test_predict", "test_graph", "test_custom_op")
 
 
 @pytest.mark.parametrize("engine", ["ThreadedEngine", "NaiveEngine"])

@@ -14,6 +14,7 @@ from . import symbol
 from . import symbol as sym
 from . import autograd
 from . import executor
+from . import operator
 from . import test_utils
 
 __version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()

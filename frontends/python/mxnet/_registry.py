@@ -58,6 +58,9 @@ class OpInfo:
         self.name = name
         self.description = py_str(desc[0])
         self.key_var_num_args = py_str(key_var[0])
+        # Inputs taken positionally, as many as given: counted by the
+        # key_var_num_args parameter, or (Custom) named by other parameters.
+        self.variadic = bool(self.key_var_num_args) or n_in[0] < 0
         size = ffi.new("uint32_t*")
         names = ffi.new("const char***")
         check_call(_LIB.MXOpGetInputNames(self.handle, size, names))
@@ -121,7 +124,7 @@ def docstring(info, kind="NDArray"):
     """An op's docstring in MXNet's format; kind names the argument type."""
     lines = [info.description, "", "Parameters", "----------"]
     for name in info.input_names:
-        if info.key_var_num_args:
+        if info.variadic:
             lines += ["%s : %s[]" % (name, kind), "    The inputs, as positional arguments."]
         else:
             lines += ["%s : %s" % (name, kind), "    Input %s." % kind]
@@ -144,7 +147,7 @@ def signature(info, keyword_only):
     """An op function's signature: its inputs, its parameters (defaulting to
     _Null), then the keyword-only names (e.g. out, name) and **kwargs."""
     P = inspect.Parameter
-    variadic = bool(info.key_var_num_args)
+    variadic = info.variadic
     if variadic:
         params = [P(info.input_names[0], P.VAR_POSITIONAL)]
     else:

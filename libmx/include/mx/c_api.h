@@ -260,9 +260,11 @@ MX_API int MXListOps(uint32_t* out_size, const char*** out_names);
 MX_API int MXGetOpHandle(const char* name, MXOpHandle* out);
 
 /* An op's description.  Strings live as long as the process.
- * out_num_inputs: -1 when the count comes from the parameter named by
- * *out_key_var_num_args ("" if none).  out_num_outputs: -1 when it depends
- * on parameters.  Any out pointer may be NULL. */
+ * out_num_inputs: -1 when the op takes its inputs positionally, as many
+ * as given: counted by the parameter named by *out_key_var_num_args, or,
+ * when that is "", named by other parameters (Custom: by its op_type's
+ * list_arguments).  out_num_outputs: -1 when it depends on parameters.  Any
+ * out pointer may be NULL. */
 MX_API int MXOpGetInfo(MXOpHandle op, const char** out_name,
                        const char** out_description, int* out_num_inputs,
                        int* out_num_outputs,
@@ -629,7 +631,117 @@ MX_API int MXExecutorGetMemoryPlan(MXExecutorHandle handle,
                                    int* inplace_count, int* coshare_count);
 
 /* ------------------------------------------------------------------ */
-/* Since ABI 1.8                                                      */
+/* Custom operators (MXNet's mx.operator.CustomOp / CustomOpProp)     */
+/* ------------------------------------------------------------------ */
+
+/* A frontend defines an operator at run time by registering a table of
+ * callbacks under a name, its op_type.  The op "Custom" (parameter op_type,
+ * plus any other keyword parameters, which reach create_prop as strings and
+ * are kept in -symbol.json) then runs it imperatively, under autograd, and
+ * in symbols and executors; its gradient is "_backward_Custom".
+ *
+ * Objects, each an opaque void* of the frontend's:
+ *   state  the type's own, given at registration;
+ *   prop   one per op node or imperative call (MXNet's CustomOpProp), made
+ *          by create_prop from the parameters: input, output and auxiliary
+ *          state names, shape and dtype inference, backward dependencies;
+ *   op     one per executor node or imperative call (MXNet's CustomOp),
+ *          made by create_operator: runs forward and later the backward of
+ *          the same node, so it may keep values between them.
+ * A node's inputs are its arguments, then its auxiliary states (arrays the
+ * op may update, listed by MXSymbolListInputs(MX_INPUTS_AUX_STATES)).
+ *
+ * Threads: every callback except the free_* ones runs on the thread that
+ * called MX (an invoke, symbol creation or inference, bind, forward or
+ * backward), never on an engine worker and never with an MX lock held, so
+ * it may call any MX function.  forward and backward compute with ordinary
+ * MX ops on the arrays they get, which the engine orders with all other
+ * work.  The free_* callbacks may run on any thread.
+ *
+ * Errors: a callback returns 0, or -1 after MXSetLastError.  MX then fails
+ * the call that ran it with MX_ERROR_CALLBACK and a message naming the op
+ * type and the callback, e.g. "Custom operator 'mysoftmax' forward failed:
+ * ValueError: ...".  Nothing is left half-registered or locked. */
+
+/* What each array handed to forward and backward is (MXNet's tags). */
+enum MXCustomOpTag {
+  MX_CUSTOM_IN_DATA = 0,  /* an argument */
+  MX_CUSTOM_OUT_DATA = 1, /* an output */
+  MX_CUSTOM_IN_GRAD = 2,  /* the gradient of an argument (backward writes it) */
+  MX_CUSTOM_OUT_GRAD = 3, /* the gradient of an output */
+  MX_CUSTOM_AUX = 4       /* an auxiliary state */
+};
+
+/* A property object, described by create_prop.  MX sets struct_size before
+ * the call (fields past it do not exist in this library); the callee fills
+ * the rest.  The strings and arrays are the callee's; it keeps them valid
+ * until free_prop(prop).  backward_deps: what backward reads, as MXNet's
+ * declare_backward_dependency ids: the gradient of output k is k, argument
+ * i is num_outputs + i, output k is num_outputs + num_arguments + k.  */
+typedef struct MXCustomOpPropInfo {
+  size_t struct_size;
+  void* prop;
+  uint32_t num_arguments;
+  const char* const* arguments;
+  uint32_t num_outputs; /* at least 1 */
+  const char* const* outputs;
+  uint32_t num_aux_states;
+  const char* const* aux_states;
+  uint32_t num_backward_deps;
+  const int* backward_deps;
+} MXCustomOpPropInfo;
+
+/* A custom op type's callbacks.  Shapes cross as rows of 32 int64_t (the
+ * most dimensions an array has): shape i is dims[32 * i .. 32 * i + ndims[i]),
+ * ndims[i] = -1 for an unknown shape and a dim of -1 for an unknown size.
+ * Dtypes are MX's codes, -1 unknown.  Every callback but the free_* ones is
+ * required. */
+typedef struct MXCustomOpType {
+  size_t struct_size; /* sizeof(MXCustomOpType) as the caller's header has it */
+  void* state;        /* passed to create_prop and free_state */
+  /* A node's property object from its keyword parameters (op_type
+   * excluded): fill *out. */
+  int (*create_prop)(void* state, const char* op_type, uint32_t num_kwargs,
+                     const char* const* keys, const char* const* vals,
+                     MXCustomOpPropInfo* out);
+  /* num = arguments + outputs + auxiliary states, in that order: fill in
+   * the unknown shapes (and refine the known ones).  Called only when some
+   * argument shape is known. */
+  int (*infer_shape)(void* prop, uint32_t num, int* ndims, int64_t* dims);
+  /* The same for dtypes. */
+  int (*infer_type)(void* prop, uint32_t num, int* dtypes);
+  /* The operator of one node, for its inputs (arguments, then auxiliary
+   * states) on device ctx ("cpu(0)", "gpu(1)"). */
+  int (*create_operator)(void* prop, const char* ctx, uint32_t num_inputs,
+                         const int* ndims, const int64_t* dims,
+                         const int* dtypes, void** out_op);
+  /* forward: arrays are the arguments (MX_CUSTOM_IN_DATA), the outputs
+   * (OUT_DATA) and the auxiliary states (AUX); reqs: one MXReq of mx/plugin.h
+   * per output (0 null, 1 write, 2 in place, 3 add).  backward: the output
+   * gradients (OUT_GRAD), the arguments (IN_DATA), the outputs (OUT_DATA) --
+   * NULL where backward_deps did not ask for them -- then the argument
+   * gradients to write (IN_GRAD) and the auxiliary states (AUX); reqs: one
+   * per argument gradient.  Each non-NULL handle is new and owned by the
+   * callee (free it with MXNDArrayFree); tags[i] says what arrays[i] is.
+   * is_train: training mode (autograd.record(train_mode=...), or the
+   * executor's is_train). */
+  int (*forward)(void* op, int is_train, uint32_t num, MXNDArrayHandle* arrays,
+                 const int* tags, const int* reqs);
+  int (*backward)(void* op, int is_train, uint32_t num, MXNDArrayHandle* arrays,
+                  const int* tags, const int* reqs);
+  void (*free_operator)(void* op); /* may be NULL */
+  void (*free_prop)(void* prop);   /* may be NULL */
+  void (*free_state)(void* state); /* may be NULL */
+} MXCustomOpType;
+
+/* Registers (or replaces) the custom op type op_type; *type is copied.
+ * Nodes and arrays made with a replaced type keep using it; its free_state
+ * runs once the last of them is gone.  A NULL or short table, a missing
+ * callback or an empty op_type: -1, nothing registered. */
+MX_API int MXCustomOpRegister(const char* op_type, const MXCustomOpType* type);
+
+/* ------------------------------------------------------------------ */
+/* Autograd (since ABI 1.8)                                           */
 /* ------------------------------------------------------------------ */
 
 /* The recorded computation that produced `handle` as a new symbol

@@ -40,9 +40,10 @@ std::shared_ptr<Function> Find(int64_t id) {
   return fn;
 }
 
-void RunBackward(const mx::op::Attrs& attrs, const std::vector<mx::NDArray>& ograds,
-                 std::vector<mx::NDArray>* igrads) {
-  std::shared_ptr<Function> fn = Find(attrs.Int("id"));
+void RunBackward(const mx::imperative::HostCall& call) {
+  const std::vector<mx::NDArray>& ograds = call.inputs;
+  std::vector<mx::NDArray>* igrads = call.outputs;
+  std::shared_ptr<Function> fn = Find(call.attrs.Int("id"));
   MX_CHECK(fn != nullptr, kValue, "the Function's recorded graph is gone");
   std::vector<MXNDArrayHandle> in, out(igrads->size(), nullptr);
   for (const mx::NDArray& g : ograds) in.push_back(mx::NewHandle(g.Detach()));
@@ -59,7 +60,7 @@ void RunBackward(const mx::op::Attrs& attrs, const std::vector<mx::NDArray>& ogr
     MX_CHECK(!(*igrads)[i].is_none(), kValue, "Function backward returned no gradient for input ", i);
 }
 
-const bool registered = mx::imperative::RegisterHostOp("_CustomFunctionBackward", RunBackward);
+const bool registered = mx::imperative::RegisterHostOp("_CustomFunctionBackward", {RunBackward, nullptr});
 
 }  // namespace
 

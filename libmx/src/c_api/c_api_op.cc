@@ -1,4 +1,6 @@
 // Operator introspection and imperative invocation.
+#include <algorithm>
+
 #include "c_api/api_guard.h"
 #include "c_api/handle.h"
 #include "imperative/invoke.h"
@@ -63,7 +65,8 @@ int MXOpGetInfo(MXOpHandle handle, const char** out_name, const char** out_descr
   const mx::op::OpDef* op = mx::OpOf(handle);
   if (out_name) *out_name = op->name.c_str();
   if (out_description) *out_description = op->description.c_str();
-  if (out_num_inputs) *out_num_inputs = op->variadic() ? -1 : static_cast<int>(op->input_names.size());
+  if (out_num_inputs)
+    *out_num_inputs = op->variadic() || op->input_names_fn ? -1 : static_cast<int>(op->input_names.size());
   if (out_num_outputs) *out_num_outputs = op->num_outputs_fn ? -1 : op->num_outputs;
   if (out_key_var_num_args) *out_key_var_num_args = op->key_var_num_args.c_str();
   MX_API_END();
@@ -127,14 +130,18 @@ int MXImperativeInvoke(MXOpHandle handle, int num_inputs, const MXNDArrayHandle*
   in.reserve(num_inputs);
   for (int i = 0; i < num_inputs; ++i) in.push_back(mx::ArrayOf(inputs[i], "input handle"));
   std::vector<mx::NDArray> out;
+  // Rationale: the handles are copied before the op runs, because an op that
+  // calls back into a frontend (Custom) may reuse the caller's buffers.
+  std::vector<MXNDArrayHandle> given_handles;
   const bool given = *outputs != nullptr;
   if (given) {
     MX_CHECK(*num_outputs >= 0, kValue, "invalid number of outputs");
-    for (int k = 0; k < *num_outputs; ++k) out.push_back(mx::ArrayOf((*outputs)[k], "output handle"));
+    given_handles.assign(*outputs, *outputs + *num_outputs);
+    for (MXNDArrayHandle h : given_handles) out.push_back(mx::ArrayOf(h, "output handle"));
   }
   mx::imperative::Invoke(op, attrs, std::move(in), &out);
   if (given) {
-    for (int k = 0; k < *num_outputs; ++k) KeepEntry(out[k], (*outputs)[k]);
+    for (size_t k = 0; k < given_handles.size(); ++k) KeepEntry(out[k], given_handles[k]);
   } else {
     std::vector<MXNDArrayHandle>& handles = mx::Scratch().handles;
     handles.clear();
@@ -180,11 +187,18 @@ int MXOpCallInvoke(MXOpCallHandle handle, int num_inputs, const MXNDArrayHandle*
   in.reserve(num_inputs);
   for (int i = 0; i < num_inputs; ++i) in.push_back(mx::ArrayOf(inputs[i], "input handle"));
   std::vector<mx::NDArray> out(num_outputs);
+  // A copy of the slots (see MXImperativeInvoke), on the stack: this is the
+  // frontends' fast path.
+  constexpr int kStackSlots = 8;
+  MXNDArrayHandle stack[kStackSlots];
+  std::vector<MXNDArrayHandle> heap;
+  MXNDArrayHandle* slots = num_outputs <= kStackSlots ? stack : (heap.resize(num_outputs), heap.data());
+  std::copy(outputs, outputs + num_outputs, slots);
   for (int k = 0; k < num_outputs; ++k)
-    if (outputs[k]) out[k] = mx::ArrayOf(outputs[k], "output handle");
+    if (slots[k]) out[k] = mx::ArrayOf(slots[k], "output handle");
   mx::imperative::Invoke(call.op, call.attrs, std::move(in), &out);
   for (int k = 0; k < num_outputs; ++k) {
-    if (outputs[k]) KeepEntry(out[k], outputs[k]);
+    if (slots[k]) KeepEntry(out[k], slots[k]);
     else outputs[k] = mx::NewHandle(std::move(out[k]));
   }
   MX_API_END();

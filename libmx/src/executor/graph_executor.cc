@@ -100,6 +100,7 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
   grad_entries_ = std::move(layout.grad_entries);
   values_ = std::move(layout.values);
   direct_ = std::move(layout.direct);
+  add_to_ = std::move(layout.add_to);
   plan_ = std::move(layout.plan);
   const graph::IndexedGraph& g = *graph_;
   std::vector<NDArray> blocks;
@@ -110,6 +111,29 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
   for (const graph::NodeEntry& e : symbol_.outputs) outputs_.push_back(values_[g.entry_id(e)]);
   for (uint32_t id = 0; id < num_forward_nodes_; ++id)
     if (!g.node(id)->is_variable()) forward_ops_.push_back(id);
+  CreateStates();
+}
+
+void GraphExecutor::CreateStates() {
+  const graph::IndexedGraph& g = *graph_;
+  states_.resize(g.num_nodes());
+  for (uint32_t id = 0; id < g.num_nodes(); ++id) {
+    const graph::Node& node = *g.node(id);
+    if (node.is_variable() || !node.op->stateful) continue;
+    const imperative::HostOp* host = imperative::FindHostOp(node.op);
+    MX_CHECK(host && host->create_state, kInternal, node.Describe(), ": stateful op without create_state");
+    std::vector<Shape> shapes;
+    std::vector<int> dtypes;
+    for (const graph::NodeEntry& e : node.inputs) {
+      shapes.push_back(values_[g.entry_id(e)].shape());
+      dtypes.push_back(values_[g.entry_id(e)].dtype());
+    }
+    try {
+      states_[id] = host->create_state(*node.attrs, ctx_, shapes, dtypes);
+    } catch (const Error& e) {
+      Throw(e.kind(), "bind: ", node.Describe(), ": ", e.what());
+    }
+  }
 }
 
 GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> grad_entries,
@@ -163,15 +187,25 @@ GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> gr
   std::vector<char> forward_entry(n, 0);
   for (uint32_t id = 0; id < num_forward_nodes_; ++id)
     for (uint32_t k = 0; k < g.node(id)->num_outputs(); ++k) forward_entry[g.entry_id(id, k)] = 1;
+  // An 'add' argument's gradient goes straight in too when its node is a
+  // host op that honours MX_REQ_ADD (Custom) and nothing else reads it.
+  layout.add_to.assign(n, 0);
+  std::vector<uint32_t> readers(n, 0);
+  for (uint32_t id = 0; id < g.num_nodes(); ++id)
+    for (const graph::NodeEntry& e : g.node(id)->inputs) ++readers[g.entry_id(e)];
   for (size_t j = 0; j < grad_args_.size(); ++j) {
     const uint32_t i = grad_args_[j];
     const graph::NodeEntry& grad = layout.grad_entries[j];
     const uint32_t e = g.entry_id(grad);
-    if (grad_reqs_[i] == imperative::kWriteTo && !external[e] && !forward_entry[e] &&
-        !grad.node->is_variable() && shapes[e] == arg_grads_[i].shape() && dtypes[e] == arg_grads_[i].dtype()) {
+    const bool own_node = !external[e] && !forward_entry[e] && !grad.node->is_variable() &&
+                          shapes[e] == arg_grads_[i].shape() && dtypes[e] == arg_grads_[i].dtype();
+    const imperative::HostOp* host = own_node ? imperative::FindHostOp(grad.node->op) : nullptr;
+    const bool add_here = grad_reqs_[i] == imperative::kAddTo && host && host->adds_to_outputs && readers[e] == 0;
+    if (own_node && (grad_reqs_[i] == imperative::kWriteTo || add_here)) {
       external[e] = 1;
       layout.values[e] = arg_grads_[i].Detach();
       layout.direct[j] = 1;
+      layout.add_to[e] = add_here;
     } else {
       keep[e] = 1;
     }
@@ -184,15 +218,30 @@ void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {
   RunScope scope(is_train);
   const graph::IndexedGraph& g = *graph_;
   std::vector<NDArray> in, out;
+  std::vector<int> req;
   for (uint32_t id = begin; id < end; ++id) {
     const graph::Node& node = *g.node(id);
     if (node.is_variable()) continue;
     in.clear();
     out.clear();
     for (const graph::NodeEntry& e : node.inputs) in.push_back(values_[g.entry_id(e)]);
-    for (uint32_t k = 0; k < node.num_outputs(); ++k) out.push_back(values_[g.entry_id(id, k)]);
+    bool adds = false;
+    for (uint32_t k = 0; k < node.num_outputs(); ++k) {
+      out.push_back(values_[g.entry_id(id, k)]);
+      adds = adds || add_to_[g.entry_id(id, k)];
+    }
+    if (adds) {
+      req.clear();
+      for (uint32_t k = 0; k < node.num_outputs(); ++k)
+        req.push_back(add_to_[g.entry_id(id, k)] ? MX_REQ_ADD : MX_REQ_WRITE);
+    }
+    // A stateful node runs with its state; a backward node with its forward's.
+    imperative::OpState* state = nullptr;
+    if (node.op->stateful) state = &states_[id];
+    else if (node.op->is_backward && !node.control_deps.empty())
+      state = &states_[g.node_id(node.control_deps[0].get())];
     try {
-      imperative::Invoke(node.op, node.attrs, in, &out);
+      imperative::Invoke(node.op, node.attrs, in, &out, state, adds ? &req : nullptr);
     } catch (const Error& e) {
       Throw(e.kind(), node.Describe(), ": ", e.what());
     }

@@ -3,7 +3,8 @@
 // infers shapes and dtypes, plans memory and allocates one buffer per
 // planned block; forward and backward then push each node to the engine in
 // order, so independent branches run concurrently and the bound arrays can
-// be read and updated with NDArray code in between.
+// be read and updated with NDArray code in between.  Host ops (Custom) run
+// on the calling thread as they are reached, pushing their own work.
 #ifndef MX_EXECUTOR_GRAPH_EXECUTOR_H_
 #define MX_EXECUTOR_GRAPH_EXECUTOR_H_
 
@@ -14,6 +15,7 @@
 #include "graph/indexed_graph.h"
 #include "graph/plan_memory.h"
 #include "graph/symbol.h"
+#include "imperative/host_op.h"
 #include "ndarray/ndarray.h"
 
 namespace mx {
@@ -48,10 +50,12 @@ class GraphExecutor {
     std::vector<int> dtypes;
     std::vector<NDArray> values;  // the bound (external) entries
     std::vector<char> direct;     // per grad_args_: written into the gradient array
+    std::vector<char> add_to;     // per entry: its node adds it into an 'add' gradient array
     graph::MemoryPlan plan;
   };
   Layout MakeLayout(std::vector<graph::NodeEntry> grad_entries, int memory_flags) const;
   void RunNodes(uint32_t begin, uint32_t end, bool is_train);
+  void CreateStates();
 
   graph::Symbol symbol_;
   Context ctx_;
@@ -60,10 +64,14 @@ class GraphExecutor {
   std::vector<graph::NodeEntry> grad_entries_;  // per argument with a gradient
   std::vector<uint32_t> grad_args_;             // their argument indices
   std::vector<char> direct_;                    // per grad_args_: written in place
+  std::vector<char> add_to_;                    // per entry: written with MX_REQ_ADD
   std::vector<graph::NodePtr> head_grad_vars_;  // per output, when training
   std::unique_ptr<graph::IndexedGraph> graph_;
   uint32_t num_forward_nodes_ = 0;
   std::vector<uint32_t> forward_ops_;  // ids of the forward op nodes, in order
+  // Per node: the state of a stateful op's node (made at bind), which its
+  // backward node shares.
+  std::vector<imperative::OpState> states_;
   graph::MemoryPlan plan_;
   std::vector<NDArray> values_;  // per entry
   std::vector<NDArray> outputs_;

@@ -78,7 +78,10 @@ class Builder : public op::GradBuilder {
     }
     const std::string node_name = node_->name + "_backward" + std::to_string(made_++);
     std::vector<op::Value> out;
-    for (const NodeEntry& e : ApplyOp(name, node_name, in, params)) out.push_back(Add(e));
+    const std::vector<NodeEntry> made = ApplyOp(name, node_name, in, params);
+    // A backward op runs with its forward node's state (MXNet's TIsBackward).
+    if (!made.empty() && made[0].node->op->is_backward) made[0].node->control_deps.push_back(node_);
+    for (const NodeEntry& e : made) out.push_back(Add(e));
     return out;
   }
   const NodeEntry& entry(const op::Value& v) const { return values_[v.id]; }

@@ -90,8 +90,12 @@ size_t Infer(const IndexedGraph& g, std::vector<T>* values, const char* what) {
         in.push_back((*values)[g.entry_id(e)]);
         all_known = all_known && Traits::Known(in.back());
       }
+      // A backward op's output k is the gradient of its forward node's
+      // input k: same shape and dtype (MXNet's TIsBackward rule).
+      const Node* forward = node.op->is_backward && !node.control_deps.empty() ? node.control_deps[0].get() : nullptr;
       for (uint32_t k = 0; k < node.num_outputs(); ++k) {
         out.push_back((*values)[g.entry_id(id, k)]);
+        if (forward && k < forward->inputs.size()) Traits::Merge(&out.back(), (*values)[g.entry_id(forward->inputs[k])]);
         all_known = all_known && Traits::Known(out.back());
       }
       // Fully known nodes are checked once, then left alone.

@@ -11,7 +11,8 @@ namespace graph {
 namespace {
 
 bool Mirrorable(const Node& n) {
-  if (n.is_variable() || n.op->needs_rng || !n.op->mutate_inputs.empty()) return false;
+  if (n.is_variable() || n.op->needs_rng || n.op->stateful || !n.op->MutatedInputs(*n.attrs).empty())
+    return false;
   auto forced = n.dict.find("__force_mirroring__");
   if (forced != n.dict.end()) return forced->second == "True" || forced->second == "1";
   static const char* const kCostly[] = {"FullyConnected", "Convolution", "Deconvolution", "dot",

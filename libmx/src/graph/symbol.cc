@@ -52,8 +52,7 @@ void ComposeAtomic(Node* n, const std::vector<Symbol>& args,
   std::vector<NodeEntry> inputs(count);
   for (size_t i = 0; i < args.size(); ++i)
     inputs[i] = SingleOutput(args[i], "#" + std::to_string(i)).outputs[0];
-  std::vector<std::string> names(op.input_names.begin(),
-                                 op.input_names.begin() + std::min<size_t>(count, op.input_names.size()));
+  const std::vector<std::string> names = op.InputNames(*n->attrs);
   for (const auto& kv : kwargs) {
     size_t k = 0;
     while (k < names.size() && names[k] != kv.first) ++k;
@@ -65,7 +64,7 @@ void ComposeAtomic(Node* n, const std::vector<Symbol>& args,
   }
   for (uint32_t i = 0; i < count; ++i) {
     if (inputs[i].node) continue;
-    const std::string& arg = op.variadic() ? op.input_names[0] : op.input_names[i];
+    const std::string& arg = names[i];
     NodePtr var = Node::Variable(n->name.empty() ? arg : n->name + "_" + arg);
     var->dict = n->dict;  // MXNet copies the op's attributes onto made variables
     inputs[i] = NodeEntry{var, 0, 0};
@@ -180,7 +179,7 @@ std::vector<NodePtr> Symbol::ListInputs(InputKind kind) const {
       vars.push_back(n);
       return;
     }
-    for (int i : n->op->mutate_inputs)
+    for (int i : n->attrs ? n->op->MutatedInputs(*n->attrs) : n->op->mutate_inputs)
       if (static_cast<size_t>(i) < n->inputs.size()) mutated.insert(n->inputs[i].node.get());
   });
   if (kind == InputKind::kAll) return vars;
@@ -202,8 +201,11 @@ std::vector<std::string> Symbol::ListOutputNames() const {
     const Node& n = *e.node;
     if (n.is_variable()) {
       names.push_back(n.name);
-    } else if (e.index < n.op->output_names.size()) {
-      names.push_back(n.name + "_" + n.op->output_names[e.index]);
+      continue;
+    }
+    const std::vector<std::string> outs = n.attrs ? n.op->OutputNames(*n.attrs) : n.op->output_names;
+    if (e.index < outs.size()) {
+      names.push_back(n.name + "_" + outs[e.index]);
     } else {
       names.push_back(n.name + "_output" + (n.num_outputs() == 1 ? "" : std::to_string(e.index)));
     }

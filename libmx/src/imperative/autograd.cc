@@ -69,7 +69,8 @@ bool SetTraining(bool on) {
 }
 
 void RecordOp(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
-              const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs) {
+              const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs,
+              const OpState& state) {
   if (!recording) return;
   for (const NDArray& out : *outputs) {
     const graph::NodePtr& n = out.ag_node();
@@ -90,6 +91,7 @@ void RecordOp(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs
   for (const NDArray& in : inputs)
     node->inputs.push_back(in.ag_node() ? EntryOf(in) : graph::NodeEntry{Leaf(in), 0, 0});
   node->ag = std::make_shared<AGState>();
+  node->ag->state = state;
   for (uint32_t k = 0; k < outputs->size(); ++k) {
     node->ag->outputs.push_back((*outputs)[k].Detach());
     (*outputs)[k].set_ag_entry(node, k);
@@ -169,7 +171,11 @@ std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vect
       std::vector<NDArray> in;
       for (const graph::NodeEntry& e : node->inputs) in.push_back(values[g.entry_id(e)]);
       std::vector<NDArray> out;
-      Invoke(node->op, node->attrs, in, &out);
+      // A backward op runs with the state its recorded forward node kept.
+      OpState state;
+      if (node->op->is_backward && !node->control_deps.empty() && node->control_deps[0]->ag)
+        state = node->control_deps[0]->ag->state;
+      Invoke(node->op, node->attrs, in, &out, &state);
       for (uint32_t k = 0; k < out.size(); ++k) values[g.entry_id(id, k)] = std::move(out[k]);
       for (const graph::NodeEntry& e : node->inputs)
         if (--uses[g.entry_id(e)] == 0) values[g.entry_id(e)] = NDArray();
@@ -187,6 +193,7 @@ std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vect
       if (n->ag && !n->ag->marked) {
         n->ag->outputs.clear();
         n->ag->keep_alive.reset();  // breaks cycles through a Function's saved arrays
+        n->ag->state.reset();
         n->ag->freed = true;
       }
     });

@@ -10,6 +10,7 @@
 
 #include "graph/node.h"
 #include "graph/symbol.h"
+#include "imperative/host_op.h"
 #include "ndarray/ndarray.h"
 
 namespace mx {
@@ -30,6 +31,8 @@ struct AGState {
   NDArray grad;
   // Whatever must live as long as the node (a Function's callbacks).
   std::shared_ptr<void> keep_alive;
+  // A stateful op's state (host_op.h), for its backward node.
+  OpState state;
 };
 
 // Per-thread modes, as in MXNet; each setter returns the previous value.
@@ -42,7 +45,8 @@ bool SetTraining(bool on);
 // some input is tracked, adds the op as a graph node and points the outputs
 // at its entries.
 void RecordOp(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
-              const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs);
+              const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs,
+              const OpState& state = nullptr);
 
 // Makes `var` a leaf whose gradient goes to `grad` with `grad_req`.
 void MarkVariable(NDArray* var, const NDArray& grad, int grad_req);

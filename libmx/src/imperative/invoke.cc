@@ -143,27 +143,21 @@ class ScratchScope {
   size_t* depth_;
 };
 
-}  // namespace
+// " (data, label)": an op's input names for an error message.
+std::string InputList(const op::OpDef* op, const op::Attrs& attrs) {
+  if (op->variadic()) return "";
+  std::string text;
+  for (const std::string& n : op->InputNames(attrs)) text += (text.empty() ? " (" : ", ") + n;
+  return text.empty() ? text : text + ")";
+}
 
-void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
-            std::vector<NDArray> inputs, std::vector<NDArray>* outputs) {
-  const int num_inputs = op->NumInputs(*attrs);
-  MX_CHECK(static_cast<int>(inputs.size()) == num_inputs, kValue, "operator ", op->name,
-           " takes ", num_inputs, " input(s), got ", inputs.size());
-  const int num_outputs = op->NumOutputs(*attrs);
-  // Callers may give just the visible outputs; the hidden ones are made here.
-  if (outputs->empty() || static_cast<int>(outputs->size()) == op->NumVisibleOutputs(*attrs))
-    outputs->resize(num_outputs);
-  MX_CHECK(static_cast<int>(outputs->size()) == num_outputs, kValue, "operator ", op->name,
-           " has ", op->NumVisibleOutputs(*attrs), " output(s), got ", outputs->size(),
-           " output arrays");
-  if (const HostFn* host = FindHostOp(op)) {
-    (*host)(*attrs, inputs, outputs);
-    RecordOp(op, attrs, inputs, outputs);
-    return;
-  }
-
-  const Context ctx = OutputContext(op, *attrs, inputs);
+// Infers the outputs' shapes and dtypes from the inputs and the given
+// outputs, makes the outputs that are none and checks the given ones.
+// Returns the number of elements produced.  Unless strict, outputs whose
+// shape or dtype stays unknown are left none (a host op makes them).
+int64_t PrepareOutputs(const op::OpDef* op, const op::Attrs& attrs, const std::vector<NDArray>& inputs,
+                       std::vector<NDArray>* outputs, const Context& ctx, bool strict) {
+  const size_t num_outputs = outputs->size();
   ScratchScope scratch;
   std::vector<Shape>& in_shapes = scratch->in_shapes;
   std::vector<Shape>& out_shapes = scratch->out_shapes;
@@ -177,15 +171,17 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   }
   out_shapes.assign(num_outputs, Shape::Unknown());
   out_types.assign(num_outputs, -1);
-  for (int k = 0; k < num_outputs; ++k) {
+  for (size_t k = 0; k < num_outputs; ++k) {
     if ((*outputs)[k].is_none()) continue;
     out_shapes[k] = (*outputs)[k].shape();
     out_types[k] = (*outputs)[k].dtype();
   }
-  op->infer_shape(*attrs, &in_shapes, &out_shapes);
-  op->infer_type(*attrs, &in_types, &out_types);
+  op->infer_shape(attrs, &in_shapes, &out_shapes);
+  op->infer_type(attrs, &in_types, &out_types);
   int64_t out_elements = 0;
-  for (int k = 0; k < num_outputs; ++k) {
+  for (size_t k = 0; k < num_outputs; ++k) {
+    const bool known = out_shapes[k].is_known() && IsValidDType(out_types[k]);
+    if (!known && !strict) continue;
     MX_CHECK(out_shapes[k].is_known(), kValue, "operator ", op->name, ": cannot infer the shape of output ", k);
     MX_CHECK(IsValidDType(out_types[k]), kType, "operator ", op->name, ": cannot infer the dtype of output ", k);
     NDArray& out = (*outputs)[k];
@@ -201,8 +197,74 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
     }
     out_elements += out_shapes[k].Size();
   }
+  return out_elements;
+}
 
-  const int dispatch_dtype = !inputs.empty() ? inputs[0].dtype() : out_types.empty() ? kFloat32 : out_types[0];
+std::vector<int> DefaultReq(const std::vector<NDArray>& inputs, const std::vector<NDArray>& outputs) {
+  std::vector<int> req(outputs.size(), MX_REQ_WRITE);
+  for (size_t k = 0; k < outputs.size(); ++k)
+    for (const NDArray& in : inputs)
+      if (!outputs[k].is_none() && in.SameData(outputs[k])) req[k] = MX_REQ_INPLACE;
+  return req;
+}
+
+void RunHostOp(const HostOp& host, const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
+               const std::vector<NDArray>& inputs, std::vector<NDArray>* outputs, OpState* state,
+               const std::vector<int>* req) {
+  const Context ctx = OutputContext(op, *attrs, inputs);
+  bool all_given = true;
+  for (const NDArray& out : *outputs) all_given = all_given && !out.is_none();
+  // Outputs a node-state keeper (the executor) gives were sized by its own
+  // inference; inferring again would call a frontend on every pass.
+  if (!all_given || !state) PrepareOutputs(op, *attrs, inputs, outputs, ctx, false);
+  OpState local;
+  OpState& node_state = state ? *state : local;
+  if (op->stateful && !node_state) {
+    MX_CHECK(host.create_state != nullptr, kInternal, "stateful operator ", op->name, " has no create_state");
+    std::vector<Shape> shapes;
+    std::vector<int> dtypes;
+    for (const NDArray& in : inputs) {
+      shapes.push_back(in.shape());
+      dtypes.push_back(in.dtype());
+    }
+    node_state = host.create_state(*attrs, ctx, shapes, dtypes);
+  }
+  MX_CHECK(!op->is_backward || node_state, kValue, "operator ", op->name,
+           " runs only inside a backward pass: it needs the state of its forward node");
+  const std::vector<int> reqs = req ? *req : DefaultReq(inputs, *outputs);
+  host.run(HostCall{*attrs, inputs, outputs, reqs, node_state, IsTraining()});
+  for (size_t k = 0; k < outputs->size(); ++k)
+    MX_CHECK(!(*outputs)[k].is_none(), kInternal, "operator ", op->name, " made no output ", k);
+  RecordOp(op, attrs, inputs, outputs, node_state);
+}
+
+}  // namespace
+
+void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
+            std::vector<NDArray> inputs, std::vector<NDArray>* outputs, OpState* state,
+            const std::vector<int>* req) {
+  const int num_inputs = op->NumInputs(*attrs);
+  MX_CHECK(static_cast<int>(inputs.size()) == num_inputs, kValue, "operator ", op->name,
+           " takes ", num_inputs, " input(s)", InputList(op, *attrs), ", got ", inputs.size());
+  const int num_outputs = op->NumOutputs(*attrs);
+  // Callers may give just the visible outputs; the hidden ones are made here.
+  if (outputs->empty() || static_cast<int>(outputs->size()) == op->NumVisibleOutputs(*attrs))
+    outputs->resize(num_outputs);
+  MX_CHECK(static_cast<int>(outputs->size()) == num_outputs, kValue, "operator ", op->name,
+           " has ", op->NumVisibleOutputs(*attrs), " output(s), got ", outputs->size(),
+           " output arrays");
+  MX_CHECK(!req || req->size() == outputs->size(), kInternal, "operator ", op->name, ": ",
+           req ? req->size() : 0, " write requests for ", outputs->size(), " outputs");
+  if (const HostOp* host = FindHostOp(op)) {
+    RunHostOp(*host, op, attrs, inputs, outputs, state, req);
+    return;
+  }
+  MX_CHECK(!op->stateful && !op->is_backward, kInternal, "stateful operator ", op->name, " has no host op");
+
+  const Context ctx = OutputContext(op, *attrs, inputs);
+  const int64_t out_elements = PrepareOutputs(op, *attrs, inputs, outputs, ctx, true);
+
+  const int dispatch_dtype = !inputs.empty() ? inputs[0].dtype() : outputs->empty() ? kFloat32 : (*outputs)[0].dtype();
   const int device = ctx.is_cpu() ? kDLCPU : kDLCUDA;
   const Kernel* kernel = KernelTable::Get().Find(op, device, dispatch_dtype);
   if (!kernel) {
@@ -220,10 +282,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   record->op = op;
   record->attrs = attrs;
   record->outputs = *outputs;
-  record->req.assign(num_outputs, MX_REQ_WRITE);
-  for (int k = 0; k < num_outputs; ++k)
-    for (const NDArray& in : inputs)
-      if (in.SameData((*outputs)[k])) record->req[k] = MX_REQ_INPLACE;
+  record->req = req ? *req : DefaultReq(inputs, *outputs);
   record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
   record->is_train = IsTraining();
 

@@ -15,7 +15,7 @@ def make_op_function(op_name, func_name=None):
     """The Python function for an op."""
     info = OpInfo(op_name)
     handle = info.handle
-    variadic = bool(info.key_var_num_args)
+    variadic = info.variadic
     input_names = info.input_names
     n_inputs = len(input_names)
     param_names = info.param_names
@@ -28,7 +28,7 @@ def make_op_function(op_name, func_name=None):
         keys, vals = [], []
         if variadic:
             inputs = list(args)
-            if info.key_var_num_args not in kwargs:
+            if info.key_var_num_args and info.key_var_num_args not in kwargs:
                 kwargs[info.key_var_num_args] = len(inputs)
         else:
             positional = list(args)

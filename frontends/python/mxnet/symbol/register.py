@@ -27,7 +27,7 @@ def make_op_function(op_name, func_name=None):
     handle = info.handle
     func_name = func_name or op_name
     hint = func_name.lower()
-    variadic = bool(info.key_var_num_args)
+    variadic = info.variadic
     input_names = info.input_names
     positional_params = [] if variadic else input_names + info.param_names
 
@@ -60,7 +60,7 @@ def make_op_function(op_name, func_name=None):
             if not isinstance(value, Symbol):
                 raise TypeError("%s(): argument %d must be a Symbol, got %s"
                                 % (func_name, i, type(value).__name__))
-        if variadic and info.key_var_num_args not in kwargs:
+        if info.key_var_num_args and info.key_var_num_args not in kwargs:
             keys.append(info.key_var_num_args)
             vals.append(str(len(inputs)))
         name = NameManager.current.get(name, hint)
@@ -70,10 +70,7 @@ def make_op_function(op_name, func_name=None):
         check_call(_LIB.MXSymbolCreateAtomicSymbol(handle, name.encode("utf-8"), len(keys),
                                                    c_keys, c_vals, out))
         sym = Symbol(out[0])
-        if named:
-            sym._compose(name=name, **named)
-        else:
-            sym._compose(*inputs, name=name)
+        sym._compose(*inputs, name=name, **named)
         return sym
 
     op_function.__signature__ = signature(info, ("name", "attr", "out"))
