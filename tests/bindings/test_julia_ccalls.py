@@ -30,12 +30,12 @@ HEADERS = ("c_api.h", "c_predict_api.h")
 # C type names -> canonical base names (LP64: size_t is 64 bits).
 C_BASE = {"int": "int32", "unsigned int": "uint32", "uint32_t": "uint32", "int64_t": "int64",
           "size_t": "uint64", "uint64_t": "uint64", "float": "float", "double": "double",
-          "char": "char", "void": "void"}
+          "char": "char", "void": "void", "bool": "bool"}
 # Julia's C-compatible type names -> canonical base names.
 JULIA_BASE = {"Cint": "int32", "Int32": "int32", "Cuint": "uint32", "UInt32": "uint32",
               "Int64": "int64", "Clonglong": "int64", "Csize_t": "uint64", "UInt64": "uint64",
               "Cfloat": "float", "Float32": "float", "Cdouble": "double", "Float64": "double",
-              "Cchar": "char", "UInt8": "char", "Cvoid": "void"}
+              "Cchar": "char", "UInt8": "char", "Cvoid": "void", "Bool": "bool"}
 
 
 # ---------------------------------------------------------------- C side
@@ -48,7 +48,8 @@ def header_to_c(text):
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     text = re.sub(r"\b(MX_API|MX_PRED_API)\b", "", text)
     # pycparser needs the stdint/stddef names as types; C_BASE gives their meaning.
-    return "".join("typedef int %s;\n" % name for name in ("int64_t", "uint32_t", "uint64_t", "size_t")) + text
+    return "".join("typedef int %s;\n" % name
+                   for name in ("int64_t", "uint32_t", "uint64_t", "size_t", "bool")) + text
 
 
 def c_type(node, typedefs):

@@ -304,3 +304,46 @@ def test_mirroring_trades_memory_for_recomputation():
     for name in both.arg_dict:
         np.testing.assert_allclose(mirrored.grad_dict[name].asnumpy(),
                                    both.grad_dict[name].asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_monitor_callback_sees_every_op_output_and_optionally_inputs():
+    data = mx.sym.Variable("data")
+    fc = mx.sym.FullyConnected(data, num_hidden=3, name="fc1")
+    net = mx.sym.Activation(fc, act_type="relu", name="relu1")
+    exe = net.simple_bind(mx.cpu(), data=(2, 4))
+    x = np.random.randn(2, 4).astype(np.float32)
+    w = np.random.randn(3, 4).astype(np.float32)
+    exe.arg_dict["fc1_weight"][:] = w
+    seen = {}
+    exe.set_monitor_callback(lambda name, arr: seen.__setitem__(name, arr.asnumpy()))
+    exe.forward(is_train=False, data=x)
+    assert list(seen) == ["fc1_output", "relu1_output"]
+    np.testing.assert_allclose(seen["fc1_output"], x @ w.T, rtol=1e-5)
+    np.testing.assert_allclose(seen["relu1_output"], np.maximum(x @ w.T, 0), rtol=1e-5)
+
+    names = []
+    exe.set_monitor_callback(lambda name, arr: names.append(name), monitor_all=True)
+    exe.forward(is_train=True)
+    assert names == ["fc1_data", "fc1_weight", "fc1_bias", "fc1_output", "relu1_data",
+                     "relu1_output"]
+    names.clear()
+    exe.backward(mx.nd.ones((2, 3)))
+    assert names and all("backward" in n for n in names)
+
+    exe.set_monitor_callback(None)
+    names.clear()
+    exe.forward()
+    assert names == []
+
+
+def test_monitor_callback_errors_are_raised_after_the_pass():
+    x = mx.sym.Variable("x")
+    exe = (x * 2).simple_bind(mx.cpu(), x=(2,))
+
+    def broken(name, arr):
+        raise ValueError("monitor failed on " + name)
+    exe.set_monitor_callback(broken)
+    with pytest.raises(ValueError, match="monitor failed on"):
+        exe.forward()
+    exe.set_monitor_callback(None)
+    np.testing.assert_allclose(exe.forward(x=np.array([1.0, 2.0]))[0].asnumpy(), [2.0, 4.0])

@@ -57,6 +57,7 @@ class Executor:
                                  % (name, str(target.shape), str(value.shape)))
             target[:] = value
         check_call(_LIB.MXExecutorForward(self.handle, int(bool(is_train))))
+        self._raise_monitor_error()
         return self.outputs
 
     def backward(self, out_grads=None, is_train=True):
@@ -81,10 +82,39 @@ class Executor:
                                                 for g in out_grads]) if out_grads else ffi.NULL
         check_call(_LIB.MXExecutorBackward(self.handle, len(out_grads), handles,
                                            int(bool(is_train))))
+        self._raise_monitor_error()
 
     def set_monitor_callback(self, callback, monitor_all=False):
-        """Not supported by MX yet: raises NotImplementedError."""
-        raise NotImplementedError("executor monitor callbacks are not supported yet")
+        """Calls ``callback(name, array)`` after each op of forward and
+        backward is pushed: for each output ("fc1_output") and, with
+        monitor_all, each input ("fc1_weight") first.  ``array`` is an
+        NDArray (MXNet passes a raw handle); reading it waits for the op.
+        An exception the callback raises is re-raised when forward or
+        backward returns.  ``callback=None`` removes the monitor."""
+        if callback is None:
+            self._monitor_callback = None
+            check_call(_LIB.MXExecutorSetMonitorCallback(self.handle, ffi.NULL, ffi.NULL, 0))
+            return
+        errors = self._monitor_errors = []
+
+        def on_entry(name, handle, _data):
+            array = _new_from_handle(handle)
+            if not errors:
+                try:
+                    callback(py_str(name), array)
+                except Exception as e:  # pylint: disable=broad-except
+                    errors.append(e)
+
+        self._monitor_callback = ffi.callback("MXExecutorMonitorFn", on_entry)
+        check_call(_LIB.MXExecutorSetMonitorCallback(self.handle, self._monitor_callback,
+                                                     ffi.NULL, int(bool(monitor_all))))
+
+    def _raise_monitor_error(self):
+        errors = getattr(self, "_monitor_errors", None)
+        if errors:
+            error = errors.pop()
+            errors.clear()
+            raise error
 
     # -- dictionaries ----------------------------------------------------------------
     @staticmethod

@@ -750,6 +750,22 @@ MX_API int MXCustomOpRegister(const char* op_type, const MXCustomOpType* type);
  * computed while recording from arrays that require gradient. */
 MX_API int MXAutogradGetSymbol(MXNDArrayHandle handle, MXSymbolHandle* out);
 
+/* ------------------------------------------------------------------ */
+/* Executor monitor (since ABI 1.8)                                   */
+/* ------------------------------------------------------------------ */
+
+/* Called after each op node of a forward or backward pass is pushed: once
+ * per output, named as MXNet names it ("fc1_output"), and with monitor_all
+ * first once per input ("fc1_weight").  array: a new handle owned by the
+ * callee (free it with MXNDArrayFree); its values are the pushed op's, so
+ * reading it waits for that op.  Runs on the thread calling
+ * MXExecutorForward / MXExecutorBackward; it must not throw or longjmp. */
+typedef void (*MXExecutorMonitorFn)(const char* name, MXNDArrayHandle array, void* data);
+
+/* Installs (callback NULL: removes) the executor's monitor. */
+MX_API int MXExecutorSetMonitorCallback(MXExecutorHandle handle, MXExecutorMonitorFn callback,
+                                        void* data, int monitor_all);
+
 /* MX_CDEF_END */
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@
 #ifndef MX_C_PREDICT_API_H_
 #define MX_C_PREDICT_API_H_
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #if defined(_WIN32)
@@ -30,6 +31,10 @@ typedef float mx_float;
 typedef struct MXPredictor_* PredictorHandle;
 /* The arrays of an NDArray file.  Free with MXNDListFree. */
 typedef struct MXNDList_* NDListHandle;
+/* An array handed to a monitor callback: c_api.h's MXNDArrayHandle. */
+typedef void* NDArrayHandle;
+/* A monitor callback: (name, array, callback_handle). */
+typedef void (*PredMonitorCallback)(const char*, NDArrayHandle, void*);
 
 MX_PRED_API const char* MXGetLastError(void);
 
@@ -104,6 +109,14 @@ MX_PRED_API int MXPredGetOutput(PredictorHandle handle, mx_uint index, mx_float*
                                 mx_uint size);
 
 MX_PRED_API int MXPredFree(PredictorHandle handle);
+
+/* Calls callback(name, array, callback_handle) after each op of a forward
+ * pass is pushed, for each output ("fc1_output") and with monitor_all each
+ * input ("fc1_weight") too.  array is borrowed: valid during the call only
+ * (read it with c_api.h's functions, cast to MXNDArrayHandle).  NULL
+ * removes the callback. */
+MX_PRED_API int MXPredSetMonitorCallback(PredictorHandle handle, PredMonitorCallback callback,
+                                         void* callback_handle, bool monitor_all);
 
 /* Reads the bytes of an NDArray file; *out_length: its number of arrays. */
 MX_PRED_API int MXNDListCreate(const char* nd_file_bytes, int nd_file_size,

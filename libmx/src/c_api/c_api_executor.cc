@@ -121,4 +121,18 @@ int MXExecutorGetMemoryPlan(MXExecutorHandle handle, int64_t* planned_bytes, int
   MX_API_END();
 }
 
+int MXExecutorSetMonitorCallback(MXExecutorHandle handle, MXExecutorMonitorFn callback, void* data,
+                                 int monitor_all) {
+  MX_API_BEGIN();
+  mx::executor::GraphExecutor& exec = ExecOf(handle);
+  if (!callback) {
+    exec.SetMonitor(nullptr, false);
+    return 0;
+  }
+  exec.SetMonitor([callback, data](const std::string& name, const mx::NDArray& array) {
+    callback(name.c_str(), mx::NewHandle(array), data);
+  }, monitor_all != 0);
+  MX_API_END();
+}
+
 }  // extern "C"

@@ -364,6 +364,22 @@ int MXPredGetOutput(PredictorHandle handle, mx_uint index, mx_float* data, mx_ui
   MX_API_END();
 }
 
+int MXPredSetMonitorCallback(PredictorHandle handle, PredMonitorCallback callback,
+                             void* callback_handle, bool monitor_all) {
+  MX_API_BEGIN();
+  MXPredictor_& p = PredictorOf(handle);
+  if (!callback) {
+    p.exec->SetMonitor(nullptr, false);
+    return 0;
+  }
+  p.exec->SetMonitor([callback, callback_handle](const std::string& name, const NDArray& array) {
+    MXNDArrayHandle borrowed = mx::NewHandle(array);
+    callback(name.c_str(), borrowed, callback_handle);
+    MXNDArrayFree(borrowed);
+  }, monitor_all);
+  MX_API_END();
+}
+
 int MXPredFree(PredictorHandle handle) {
   MX_API_BEGIN();
   if (handle) {

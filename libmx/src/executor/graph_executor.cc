@@ -245,7 +245,17 @@ void GraphExecutor::RunNodes(uint32_t begin, uint32_t end, bool is_train) {
     } catch (const Error& e) {
       Throw(e.kind(), node.Describe(), ": ", e.what());
     }
+    if (monitor_) {
+      if (monitor_all_)
+        for (uint32_t i = 0; i < in.size(); ++i) monitor_(graph::InputName(node, i), in[i]);
+      for (uint32_t k = 0; k < out.size(); ++k) monitor_(graph::OutputName(node, k), out[k]);
+    }
   }
+}
+
+void GraphExecutor::SetMonitor(MonitorFn fn, bool monitor_all) {
+  monitor_ = std::move(fn);
+  monitor_all_ = monitor_all;
 }
 
 void GraphExecutor::Forward(bool is_train) {

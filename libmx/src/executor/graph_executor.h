@@ -8,6 +8,7 @@
 #ifndef MX_EXECUTOR_GRAPH_EXECUTOR_H_
 #define MX_EXECUTOR_GRAPH_EXECUTOR_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ class GraphExecutor {
   void ForwardOp(size_t step, bool is_train);
   // head_grads: one per output, none entries (or an empty list) mean ones.
   void Backward(const std::vector<NDArray>& head_grads, bool is_train);
+
+  // Called after each op node is pushed (forward and backward), once per
+  // output named as MXNet names it ("fc1_output"), and with monitor_all
+  // first once per input ("fc1_weight"): MXNet's executor monitor.  The
+  // array's values are those of the pushed op: read them through the engine.
+  using MonitorFn = std::function<void(const std::string& name, const NDArray& array)>;
+  void SetMonitor(MonitorFn fn, bool monitor_all);
 
   const std::vector<NDArray>& outputs() const { return outputs_; }
   const graph::MemoryPlan& plan() const { return plan_; }
@@ -76,6 +84,8 @@ class GraphExecutor {
   std::vector<NDArray> values_;  // per entry
   std::vector<NDArray> outputs_;
   bool forward_done_ = false;
+  MonitorFn monitor_;
+  bool monitor_all_ = false;
 };
 
 }  // namespace executor

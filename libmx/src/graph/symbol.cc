@@ -203,14 +203,21 @@ std::vector<std::string> Symbol::ListOutputNames() const {
       names.push_back(n.name);
       continue;
     }
-    const std::vector<std::string> outs = n.attrs ? n.op->OutputNames(*n.attrs) : n.op->output_names;
-    if (e.index < outs.size()) {
-      names.push_back(n.name + "_" + outs[e.index]);
-    } else {
-      names.push_back(n.name + "_output" + (n.num_outputs() == 1 ? "" : std::to_string(e.index)));
-    }
+    names.push_back(OutputName(n, e.index));
   }
   return names;
+}
+
+std::string OutputName(const Node& n, uint32_t index) {
+  const std::vector<std::string> outs = n.attrs ? n.op->OutputNames(*n.attrs) : n.op->output_names;
+  if (index < outs.size()) return n.name + "_" + outs[index];
+  return n.name + "_output" + (n.num_outputs() == 1 ? "" : std::to_string(index));
+}
+
+std::string InputName(const Node& n, uint32_t index) {
+  const std::vector<std::string> ins = n.attrs ? n.op->InputNames(*n.attrs) : n.op->input_names;
+  if (index < ins.size() && !n.op->variadic()) return n.name + "_" + ins[index];
+  return n.name + "_input" + std::to_string(index);
 }
 
 const Node* Symbol::SingleNode() const {

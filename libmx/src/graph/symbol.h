@@ -61,6 +61,11 @@ class Symbol {
   const Node* SingleNode() const;  // nullptr if the outputs span nodes
 };
 
+// How MXNet names a node's output entry ("fc1_output", "bn_mean") and, for
+// monitors, its input slots ("fc1_weight").
+std::string OutputName(const Node& n, uint32_t index);
+std::string InputName(const Node& n, uint32_t index);
+
 }  // namespace graph
 }  // namespace mx
 
