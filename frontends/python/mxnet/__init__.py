@@ -1,6 +1,8 @@
 """MX: MXNet rebuilt for today.  ``import mxnet as mx``."""
 import atexit as _atexit
 
+from . import libinfo
+from .libinfo import __version__
 from . import base
 from .base import MXNetError
 from . import context
@@ -14,8 +16,6 @@ from . import symbol
 from . import symbol as sym
 from . import autograd
 from . import executor
-
-__version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
 
 
 def runtime_version():
