@@ -13,14 +13,13 @@ import subprocess
 
 import pytest
 
-import mxnet._ffi
+from mxnet import config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-LIB_DIR = mxnet._ffi.LIB_DIR
-INCLUDE_DIR = os.path.join(os.path.dirname(LIB_DIR), "include")
 CC = shutil.which("cc")
-# -pedantic-errors: the public headers must be plain ISO C99.
-CFLAGS = ["-std=c99", "-pedantic-errors", "-Wall", "-Wextra", "-O1", "-I", INCLUDE_DIR]
+# -pedantic-errors: the public headers must be plain ISO C99.  The flags are
+# mxnet-config's, as a user of the wheel gets them.
+CFLAGS = ["-std=c99", "-pedantic-errors", "-Wall", "-Wextra", "-O1"] + config.cflags()
 
 pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc) on PATH")
 
@@ -36,12 +35,11 @@ def build_dir(tmp_path_factory):
     compile_c(CFLAGS + ["-fPIC", "-shared", os.path.join(HERE, "plugin_square.c"),
                         "-o", str(out / "plugin_square.so")], "plugin_square.c")
     for name in PROGRAMS:
-        compile_c(CFLAGS + [os.path.join(HERE, name + ".c"), "-o", str(out / name),
-                            "-L", LIB_DIR, "-lmx", "-Wl,-rpath," + LIB_DIR, "-pthread", "-lm"],
-                  name + ".c")
+        compile_c(CFLAGS + [os.path.join(HERE, name + ".c"), "-o", str(out / name)] + config.libs()
+                  + ["-pthread", "-lm"], name + ".c")
     example = os.path.join(HERE, "..", "..", "examples", "c", "train_mlp.c")
-    compile_c(CFLAGS + [example, "-o", str(out / "train_mlp"), "-L", LIB_DIR, "-lmx",
-                        "-Wl,-rpath," + LIB_DIR, "-lm"], "examples/c/train_mlp.c")
+    compile_c(CFLAGS + [example, "-o", str(out / "train_mlp")] + config.libs() + ["-lm"],
+              "examples/c/train_mlp.c")
     return out
 
 

@@ -7,7 +7,9 @@
  * With arguments `symbol.json params input.f32 expected.f32 d0 d1 ...` it
  * also predicts that model on that input (float32, shape d0 x d1 ...) and
  * compares with the expected output (tests/c/test_c_programs.py passes
- * MXNet 1.9.1's fixture models this way).
+ * MXNet 1.9.1's fixture models this way).  Arguments `--plugin lib.so`
+ * before them load a plugin first, for models that use its ops
+ * (tests/plugins/test_plugin_sdk.py).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -199,6 +201,11 @@ static void test_model_files(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+  if (argc > 2 && strcmp(argv[1], "--plugin") == 0) {
+    CHECK_OK(MXPluginLoad(argv[2]));
+    argc -= 2;
+    argv += 2;
+  }
   if (argc > 5) test_model_files(argc, argv);
   else test_small_model();
   return REPORT();

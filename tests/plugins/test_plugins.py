@@ -5,8 +5,6 @@ compiler against the headers installed with mxnet (the plugin ABI a
 third party builds against).  Without a compiler the tests are skipped.
 """
 import inspect
-import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,43 +13,9 @@ import numpy as np
 import pytest
 
 import mxnet as mx
-import mxnet._ffi
 from mxnet.base import MXNetError, _LIB, ffi
 
-SRC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "src")
-INCLUDE_DIR = os.path.join(os.path.dirname(mxnet._ffi.LIB_DIR), "include")
-CC = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-O1"]
-
-
-def _compile(src_name, out_dir, out_name=None, defines=()):
-    src = os.path.join(SRC_DIR, src_name)
-    out = os.path.join(str(out_dir), out_name or os.path.splitext(src_name)[0] + ".so")
-    cmd = [CC, "-shared", "-fPIC", *CFLAGS, *["-D" + d for d in defines],
-           "-I", INCLUDE_DIR, "-o", out, src]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, "compiling %s failed:\n%s\n%s" % (src_name, " ".join(cmd),
-                                                                   proc.stderr)
-    return out
-
-
-@pytest.fixture(scope="session")
-def plugins(tmp_path_factory):
-    """Every test plugin, compiled once: name -> path of the .so."""
-    if CC is None:
-        pytest.skip("no C compiler (cc) on this machine")
-    assert os.path.isfile(os.path.join(INCLUDE_DIR, "mx", "plugin.h")), INCLUDE_DIR
-    out = tmp_path_factory.mktemp("mx_plugins")
-    built = {}
-    for name in ("good_plugin", "no_init", "abi_macro", "abi_return", "kernel_abi99",
-                 "fail_after_register", "kernel_unknown_op"):
-        built[name] = _compile(name + ".c", out)
-    built["kernel_abi99_ignored"] = _compile("kernel_abi99.c", out, "kernel_abi99_ignored.so",
-                                             defines=["IGNORE_RC"])
-    text = out / "x.so"
-    text.write_text("this is a text file, not a shared library\n")
-    built["text"] = str(text)
-    return built
+from _plugin_build import CC, CFLAGS, expect_load_error, still_works
 
 
 @pytest.fixture(scope="session")
@@ -61,30 +25,8 @@ def good(plugins):
     return plugins["good_plugin"]
 
 
-def still_works():
-    a = mx.nd.array([[1, -2], [3, 4]])
-    np.testing.assert_array_equal((a * 2 + 1).asnumpy(), [[3, -3], [7, 9]])
-    np.testing.assert_array_equal((-a).asnumpy(), [[-1, 2], [-3, -4]])
-    np.testing.assert_array_equal(mx.nd.negative(a).asnumpy(), [[-1, 2], [-3, -4]])
-
-
 def op_registered(name):
     return _LIB.MXGetOpHandle(name.encode(), ffi.new("MXOpHandle*")) == 0
-
-
-def expect_load_error(path, *fragments):
-    before = mx.nd.register.list_ops()
-    with pytest.raises(MXNetError) as info:
-        mx.library.load(path)
-    err = info.value
-    assert isinstance(err, OSError), type(err).__mro__
-    msg = str(err)
-    for fragment in fragments:
-        assert fragment.lower() in msg.lower(), "%r not in %r" % (fragment, msg)
-    assert mx.nd.register.list_ops() == before  # nothing registered
-    assert path not in mx.library.loaded_libraries()
-    still_works()
-    return msg
 
 
 # ---------------------------------------------------------------------------
@@ -164,7 +106,9 @@ _KERNEL_ERROR_SCRIPT = textwrap.dedent("""
         try:
             mx.nd.my_scale(a, factor=-1).asnumpy()
         except mx.base.MXNetError as e:
-            assert "factor must be non-negative" in str(e), str(e)
+            # the plugin's message, the op and the plugin's path
+            for part in ("factor must be non-negative", "operator my_scale", sys.argv[1]):
+                assert part in str(e), str(e)
         else:
             raise AssertionError("no error")
         np.testing.assert_array_equal(mx.nd.my_scale(a, factor=2).asnumpy(), np.full(shape, 2))
@@ -175,7 +119,7 @@ _KERNEL_ERROR_SCRIPT = textwrap.dedent("""
 def test_good_plugin_kernel_error(plugins):
     """A kernel that fails calls host->set_error (the header's contract: the
     host table given to mx_plugin_init is what kernels report through); the
-    message reaches Python as an MXNetError.  Run in a child process so a
+    message reaches Python as an MXNetError naming the op and the plugin.  Run in a child process so a
     crash cannot take the suite down."""
     proc = subprocess.run([sys.executable, "-c", _KERNEL_ERROR_SCRIPT, plugins["good_plugin"]],
                           capture_output=True, text=True, timeout=60)
@@ -247,6 +191,41 @@ def test_init_fails_after_registering(plugins):
     np.testing.assert_array_equal((-x).asnumpy(), [-1.5, 2.5, -3.0])
 
 
+def test_plugin_of_abi_1_1_still_loads(plugins):
+    """A 1.1 plugin's MXOpDesc ends before backward_op and flags: the host
+    reads them as unset (here they hold garbage past struct_size)."""
+    mx.library.load(plugins["good_plugin_abi11"])
+    r = mx.nd.my_scale_abi11(mx.nd.array([1, 2]), factor=3)
+    np.testing.assert_array_equal(r.asnumpy(), [3, 6])
+    x = mx.nd.array([1, 2])
+    x.attach_grad()
+    with mx.autograd.record():
+        y = mx.nd.my_scale_abi11(x)
+    with pytest.raises(MXNetError) as info:  # it declared no gradient
+        y.backward()
+    assert "my_scale_abi11" in str(info.value)
+    still_works()
+
+
+@pytest.mark.parametrize("defect,fragments", [
+    ("twice", ["'sdk_bad_op' already exists"]),
+    ("name_exists", ["'negative' already exists"]),
+    ("op_abi99", ["register_op", "ABI major 99"]),
+    ("unknown_flags", ["'sdk_bad_op'", "unknown flags 0x100"]),
+    ("unknown_backward", ["'sdk_bad_op'", "backward_op 'sdk_no_such_backward' is not an operator"]),
+    ("backward_arity", ["'sdk_bad_op'", "backward_op 'negative' takes 1 input(s), but the flags give it 3"]),
+    ("backward_param", ["'sdk_bad_op'", "declares parameter 'scale'"]),
+])
+def test_bad_op_descriptor(plugins, defect, fragments):
+    """Each is refused whole, with the plugin and the op in the message."""
+    path = plugins["bad_op_desc_" + defect]
+    expect_load_error(path, path, *fragments)
+    assert "sdk_bad_op" not in mx.nd.register.list_ops()
+    assert "_backward_sdk_bad_op" not in mx.nd.register.list_ops()
+    # the built-in op a bad plugin tried to replace or borrow is untouched
+    np.testing.assert_array_equal(mx.nd.negative(mx.nd.array([1, -2])).asnumpy(), [-1, 2])
+
+
 def test_kernel_for_unknown_op(plugins):
     expect_load_error(plugins["kernel_unknown_op"], "op_that_does_not_exist_anywhere")
 
@@ -262,7 +241,7 @@ def test_directory_path(tmp_path):
 
 def test_process_keeps_working_after_all_failures(plugins, tmp_path):
     for name in ("no_init", "abi_macro", "abi_return", "kernel_abi99", "fail_after_register",
-                 "text"):
+                 "text", "bad_op_desc_twice", "bad_op_desc_unknown_backward"):
         with pytest.raises(MXNetError):
             mx.library.load(plugins[name])
     with pytest.raises(MXNetError):
@@ -294,8 +273,8 @@ def test_installed_headers_are_plain_c99(tmp_path):
           return MXGetABIVersion(&major, &minor);
         }
     """))
-    cmd = [CC, "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-I", INCLUDE_DIR, "-c",
-           str(src), "-o", str(tmp_path / "h.o")]
+    cmd = [CC, *CFLAGS, "-Werror", "-I", mx.libinfo.include_dir(), "-c", str(src), "-o",
+           str(tmp_path / "h.o")]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
 

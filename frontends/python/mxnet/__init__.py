@@ -1,6 +1,8 @@
 """MX: MXNet rebuilt for today.  ``import mxnet as mx``."""
 import atexit as _atexit
 
+from . import libinfo
+from .libinfo import __version__
 from . import base
 from .base import MXNetError
 from . import context
@@ -16,8 +18,6 @@ from . import autograd
 from . import executor
 from . import operator
 from . import test_utils
-
-__version__ = "1.9.1"  # the MXNet API level MX implements; libmx's own version: runtime_version()
 
 
 def runtime_version():

@@ -7,33 +7,12 @@ Julia call.
 import ctypes
 import os
 import re
-import sys
 
 import cffi
 
+from . import libinfo
+
 ABI_MAJOR = 1  # the c_api.h major this binding was written against
-
-
-def _candidate_dirs():
-    env = os.environ.get("MX_LIBRARY_PATH")
-    if env:
-        yield env
-    yield os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib")
-    # An editable install keeps the Python sources in the checkout and the
-    # compiled libraries in site-packages/mxnet/lib.
-    for entry in sys.path:
-        if entry:
-            yield os.path.join(entry, "mxnet", "lib")
-
-
-def _find_library_dir():
-    tried = []
-    for d in _candidate_dirs():
-        if os.path.isfile(os.path.join(d, "libmx.so")):
-            return d
-        tried.append(d)
-    raise ImportError("cannot find libmx.so; looked in: " + ", ".join(tried)
-                      + " (set MX_LIBRARY_PATH to the folder that holds it)")
 
 
 def _preload_openblas():
@@ -62,7 +41,10 @@ def _read_cdef(header_path):
     return region.replace("MX_API ", "")
 
 
-LIB_DIR = _find_library_dir()
+try:
+    LIB_DIR = libinfo.lib_dir()
+except RuntimeError as error:
+    raise ImportError(str(error)) from None
 # Installed wheels and CMake build trees keep include/ beside lib/.
 HEADER = os.path.join(os.path.dirname(LIB_DIR), "include", "mx", "c_api.h")
 

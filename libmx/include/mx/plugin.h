@@ -1,6 +1,7 @@
 /*
  * mx/plugin.h -- the plugin ABI: how kernels (and whole new operators) reach
- * MX at run time.
+ * MX at run time.  This header is the whole SDK; docs/plugin_sdk.md is its
+ * guide and plugins/examples/ a complete plugin to start from.
  *
  * A plugin is a shared library that exports one function:
  *
@@ -9,8 +10,10 @@
  * MX calls it once, right after loading the library.  abi_version is the
  * host's MX_PLUGIN_ABI_VERSION; a plugin built against another major returns
  * MX_PLUGIN_ERROR_ABI without touching the host table (MX_PLUGIN_CHECK_ABI
- * does that).  During init the plugin registers kernels for existing ops and
- * may define new ops.  It returns 0, or non-zero after host->set_error; then
+ * does that).  Within a major the ABI only grows: a plugin that uses a field
+ * added in a later minor ("Since ABI 1.x" below) checks host->abi_minor
+ * first.  During init the plugin registers kernels for existing ops and may
+ * define new ops.  It returns 0, or non-zero after host->set_error; then
  * everything it registered is dropped and the library is unloaded.
  *
  * Rules every kernel follows:
@@ -18,6 +21,8 @@
  *     never throws, never longjmps;
  *   - kernels never infer shapes: outputs arrive allocated, with the shapes
  *     and dtypes the op's semantics decided;
+ *   - kernels run on the engine's worker threads, several at once: they keep
+ *     no unsynchronised global state and never call back into c_api.h;
  *   - strings cross as pointer + length or NUL-terminated, never as C++ types.
  *
  * Structs that may grow start with struct_size; fields are only appended.
@@ -30,7 +35,7 @@
 #include <stdint.h>
 
 #define MX_PLUGIN_ABI_MAJOR 1
-#define MX_PLUGIN_ABI_MINOR 1
+#define MX_PLUGIN_ABI_MINOR 2
 #define MX_PLUGIN_ABI_VERSION (MX_PLUGIN_ABI_MAJOR * 1000 + MX_PLUGIN_ABI_MINOR)
 
 /* The maximum rank of a tensor. */
@@ -122,6 +127,20 @@ typedef struct DLManagedTensor {
 } DLManagedTensor;
 #endif /* DLPACK_DLPACK_H_ */
 
+/* MX dtype codes (MXNet's): what MXKernelDesc.dtypes, MXInferTypeFn and
+ * MX_ATTR_DTYPE values hold.  They are written into .params files, so they
+ * never change; the names are new in ABI 1.2, the values always held. */
+typedef enum {
+  MX_DTYPE_FLOAT32 = 0,
+  MX_DTYPE_FLOAT64 = 1,
+  MX_DTYPE_FLOAT16 = 2,
+  MX_DTYPE_UINT8 = 3,
+  MX_DTYPE_INT32 = 4,
+  MX_DTYPE_INT8 = 5,
+  MX_DTYPE_INT64 = 6,
+  MX_DTYPE_BOOL = 7
+} MXDTypeCode;
+
 /* ------------------------------------------------------------------ */
 /* Parsed operator parameters                                         */
 /* ------------------------------------------------------------------ */
@@ -179,7 +198,9 @@ typedef enum {
 } MXRequest;
 
 /* The call frame of one kernel invocation.  Everything is borrowed for the
- * duration of the call. */
+ * duration of the call.  Tensors from MX are compact row-major (strides
+ * NULL, byte_offset 0); outputs never alias inputs unless req says
+ * MX_REQ_INPLACE. */
 typedef struct MXKernelCall {
   size_t struct_size;
   const DLTensor* inputs;
@@ -193,7 +214,11 @@ typedef struct MXKernelCall {
   void* workspace;         /* scratch of workspace_size bytes, 64-aligned */
   size_t workspace_size;
   void* kernel_data;       /* as given in MXKernelDesc */
-  uint64_t seed;           /* per call, fixed in program order: for RNG ops */
+  /* Per call, fixed in program order, for ops declared MX_OP_NEEDS_RNG
+   * (0 for other ops): seed a counter-based generator with it (e.g. Philox
+   * keyed by seed, counter = element index) so the result does not depend
+   * on threads. */
+  uint64_t seed;
   /* Since ABI 1.1 (check struct_size): 1 in training mode (autograd.record,
    * train_mode, forward(is_train=True)), for ops such as Dropout and
    * BatchNorm that behave differently in training. */
@@ -203,7 +228,8 @@ typedef struct MXKernelCall {
 /* Returns 0, or non-zero after host->set_error. */
 typedef int (*MXKernelFn)(const MXKernelCall* call);
 
-/* Bytes of workspace a call needs; called before each call. */
+/* Bytes of workspace a call needs; called before each call, with the call
+ * frame filled except workspace. */
 typedef size_t (*MXWorkspaceFn)(const MXKernelCall* call);
 
 typedef struct MXKernelDesc {
@@ -259,7 +285,37 @@ typedef struct MXOpDesc {
   MXInferShapeFn infer_shape;  /* required */
   MXInferTypeFn infer_type;    /* NULL: every output takes input 0's dtype */
   void* op_data;               /* passed to the infer functions */
+  /* Since ABI 1.2 (a 1.1 plugin's struct_size ends before them; the host
+   * reads them as NULL and 0).
+   *
+   * backward_op: the op that computes this op's input gradients; NULL: the
+   * op has no gradient.  It is named here and looked up when init returns,
+   * so it may be registered later in the same init (or be any registered
+   * op).  It is applied as one graph node with
+   *   inputs:  the gradients of this op's outputs (num_outputs of them),
+   *            then this op's inputs if flags has MX_OP_BACKWARD_USES_INPUTS,
+   *            then this op's outputs if flags has MX_OP_BACKWARD_USES_OUTPUTS;
+   *   outputs: one gradient per input of this op, each of that input's shape
+   *            and dtype;
+   *   params:  this op's parameter values, for each parameter the backward
+   *            op declares (it may declare only parameters this op has).
+   * Because it is an ordinary op, autograd, symbol gradients and executors
+   * all use it, and it is differentiated again (second order) when it
+   * declares a backward_op of its own.  A missing backward_op, or one whose
+   * inputs, outputs or parameters do not fit, fails the load. */
+  const char* backward_op;
+  uint32_t flags;              /* MXOpFlags, or-ed */
 } MXOpDesc;
+
+/* MXOpDesc.flags (since ABI 1.2). */
+typedef enum {
+  MX_OP_BACKWARD_USES_INPUTS = 1,  /* backward_op reads the forward inputs */
+  MX_OP_BACKWARD_USES_OUTPUTS = 2, /* backward_op reads the forward outputs */
+  /* Kernels draw random numbers: each call gets a fresh MXKernelCall.seed,
+   * drawn in program order from the context's generator (mx.random.seed
+   * makes runs repeatable), and graph passes never recompute the op. */
+  MX_OP_NEEDS_RNG = 4
+} MXOpFlags;
 
 /* ------------------------------------------------------------------ */
 /* The host table                                                     */
@@ -276,7 +332,10 @@ typedef struct MXPluginHost {
   int (*register_kernel)(const MXKernelDesc* desc);
   /* Define a new op (semantics); its kernels follow with register_kernel. */
   int (*register_op)(const MXOpDesc* desc);
-  /* Set the message of the error a kernel or init is about to return. */
+  /* Set the message of the error a kernel, an infer function or init is
+   * about to return.  Per thread: call it on the thread that returns the
+   * error (kernels may run on any engine thread).  MX copies the text and
+   * adds the op's name and the plugin's path. */
   void (*set_error)(const char* message);
   void (*log)(int level, const char* message);
   const char* plugin_path;  /* the file being loaded */

@@ -112,7 +112,9 @@ struct KernelCallRecord {
     }
     const int rc = kernel->fn(&call);
     Storage::Free(workspace);
-    if (rc != 0) Throw(ErrorKind::kInternal, "operator ", op->name, ": ", TakePluginError());
+    if (rc != 0)
+      Throw(ErrorKind::kInternal, "operator ", op->name, " (kernel from plugin '", kernel->plugin,
+            "'): ", TakePluginError());
   }
 };
 

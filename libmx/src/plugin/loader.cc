@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "ops/op.h"
 #include "plugin/kernel_table.h"
+#include "plugin/plugin_op.h"
 
 namespace mx {
 
@@ -18,16 +19,24 @@ namespace {
 
 thread_local std::string plugin_error;
 
+// An op a plugin defined, with the backward op it named (resolved once init
+// has returned).
+struct StagedOp {
+  std::unique_ptr<op::OpDef> op;
+  std::string backward_op;  // "" for none
+  uint32_t flags = 0;
+};
+
 // What a plugin registers during init; committed only if init succeeds.
 struct Staging {
   std::string path;
-  std::vector<std::unique_ptr<op::OpDef>> ops;
+  std::vector<StagedOp> ops;
   std::vector<std::pair<std::string, Kernel>> kernels;  // op name -> kernel
   std::string error;  // first registration error
 
   const op::OpDef* FindOp(const std::string& name) const {
-    for (const auto& o : ops)
-      if (o->name == name) return o.get();
+    for (const StagedOp& s : ops)
+      if (s.op->name == name) return s.op.get();
     return op::Registry::Get().Find(name);
   }
 };
@@ -74,93 +83,45 @@ int HostRegisterKernel(const MXKernelDesc* desc) {
   return 0;
 }
 
-int HostRegisterOp(const MXOpDesc* d) {
+int HostRegisterOp(const MXOpDesc* desc) {
   if (!staging) return Fail("register_op called outside mx_plugin_init");
-  if (!d) return Fail("register_op: descriptor is NULL");
-  if (d->struct_size < sizeof(MXOpDesc)) return Fail("register_op: descriptor struct_size is too small");
-  if (d->abi_major != MX_PLUGIN_ABI_MAJOR)
-    return Fail("register_op: the plugin was built for plugin ABI major " +
-                std::to_string(d->abi_major) + ", this MX implements " +
-                std::to_string(MX_PLUGIN_ABI_MAJOR));
-  if (!d->name || !*d->name) return Fail("register_op: name is required");
-  if (!d->infer_shape) return Fail(std::string("register_op ") + d->name + ": infer_shape is required");
-  if (d->num_inputs < 0 || d->num_outputs < 1)
-    return Fail(std::string("register_op ") + d->name + ": invalid number of inputs or outputs");
-  if (staging->FindOp(d->name))
-    return Fail(std::string("register_op: operator '") + d->name + "' already exists");
-  auto op = std::make_unique<op::OpDef>();
-  op->name = d->name;
-  op->description = d->description ? d->description : "";
+  if (!desc) return Fail("register_op: descriptor is NULL");
+  if (desc->struct_size < kOpDescSize11) return Fail("register_op: descriptor struct_size is too small");
+  const MXOpDesc d = ReadOpDesc(*desc);
+  if (d.abi_major != MX_PLUGIN_ABI_MAJOR)
+    return Fail("register_op: the plugin was built for plugin ABI major " + std::to_string(d.abi_major) +
+                ", this MX implements " + std::to_string(MX_PLUGIN_ABI_MAJOR));
+  if (d.name && staging->FindOp(d.name))
+    return Fail(std::string("register_op: operator '") + d.name + "' already exists");
+  StagedOp staged;
   try {
-    for (int32_t i = 0; i < d->num_params; ++i) {
-      const MXParamDesc& p = d->params[i];
-      if (!p.name || !p.type) return Fail(std::string("register_op ") + d->name + ": parameter without name or type");
-      op->Param(p.name, p.type, p.default_value, p.doc ? p.doc : "");
-    }
-    op->Defaults();  // parse the defaults now: a bad default fails the load
+    staged.op = MakePluginOp(d, staging->path);
   } catch (const Error& e) {
-    return Fail(std::string("register_op ") + d->name + ": " + e.what());
+    return Fail(e.what());
   }
-  for (int32_t i = 0; i < d->num_inputs; ++i)
-    op->input_names.push_back(d->input_names && d->input_names[i] ? d->input_names[i] : "data" + std::to_string(i));
-  op->num_outputs = d->num_outputs;
-  for (int32_t i = 0; i < d->num_outputs; ++i)
-    op->output_names.push_back(d->output_names && d->output_names[i] ? d->output_names[i] : "output" + std::to_string(i));
-  const MXInferShapeFn infer_shape = d->infer_shape;
-  const MXInferTypeFn infer_type = d->infer_type;
-  void* op_data = d->op_data;
-  op->infer_shape = [infer_shape, op_data](const op::Attrs& attrs, std::vector<Shape>* in,
-                                           std::vector<Shape>* out) {
-    for (const Shape& s : *in)
-      if (!s.is_known()) return false;
-    std::vector<const int64_t*> in_ptrs;
-    std::vector<int32_t> in_ndims;
-    for (const Shape& s : *in) {
-      in_ptrs.push_back(s.data());
-      in_ndims.push_back(s.ndim());
-    }
-    std::vector<std::vector<int64_t>> out_dims(out->size(), std::vector<int64_t>(MX_MAX_NDIM));
-    std::vector<int64_t*> out_ptrs;
-    for (auto& o : out_dims) out_ptrs.push_back(o.data());
-    std::vector<int32_t> out_ndims(out->size(), -1);
-    const auto& v = attrs.values();
-    plugin_error.clear();
-    if (infer_shape(v.data(), static_cast<int32_t>(v.size()), static_cast<int32_t>(in->size()),
-                    in_ptrs.data(), in_ndims.data(), static_cast<int32_t>(out->size()),
-                    out_ptrs.data(), out_ndims.data(), op_data) != 0)
-      Throw(ErrorKind::kValue, "operator ", attrs.op()->name, ": ", TakePluginError());
-    for (size_t k = 0; k < out->size(); ++k)
-      op::AssignShape(&(*out)[k], Shape(out_ptrs[k], out_ndims[k]), *attrs.op(), "output");
-    return true;
-  };
-  if (infer_type) {
-    op->infer_type = [infer_type, op_data](const op::Attrs& attrs, std::vector<int>* in,
-                                           std::vector<int>* out) {
-      for (int t : *in)
-        if (t < 0) return false;
-      std::vector<int32_t> ins(in->begin(), in->end());
-      std::vector<int32_t> outs(out->size(), -1);
-      const auto& v = attrs.values();
-      plugin_error.clear();
-      if (infer_type(v.data(), static_cast<int32_t>(v.size()), static_cast<int32_t>(ins.size()),
-                     ins.data(), static_cast<int32_t>(outs.size()), outs.data(), op_data) != 0)
-        Throw(ErrorKind::kType, "operator ", attrs.op()->name, ": ", TakePluginError());
-      for (size_t k = 0; k < out->size(); ++k) {
-        MX_CHECK(IsValidDType(outs[k]), kType, "operator ", attrs.op()->name,
-                 ": infer_type gave invalid dtype ", outs[k]);
-        op::AssignType(&(*out)[k], outs[k], *attrs.op(), "output");
-      }
-      return true;
-    };
-  } else {
-    op->infer_type = [](const op::Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
-      if (in->empty() || (*in)[0] < 0) return false;
-      for (int& t : *out) op::AssignType(&t, (*in)[0], *attrs.op(), "output");
-      return true;
-    };
-  }
-  staging->ops.push_back(std::move(op));
+  staged.backward_op = d.backward_op ? d.backward_op : "";
+  staged.flags = d.flags;
+  staging->ops.push_back(std::move(staged));
   return 0;
+}
+
+// After a successful init: every backward_op names an op that exists now
+// (the plugin's own, in any order, or a registered one) and fits.
+void LinkGradients(Staging* stage) {
+  for (StagedOp& s : stage->ops) {
+    if (s.backward_op.empty()) continue;
+    const op::OpDef* backward = stage->FindOp(s.backward_op);
+    if (!backward) {
+      Fail("operator '" + s.op->name + "': backward_op '" + s.backward_op + "' is not an operator");
+      return;
+    }
+    try {
+      SetPluginGradient(s.op.get(), *backward, s.flags);
+    } catch (const Error& e) {
+      Fail(e.what());
+      return;
+    }
+  }
 }
 
 void HostSetError(const char* message) { plugin_error = message ? message : ""; }
@@ -191,6 +152,8 @@ struct HostTable {
 };
 
 }  // namespace
+
+void ClearPluginError() { plugin_error.clear(); }
 
 std::string TakePluginError() {
   std::string e;
@@ -228,6 +191,7 @@ void LoadPlugin(const std::string& path) {
     rc = -1;
     plugin_error = "mx_plugin_init threw a C++ exception";
   }
+  if (rc == 0 && stage.error.empty()) LinkGradients(&stage);
   staging = nullptr;
   std::string why;
   if (rc == MX_PLUGIN_ERROR_ABI) {
@@ -244,7 +208,7 @@ void LoadPlugin(const std::string& path) {
   }
   // Commit.  The library stays loaded for the life of the process: its
   // kernels may be referenced by pending work and by cached op handles.
-  for (auto& o : stage.ops) op::Registry::Get().Add(std::move(o));
+  for (StagedOp& s : stage.ops) op::Registry::Get().Add(std::move(s.op));
   for (const auto& nk : stage.kernels)
     KernelTable::Get().Add(op::Registry::Get().FindOrThrow(nk.first), nk.second);
 }

@@ -16,6 +16,10 @@ void LoadPlugin(const std::string& path);
 void LoadBuiltinPlugins();
 const std::string& CPUPluginError();
 
+// Forgets the message of an earlier host->set_error on this thread (before
+// calling into a plugin whose failure is reported with TakePluginError).
+void ClearPluginError();
+
 // The message a plugin set with host->set_error on this thread, then
 // cleared; "" if none.
 std::string TakePluginError();

@@ -1,10 +1,20 @@
 /* A well-formed plugin: defines the op "my_scale" (y = factor * x) and its
- * CPU kernel for float32 and float64. */
+ * CPU kernel for float32 and float64.  With ABI_1_1_DESC defined it is a
+ * plugin of ABI 1.1 instead: the op, named "my_scale_abi11", is described
+ * by the shorter 1.1 MXOpDesc, and the fields after it hold garbage the host
+ * must not read. */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "mx/plugin.h"
+
+#ifdef ABI_1_1_DESC
+#define OP_NAME "my_scale_abi11"
+#else
+#define OP_NAME "my_scale"
+#endif
 
 static const MXPluginHost* g_host = 0;
 
@@ -69,7 +79,7 @@ MX_PLUGIN_EXPORT int mx_plugin_init(const MXPluginHost* host, int abi_version) {
   memset(&op, 0, sizeof(op));
   op.struct_size = sizeof(MXOpDesc);
   op.abi_major = MX_PLUGIN_ABI_MAJOR;
-  op.name = "my_scale";
+  op.name = OP_NAME;
   op.description = "Multiplies the input by a factor (a test plugin op).";
   op.num_inputs = 1;
   op.input_names = input_names;
@@ -78,6 +88,11 @@ MX_PLUGIN_EXPORT int mx_plugin_init(const MXPluginHost* host, int abi_version) {
   op.num_params = 1;
   op.infer_shape = scale_infer_shape;
   op.infer_type = 0;  /* the output takes the input's dtype */
+#ifdef ABI_1_1_DESC
+  op.struct_size = offsetof(MXOpDesc, backward_op);
+  op.backward_op = "garbage: beyond struct_size";
+  op.flags = 0xdeadbeef;
+#endif
   if (host->register_op(&op) != 0) return -1;
 
   static const int32_t dtypes[] = {0 /* float32 */, 1 /* float64 */};
@@ -85,7 +100,7 @@ MX_PLUGIN_EXPORT int mx_plugin_init(const MXPluginHost* host, int abi_version) {
   memset(&k, 0, sizeof(k));
   k.struct_size = sizeof(MXKernelDesc);
   k.abi_major = MX_PLUGIN_ABI_MAJOR;
-  k.op_name = "my_scale";
+  k.op_name = OP_NAME;
   k.device_type = kDLCPU;
   k.dtypes = dtypes;
   k.num_dtypes = 2;
