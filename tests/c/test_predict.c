@@ -63,6 +63,20 @@ static const char* make_params(size_t* size) {
   return buf;
 }
 
+/* A predict monitor: counts the entries it is shown and checks the array
+ * of "fc_output" against the reference (the handle is c_api.h's). */
+static int monitored;
+static int fc_output_ok;
+
+static void monitor(const char* name, NDArrayHandle array, void* data) {
+  monitored++;
+  if (strcmp(name, "fc_output") != 0) return;
+  float values[6], want[6];
+  fc_output_ok = MXNDArraySyncCopyToCPU((MXNDArrayHandle)array, values, 6) == 0;
+  reference((const float*)data, 2, 0, want);
+  fc_output_ok = fc_output_ok && close_all(values, want, 6);
+}
+
 static void test_small_model(void) {
   for (int i = 0; i < 12; ++i) weight[i] = (float)((i * 7) % 5) - 2.0f;
   for (int j = 0; j < 3; ++j) bias[j] = 0.5f * (float)j - 0.5f;
@@ -89,6 +103,20 @@ static void test_small_model(void) {
   CHECK_OK(MXPredGetOutput(pred, 0, out, 6));
   reference(data, 2, 1, want);
   CHECK(close_all(out, want, 6));
+
+  /* A monitor sees fc's and relu's outputs, and with monitor_all their inputs. */
+  CHECK_OK(MXPredSetMonitorCallback(pred, monitor, data, false));
+  CHECK_OK(MXPredForward(pred));
+  CHECK(monitored == 2 && fc_output_ok);
+  monitored = 0;
+  CHECK_OK(MXPredSetMonitorCallback(pred, monitor, data, true));
+  CHECK_OK(MXPredForward(pred));
+  CHECK(monitored == 6);
+  monitored = 0;
+  CHECK_OK(MXPredSetMonitorCallback(pred, NULL, NULL, false));
+  CHECK_OK(MXPredForward(pred));
+  CHECK(monitored == 0);
+  CHECK(MXPredSetMonitorCallback(NULL, monitor, NULL, false) == -1);
 
   /* Reshape to a batch of 5, sharing the parameters. */
   mx_uint shape5[2] = {5, 4};
