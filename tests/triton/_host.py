@@ -20,8 +20,7 @@ ON_GPU = os.environ.get("MX_TEST_GPU") == "1"
 
 
 class HostTensor(TensorView):
-    """A TensorView of a numpy array, with the storage API the interpreter
-    asks of tensor arguments."""
+    """A TensorView of a numpy array (which it keeps alive)."""
 
     __slots__ = ("array",)
 
@@ -30,31 +29,6 @@ class HostTensor(TensorView):
         super().__init__(array.ctypes.data, array.shape if shape is None else shape, dtype,
                          tuple(s // itemsize for s in array.strides) if strides is None else strides)
         self.array = array
-
-    # -- the interpreter's storage protocol (identity for host memory) --
-    def untyped_storage(self):
-        return self
-
-    def cpu(self):
-        return self
-
-    def copy_(self, other):
-        return self
-
-    def new_empty(self, *args, **kwargs):
-        return self
-
-    def set_(self, storage, offset, size, stride):
-        return self
-
-    def storage_offset(self):
-        return 0
-
-    def size(self):
-        return self.shape
-
-    def stride(self):
-        return self.strides
 
 
 # -- numpy <-> the dtypes numpy lacks ---------------------------------------

@@ -20,8 +20,8 @@ if triton is not None:
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "plugins" / "triton"))
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
     if not ON_GPU:
-        import _libdevice
-        _libdevice.install()
+        from mx_triton import interpreter
+        interpreter.install()
 
 
 def pytest_report_header(config):

@@ -56,6 +56,33 @@ class TensorView:
     def __repr__(self):
         return f"TensorView({self.dtype}, shape={self.shape}, strides={self.strides})"
 
+    # Under TRITON_INTERPRET=1 (tests, the emulated GPU) the memory is the
+    # host's and Triton's interpreter asks tensor arguments for torch's
+    # storage API to copy them to the host and back: every copy is the identity.
+    def untyped_storage(self):
+        return self
+
+    def cpu(self):
+        return self
+
+    def copy_(self, other):
+        return self
+
+    def new_empty(self, *args, **kwargs):
+        return self
+
+    def set_(self, storage, offset, size, stride):
+        return self
+
+    def storage_offset(self):
+        return 0
+
+    def size(self):
+        return self.shape
+
+    def stride(self):
+        return self.strides
+
 
 @dataclass
 class Call:

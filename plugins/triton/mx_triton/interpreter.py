@@ -1,10 +1,12 @@
-"""libdevice under Triton's interpreter.
+"""Running the kernels under Triton's interpreter (TRITON_INTERPRET=1): the
+CPU-only tests, and MX's emulated GPU (MX_GPU_EMULATION, host memory).
 
 The interpreter cannot call CUDA's libdevice (create_extern_elementwise
-raises NotImplementedError), so the tests give it numpy / scipy versions of
+raises NotImplementedError), so install() gives it numpy / scipy versions of
 the functions the kernels call, by symbol (__nv_tan for float64, __nv_tanf
 for float32).  The GPU runs the real libdevice; the ahead-of-time compile
-test checks those calls compile.
+test checks those calls compile.  (TensorView carries the storage API the
+interpreter asks of tensor arguments.)
 """
 import numpy as np
 import scipy.special
@@ -40,9 +42,11 @@ def _extern_elementwise(self, lib_name, lib_path, symbol, args, ret_type, is_pur
 
 
 def install():
-    """Lets interpreted kernels call libdevice: its functions get the
+    """Idempotent.  Lets interpreted kernels call libdevice: its functions get the
     interpreter's semantic as tl's do (_patch_lang patches only tl), and
     extern calls run FUNCTIONS."""
+    if interpreter.InterpreterBuilder.create_extern_elementwise is _extern_elementwise:
+        return
     interpreter.InterpreterBuilder.create_extern_elementwise = _extern_elementwise
     patch_lang = interpreter._patch_lang
 
