@@ -9,8 +9,6 @@ emulated device's memory size, need the emulation; the rest run on either.
 import ctypes
 import os
 import re
-import subprocess
-import sys
 import threading
 
 import numpy as np
@@ -18,6 +16,7 @@ import pytest
 
 import mxnet as mx
 from mxnet.base import MXNetError, _LIB, check_call, ffi
+from _python_plugin import PythonTestPlugin
 
 NUM_GPUS = mx.context.num_gpus()
 EMULATED = bool(os.environ.get("MX_GPU_EMULATION"))
@@ -49,116 +48,14 @@ def still_works():
     np.testing.assert_array_equal((mx.nd.array(x) + 1).asnumpy(), x + 1)
 
 
-# ---------------------------------------------------------------------------
-# A Python plugin (mx.library.register): GPU kernels as cffi callbacks that
-# compute with numpy on the emulated device's host memory.
-# ---------------------------------------------------------------------------
-
-class _Plugin:
-    """An op with only a CPU kernel, and -- on emulated GPUs, where device
-    memory is host memory -- elemwise_add for kDLCUDA.  Registered once per
-    process; the switches steer the GPU kernel."""
-
-    NP_DTYPES = {(2, 16): np.float16, (2, 32): np.float32, (2, 64): np.float64,
-                 (1, 8): np.uint8, (0, 8): np.int8, (0, 32): np.int32, (0, 64): np.int64,
-                 (6, 8): np.bool_}
-
-    def __init__(self):
-        self.ffi = mx._ffi.declare_plugin_abi()
-        self.keep = []          # everything libmx points to, for the life of the process
-        self.calls = []         # (thread id, stream, [(device type, id)] of the tensors)
-        self.fail_with = []     # a message here: the next call fails with it
-        self.gate = None        # a threading.Event the next call waits for
-        self.gate_timed_out = False
-        self.delay = None       # a function giving seconds to sleep in each call
-        self.host = None
-        mx.library.register("gpu_device_test", self._init)
-
-    def view(self, t):
-        """A numpy array over a DLTensor's (host) memory."""
-        shape = tuple(t.shape[i] for i in range(t.ndim))
-        dtype = np.dtype(self.NP_DTYPES[(t.dtype.code, t.dtype.bits)])
-        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if size == 0:
-            return np.empty(shape, dtype)
-        return np.frombuffer(self.ffi.buffer(t.data, size), dtype=dtype).reshape(shape)
-
-    def _gpu_add(self, call):
-        tensors = [call.inputs[i] for i in range(call.num_inputs)] + [call.outputs[0]]
-        self.calls.append((threading.get_ident(), int(self.ffi.cast("uintptr_t", call.stream)),
-                           [(int(t.device.device_type), t.device.device_id) for t in tensors]))
-        if self.gate is not None:
-            gate, self.gate = self.gate, None
-            self.gate_timed_out = not gate.wait(30)
-        if self.delay is not None:
-            threading.Event().wait(self.delay())
-        if self.fail_with:
-            self.host.set_error(self.fail_with.pop().encode())
-            return -1
-        a, b = self.view(call.inputs[0]), self.view(call.inputs[1])
-        out = self.view(call.outputs[0])
-        out[...] = a + b
-        return 0
-
-    def _cpu_double(self, call):
-        out = self.view(call.outputs[0])
-        out[...] = self.view(call.inputs[0]) * 2
-        return 0
-
-    def _same_shape(self, attrs, num_attrs, num_inputs, in_shapes, in_ndims, num_outputs,
-                    out_shapes, out_ndims, op_data):
-        out_ndims[0] = in_ndims[0]
-        for i in range(in_ndims[0]):
-            out_shapes[0][i] = in_shapes[0][i]
-        return 0
-
-    def _kernel_desc(self, op_name, device_type, fn):
-        f = self.ffi
-        callback = f.callback("MXKernelFn", fn, error=-1)
-        name = f.new("char[]", op_name.encode())
-        desc = f.new("MXKernelDesc*")
-        desc.struct_size = f.sizeof("MXKernelDesc")
-        desc.abi_major = 1
-        desc.op_name = name
-        desc.device_type = device_type
-        desc.num_dtypes = 0  # every dtype
-        desc.fn = callback
-        self.keep += [callback, name, desc]
-        return desc
-
-    def _init(self, host, abi_version):
-        f = self.ffi
-        self.host = host
-        op_name = f.new("char[]", b"gpu_test_cpu_only_double")
-        input_name = f.new("char[]", b"data")
-        inputs = f.new("const char*[]", [input_name])
-        self.keep += [op_name, input_name, inputs]
-        self.keep.append(f.callback("MXInferShapeFn", self._same_shape, error=-1))
-        op = f.new("MXOpDesc*")
-        op.struct_size = f.sizeof("MXOpDesc")
-        op.abi_major = 1
-        op.name = op_name
-        op.num_inputs = 1
-        op.input_names = inputs
-        op.num_outputs = 1
-        op.infer_shape = self.keep[-1]
-        if host.register_op(op) != 0:
-            return -1
-        if host.register_kernel(self._kernel_desc("gpu_test_cpu_only_double", 1,
-                                                  self._cpu_double)) != 0:
-            return -1
-        if not EMULATED:
-            return 0
-        return host.register_kernel(self._kernel_desc("elemwise_add", 2, self._gpu_add))
-
-
-_plugin_instance = []
+_plugin = []
 
 
 def plugin():
-    if not _plugin_instance:
-        _plugin_instance.append(_Plugin())
-    return _plugin_instance[0]
+    """The test's Python plugin (tests/_python_plugin.py), registered once."""
+    if not _plugin:
+        _plugin.append(PythonTestPlugin(gpu_kernels=EMULATED))
+    return _plugin[0]
 
 
 # ---------------------------------------------------------------------------
@@ -184,48 +81,6 @@ def test_using_a_gpu_the_process_lacks_names_it():
     with pytest.raises(MXNetError, match=r"gpu\(%d\)" % NUM_GPUS):
         mx.nd.ones((2,)).copyto(missing)
     still_works()
-
-
-def test_without_a_driver_there_are_no_gpus():
-    """A fresh process with the emulation off, on this machine's driver (or
-    lack of one)."""
-    try:
-        ctypes.CDLL("libcuda.so.1")
-        pytest.skip("this machine has a CUDA driver")
-    except OSError:
-        pass
-    env = {k: v for k, v in os.environ.items() if k != "MX_GPU_EMULATION"}
-    script = (
-        "import mxnet as mx\n"
-        "assert mx.context.num_gpus() == 0\n"
-        "for make in (lambda: mx.nd.zeros((2,), ctx=mx.gpu(0)),\n"
-        "             lambda: mx.nd.ones((2,)).copyto(mx.gpu(0)),\n"
-        "             lambda: mx.context.gpu_memory_info(0)):\n"
-        "    try:\n"
-        "        make()\n"
-        "        raise SystemExit('no error')\n"
-        "    except mx.MXNetError as e:\n"
-        "        assert 'gpu(0) is not available' in str(e) and 'libcuda.so.1' in str(e), e\n"
-        "assert (mx.nd.ones((2,)) * 3).asnumpy().tolist() == [3, 3]\n"
-        "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
-
-
-def test_malformed_emulation_setting_is_reported():
-    env = dict(os.environ, MX_GPU_EMULATION="two")
-    script = (
-        "import mxnet as mx\n"
-        "assert mx.context.num_gpus() == 0\n"
-        "try:\n"
-        "    mx.nd.zeros((2,), ctx=mx.gpu(0))\n"
-        "except mx.MXNetError as e:\n"
-        "    print(e)\n")
-    proc = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0 and "MX_GPU_EMULATION='two' is malformed" in proc.stdout, \
-        proc.stdout + proc.stderr
 
 
 # ---------------------------------------------------------------------------

@@ -72,7 +72,8 @@ def _read_plugin_cdef(header_path):
     region = text[begin:text.index("#ifdef __cplusplus", begin)]
     region = re.sub(r"/\*.*?\*/", "", region, flags=re.S)
     region = re.sub(r"static inline[^{]*\{.*?\n\}", "", region, flags=re.S)
-    return "\n".join(line for line in region.splitlines() if not line.lstrip().startswith("#"))
+    # Preprocessor lines, with their backslash continuations.
+    return re.sub(r"^[ \t]*#(?:.*\\\n)*.*$", "", region, flags=re.M)
 
 
 _plugin_abi_declared = []
