@@ -19,6 +19,7 @@
 
 #include "check.h"
 #include "mx/c_api.h"
+#include "mx/plugin.h"
 
 /* ------------------------------------------------------------------ */
 /* Harness (CHECK, CHECK_OK, REPORT come from check.h)                */
@@ -133,6 +134,13 @@ static void* read_error_on_new_thread(void* out_kind) {
   return NULL;
 }
 
+/* How many GPUs this process has (0 without a driver or MX_GPU_EMULATION). */
+static int gpu_count(void) {
+  int n = -1;
+  CHECK_OK(MXGetGPUCount(&n));
+  return n;
+}
+
 static void test_errors_and_versions(void) {
   int version = 0, major = -1, minor = -1, other_kind = -1;
   pthread_t thread;
@@ -216,8 +224,8 @@ static void test_create_and_properties(void) {
   CHECK_ERROR(MXNDArrayCreate(shape23, 2, kCPU, -1, kFloat32, &none), MX_ERROR_VALUE);
   /* 2^64 elements: the element count itself overflows. */
   CHECK_ERROR(MXNDArrayCreate(huge, 2, kCPU, 0, kFloat32, &none), MX_ERROR_VALUE);
-  /* No GPU storage without a GPU plugin. */
-  CHECK_ERROR(MXNDArrayCreate(shape23, 2, kGPU, 0, kFloat32, &none),
+  /* A GPU this process does not have. */
+  CHECK_ERROR(MXNDArrayCreate(shape23, 2, kGPU, gpu_count(), kFloat32, &none),
               MX_ERROR_NOT_IMPLEMENTED);
 
   CHECK_ERROR(MXNDArrayGetShape(NULL, &ndim, &shape), MX_ERROR_HANDLE);
@@ -899,7 +907,7 @@ static void test_storage(void) {
     CHECK(after.num_allocs == prior.num_allocs && after.bytes_in_use == prior.bytes_in_use);
     CHECK(after.peak_bytes_in_use == prior.peak_bytes_in_use);
   }
-  CHECK_ERROR(MXStorageReleaseAll(kGPU, 0), MX_ERROR_NOT_IMPLEMENTED);
+  CHECK_ERROR(MXStorageReleaseAll(kGPU, gpu_count()), MX_ERROR_NOT_IMPLEMENTED);
   CHECK_ERROR(MXStorageReleaseAll(99, 0), MX_ERROR_VALUE);
 
   /* An older, shorter struct: fields past struct_size stay untouched. */
@@ -914,7 +922,7 @@ static void test_storage(void) {
   CHECK_ERROR(MXStorageGetStats(kCPU, 0, &truncated), MX_ERROR_VALUE);
   CHECK_ERROR(MXStorageGetStats(kCPU, 0, NULL), MX_ERROR_VALUE);
   truncated.struct_size = sizeof truncated;
-  CHECK_ERROR(MXStorageGetStats(kGPU, 0, &truncated), MX_ERROR_NOT_IMPLEMENTED);
+  CHECK_ERROR(MXStorageGetStats(kGPU, gpu_count(), &truncated), MX_ERROR_NOT_IMPLEMENTED);
   CHECK_ERROR(MXStorageGetStats(99, 0, &truncated), MX_ERROR_VALUE);
 }
 
@@ -951,6 +959,61 @@ static void test_plugin(const char* path) {
     CHECK_OK(MXNDArrayFree(y));
   }
   CHECK_OK(MXNDArrayFree(x));
+}
+
+static void test_gpus(void) {
+  const int n = gpu_count();
+  uint64_t free_mem = 0, total_mem = 0;
+  CHECK(n >= 0);
+  CHECK_ERROR(MXGetGPUCount(NULL), MX_ERROR_VALUE);
+  CHECK_ERROR_MSG(MXGetGPUMemoryInformation64(n, &free_mem, &total_mem), MX_ERROR_NOT_IMPLEMENTED,
+                  "is not available");
+  CHECK_ERROR(MXGetGPUMemoryInformation64(-1, &free_mem, &total_mem), MX_ERROR_NOT_IMPLEMENTED);
+  if (n > 0) {
+    CHECK_OK(MXGetGPUMemoryInformation64(0, &free_mem, &total_mem));
+    CHECK(total_mem > 0 && free_mem <= total_mem);
+    CHECK_ERROR(MXGetGPUMemoryInformation64(0, NULL, &total_mem), MX_ERROR_VALUE);
+  }
+}
+
+/* Init functions for MXPluginInitCallback (a frontend's plugin). */
+static int init_nothing(const struct MXPluginHost* host, int abi_version) {
+  (void)host;
+  (void)abi_version;
+  return 0;
+}
+
+static int init_failing(const struct MXPluginHost* host, int abi_version) {
+  (void)abi_version;
+  host->set_error("this init fails on purpose");
+  return -1;
+}
+
+static int kernel_unused(const MXKernelCall* call) {
+  (void)call;
+  return 0;
+}
+
+static int init_unknown_op(const struct MXPluginHost* host, int abi_version) {
+  MXKernelDesc desc;
+  (void)abi_version;
+  memset(&desc, 0, sizeof desc);
+  desc.struct_size = sizeof desc;
+  desc.abi_major = MX_PLUGIN_ABI_MAJOR;
+  desc.op_name = "_no_such_op_anywhere";
+  desc.device_type = kDLCUDA;
+  desc.fn = kernel_unused;
+  return host->register_kernel(&desc);
+}
+
+static void test_plugin_callback(void) {
+  CHECK_OK(MXPluginInitCallback("nothing", init_nothing));
+  CHECK_ERROR_MSG(MXPluginInitCallback("failing", init_failing), MX_ERROR_PLUGIN,
+                  "fails on purpose");
+  CHECK_ERROR_MSG(MXPluginInitCallback("callback", init_unknown_op), MX_ERROR_PLUGIN,
+                  "_no_such_op_anywhere");
+  CHECK_ERROR(MXPluginInitCallback(NULL, init_nothing), MX_ERROR_PLUGIN);
+  CHECK_ERROR(MXPluginInitCallback("null", NULL), MX_ERROR_PLUGIN);
 }
 
 /* After shutdown the runtime still works, synchronously. */
@@ -994,6 +1057,8 @@ int main(int argc, char** argv) {
   test_random();
   test_storage();
   test_plugin(argv[1]);
+  test_plugin_callback();
+  test_gpus();
   test_op_calls(); /* late: a crash on its freed handle would hide the rest */
   test_shutdown();
   return REPORT();

@@ -6,7 +6,7 @@ from .libinfo import __version__
 from . import base
 from .base import MXNetError
 from . import context
-from .context import Context, cpu, cpu_pinned, current_context, gpu, num_gpus
+from .context import Context, cpu, cpu_pinned, current_context, gpu, gpu_memory_info, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random, library, storage, engine

@@ -41,6 +41,34 @@ def _read_cdef(header_path):
     return region.replace("MX_API ", "")
 
 
+def _read_plugin_cdef(header_path):
+    """plugin.h's types (DLPack's, the kernel call frame, the host table) for
+    cdef: the body of its extern "C" block without preprocessor lines and
+    the one inline helper."""
+    with open(header_path, encoding="utf-8") as f:
+        text = f.read()
+    begin = text.index('extern "C" {') + len('extern "C" {')
+    region = text[begin:text.index("#ifdef __cplusplus", begin)]
+    region = re.sub(r"/\*.*?\*/", "", region, flags=re.S)
+    region = re.sub(r"static inline[^{]*\{.*?\n\}", "", region, flags=re.S)
+    # Preprocessor lines, with their backslash continuations.
+    return re.sub(r"^[ \t]*#(?:.*\\\n)*.*$", "", region, flags=re.M)
+
+
+_plugin_abi_declared = []
+
+
+def declare_plugin_abi():
+    """Adds mx/plugin.h's types to ``ffi``, once, for frontends that write
+    kernels in Python (``ffi.callback("MXKernelFn", ...)``, ``MXKernelDesc``).
+    Rationale: on demand, because parsing them costs ~50 ms that
+    ``import mxnet`` does not need to pay."""
+    if not _plugin_abi_declared:
+        ffi.cdef(_read_plugin_cdef(os.path.join(os.path.dirname(HEADER), "plugin.h")))
+        _plugin_abi_declared.append(True)
+    return ffi
+
+
 try:
     LIB_DIR = libinfo.lib_dir()
 except RuntimeError as error:

@@ -1,9 +1,10 @@
 """Devices: Context, cpu(), gpu(), and the current default context."""
 import threading
 
-from .base import check_call, _LIB
+from .base import check_call, ffi, _LIB
 
-__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus"]
+__all__ = ["Context", "cpu", "gpu", "cpu_pinned", "current_context", "num_gpus",
+           "gpu_memory_info"]
 
 
 class _ContextMeta(type):
@@ -92,8 +93,22 @@ def current_context():
 
 
 def num_gpus():
-    """Number of GPUs MX can use (GPU support arrives with the GPU plugin)."""
-    return 0
+    """The number of GPUs MX can use: CUDA devices (through the driver,
+    loaded at run time), or the emulated ones of MX_GPU_EMULATION in tests;
+    0 without a driver or a device."""
+    count = ffi.new("int*")
+    check_call(_LIB.MXGetGPUCount(count))
+    return count[0]
+
+
+def gpu_memory_info(device_id=0):
+    """(free, total) bytes of a GPU's memory, as the device reports them.
+    Memory MX keeps pooled for reuse counts as used; ``gpu(i).empty_cache()``
+    returns it."""
+    free = ffi.new("uint64_t*")
+    total = ffi.new("uint64_t*")
+    check_call(_LIB.MXGetGPUMemoryInformation64(int(device_id), free, total))
+    return (int(free[0]), int(total[0]))
 
 
 def _as_context(ctx):

@@ -138,9 +138,9 @@ MX_API int MXNDArrayGetDType(MXNDArrayHandle handle, int* out_dtype);
 MX_API int MXNDArrayGetContext(MXNDArrayHandle handle, int* out_dev_type,
                                int* out_dev_id);
 
-/* The address of the first element.  Does not wait for pending work: call
- * MXNDArrayWaitToRead/WaitToWrite first.  Borrowed: valid while the handle
- * lives.  NULL for 0-size arrays. */
+/* The address of the first element (device memory for an array on a GPU).
+ * Does not wait for pending work: call MXNDArrayWaitToRead/WaitToWrite
+ * first.  Borrowed: valid while the handle lives.  NULL for 0-size arrays. */
 MX_API int MXNDArrayGetData(MXNDArrayHandle handle, void** out_data);
 
 /* Copy `size` elements (not bytes) from host memory into the array, in
@@ -188,8 +188,9 @@ MX_API int MXNDArrayAt(MXNDArrayHandle handle, int64_t idx,
 struct DLManagedTensor;
 
 /* Export an array as a DLPack tensor sharing its memory (compact row-major,
- * strides NULL).  Waits for pending writes first (for_write != 0: also
- * reads), so the consumer sees current values.  *out is owned by the
+ * strides NULL; device kDLCUDA for an array on a GPU).  Waits for pending
+ * writes first (for_write != 0: also reads) -- on a GPU until the device
+ * finished them -- so the consumer sees current values on any stream.  *out is owned by the
  * consumer, who calls its deleter; the array's buffer stays alive until
  * then. */
 MX_API int MXNDArrayToDLPack(MXNDArrayHandle handle, int for_write,
@@ -765,6 +766,46 @@ typedef void (*MXExecutorMonitorFn)(const char* name, MXNDArrayHandle array, voi
 /* Installs (callback NULL: removes) the executor's monitor. */
 MX_API int MXExecutorSetMonitorCallback(MXExecutorHandle handle, MXExecutorMonitorFn callback,
                                         void* data, int monitor_all);
+
+/* ------------------------------------------------------------------ */
+/* GPUs (since ABI 1.8)                                               */
+/* ------------------------------------------------------------------ */
+
+/* GPUs are CUDA devices, reached through the driver MX loads at run time
+ * (libcuda.so.1; no CUDA toolkit is needed).  For tests on machines
+ * without one, the environment variable MX_GPU_EMULATION=<count>[,<MiB per
+ * GPU>] (read once, test-only) replaces them with emulated GPUs backed by
+ * host memory, which run work asynchronously in stream order as a GPU does.
+ * Using a GPU that is not available (no driver, no such device) fails with
+ * MX_ERROR_NOT_IMPLEMENTED and a message naming the device and why. */
+
+/* The number of GPUs: 0 when there is no driver or no device (never an
+ * error).  MXNet's name. */
+MX_API int MXGetGPUCount(int* out);
+
+/* Free and total bytes of GPU dev's memory, as the device reports them
+ * (memory MX's pool keeps for reuse counts as used; MXStorageReleaseAll
+ * returns it).  MXNet's name. */
+MX_API int MXGetGPUMemoryInformation64(int dev, uint64_t* free_mem,
+                                       uint64_t* total_mem);
+
+/* ------------------------------------------------------------------ */
+/* Plugins from a frontend (since ABI 1.8)                            */
+/* ------------------------------------------------------------------ */
+
+/* mx_plugin_init's signature (MXPluginInitFn of mx/plugin.h). */
+struct MXPluginHost;
+typedef int (*MXPluginInitCallbackFn)(const struct MXPluginHost* host,
+                                      int abi_version);
+
+/* Runs `init` exactly as MXPluginLoad runs a library's mx_plugin_init: with
+ * a host table (valid for the life of the process) through which it
+ * registers kernels and ops, all or nothing.  For frontends that implement
+ * kernels in their own language (Python kernels as cffi callbacks); the
+ * functions and data it registers must stay valid for the life of the
+ * process.  name: for messages (the table's plugin_path).  A failing init
+ * returns -1 with MX_ERROR_PLUGIN and registers nothing. */
+MX_API int MXPluginInitCallback(const char* name, MXPluginInitCallbackFn init);
 
 /* MX_CDEF_END */
 

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "c_api/handle.h"
+#include "device/device.h"
 #include "plugin/loader.h"
 
 namespace mx {
@@ -41,7 +42,11 @@ ThreadScratch& Scratch() {
   return scratch;
 }
 
-void EnsureRuntime() { LoadBuiltinPlugins(); }
+void EnsureRuntime() {
+  // libmx's own GPU fills first: plugins loaded later override them.
+  device::RegisterBuiltinKernels();
+  LoadBuiltinPlugins();
+}
 
 MXNDArrayHandle NewHandle(NDArray array) {
   return new MXNDArray_{kLiveHandle, std::move(array)};

@@ -121,6 +121,16 @@ int MXPluginLoad(const char* path) {
   MX_API_END();
 }
 
+int MXPluginInitCallback(const char* name, MXPluginInitCallbackFn init) {
+  MX_API_BEGIN();
+  MX_CHECK(name != nullptr, kPlugin, "plugin name is NULL");
+  mx::EnsureRuntime();
+  // The same function type as MXPluginInitFn: the host struct is declared
+  // apart in c_api.h so that the header stays free of plugin.h.
+  mx::InitPlugin(name, init);
+  MX_API_END();
+}
+
 int MXStorageGetStats(int dev_type, int dev_id, MXStorageStats* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);

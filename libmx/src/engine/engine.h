@@ -10,6 +10,15 @@
 // to operations that read those vars (which are skipped), and are raised by
 // the next wait on any of them.  As in MXNet 1.x each error is raised once:
 // the first wait that raises it (or WaitForAll) spends it everywhere.
+//
+// GPU work (device/): an op pushed with a stream is a device op.  Its
+// function enqueues work on the stream (a kernel launch, a copy); the engine
+// runs it in stream order as soon as the op's vars allow -- on the pushing
+// thread, or on the GPU's launch thread, one per GPU -- and the op is done
+// when the stream reports the work finished.  So the host never blocks on
+// the device, GPU work overlaps host work, and everything ordered after the
+// op (readers, waits, the buffer's release) sees finished results.  An error
+// of the device work is stored on the op's vars like any other.
 #ifndef MX_ENGINE_ENGINE_H_
 #define MX_ENGINE_ENGINE_H_
 
@@ -19,6 +28,10 @@
 #include "common/context.h"
 
 namespace mx {
+namespace device {
+class Stream;
+}
+
 namespace engine {
 
 struct Var;  // opaque; created and destroyed by the engine
@@ -35,8 +48,10 @@ enum class InlinePolicy {
 };
 
 struct PushOptions {
-  InlinePolicy inline_policy = InlinePolicy::kAlways;
+  InlinePolicy inline_policy = InlinePolicy::kAlways;  // host ops only
   const char* name = "";
+  // Non-null: a device op on this stream (see above).
+  device::Stream* stream = nullptr;
 };
 
 class Engine {
@@ -59,7 +74,7 @@ class Engine {
   // stored on the vars it reads).
   virtual void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
                            Var* const* mutable_vars, size_t num_mutable,
-                           const char* name) = 0;
+                           const PushOptions& options) = 0;
 
   // Wait for pending writes (for_write: also reads) of var, then clear an
   // error stored on it and raise it unless already spent.

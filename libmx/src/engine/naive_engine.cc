@@ -1,8 +1,10 @@
 // MXNET_ENGINE_TYPE=NaiveEngine: every op runs on the pushing thread, at push
-// time.  For debugging and deterministic runs; errors behave as in the
-// threaded engine (stored on vars, raised at the next wait).
+// time, and a device op is waited for before the push returns.  For
+// debugging and deterministic runs; errors behave as in the threaded engine
+// (stored on vars, raised at the next wait).
 #include <mutex>
 
+#include "device/stream.h"
 #include "engine/engines.h"
 #include "engine/op_block.h"
 
@@ -24,12 +26,13 @@ class NaiveEngine final : public Engine {
 
   void Push(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
             Var* const* mutable_vars, size_t num_mutable, const PushOptions& options) override {
-    Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, options.name);
+    Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, options);
   }
 
   void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
-                   Var* const* mutable_vars, size_t num_mutable, const char* name) override {
-    RaiseOnce(Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, name));
+                   Var* const* mutable_vars, size_t num_mutable,
+                   const PushOptions& options) override {
+    RaiseOnce(Run(std::move(fn), ctx, const_vars, num_const, mutable_vars, num_mutable, options));
   }
 
   void WaitForVar(Var* var, bool) override { RaiseOnce(TakeVarError(var)); }
@@ -40,11 +43,12 @@ class NaiveEngine final : public Engine {
 
  private:
   ErrorRef Run(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
-               Var* const* mutable_vars, size_t num_mutable, const char* name) {
+               Var* const* mutable_vars, size_t num_mutable, const PushOptions& options) {
     OprBlock op;
     op.fn = std::move(fn);
     op.ctx = ctx;
-    op.name = name;
+    op.name = options.name;
+    op.stream = options.stream;
     op.SetVars(const_vars, num_const, mutable_vars, num_mutable);
     if (any_error_.load(std::memory_order_acquire)) {
       // Every op runs at push time, which is when it is granted its vars.
@@ -53,7 +57,17 @@ class NaiveEngine final : public Engine {
         GrantVar(&u);
       }
     }
-    return ExecuteOpr(&op, &any_error_, &errors_);
+    ErrorRef err = RunOpr(&op, &errors_);
+    if (!err && op.stream) {
+      try {
+        op.stream->Synchronize();
+      } catch (...) {
+        err = CaptureError();
+        errors_.Add(err);
+      }
+    }
+    StoreOpError(&op, err, &any_error_);
+    return err;
   }
 
   std::atomic<bool> any_error_{false};

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "device/device.h"
+#include "device/stream.h"
+
 namespace mx {
 namespace engine {
 
@@ -68,22 +71,22 @@ void ErrorLog::RaiseFirst() {
   if (first) throw Error(first->kind, first->message);
 }
 
-ErrorRef ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error, ErrorLog* log) {
-  ErrorRef err;
-  for (const VarUse& u : op->vars) {
-    if (u.error) {
-      err = u.error;
-      break;
-    }
+ErrorRef RunOpr(OprBlock* op, ErrorLog* log) {
+  for (const VarUse& u : op->vars)
+    if (u.error) return u.error;
+  if (!op->fn) return nullptr;
+  try {
+    if (op->stream) op->stream->device()->Launch(op->stream, op->fn);
+    else op->fn();
+  } catch (...) {
+    ErrorRef err = CaptureError();
+    log->Add(err);
+    return err;
   }
-  if (!err && op->fn) {
-    try {
-      op->fn();
-    } catch (...) {
-      err = CaptureError();
-      log->Add(err);
-    }
-  }
+  return nullptr;
+}
+
+void StoreOpError(OprBlock* op, const ErrorRef& err, std::atomic<bool>* any_error) {
   if (err) any_error->store(true, std::memory_order_release);
   // An error stored on a var this op writes was stored, and any_error set,
   // before the op was granted the var: loading the latch now cannot miss it.
@@ -94,7 +97,6 @@ ErrorRef ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error, ErrorLog* log) {
       u.var->error = err;
     }
   }
-  return err;
 }
 
 ErrorRef TakeVarError(Var* var) {

@@ -156,6 +156,7 @@ struct OprBlock {
   std::atomic<int> wait{0};
   const char* name = "";
   InlinePolicy inline_policy = InlinePolicy::kAlways;
+  device::Stream* stream = nullptr;  // a device op (PushOptions::stream)
   bool marker = false;          // a wait marker: no fn, no error bookkeeping
   Var* delete_var = nullptr;    // free this var once the op is done
   Completion* completion = nullptr;
@@ -165,13 +166,22 @@ struct OprBlock {
                size_t num_mutable);
 };
 
-// Runs op->fn with MXNet's error semantics: an error stored on a var the op
-// reads (as GrantVar saw it) is inherited without running fn; fn's error
-// (or the inherited one) is stored on every var it writes; a successful
-// write clears stale errors.  Returns the error, if any; fn's own errors also
-// go to *log.  any_error latches once an error was seen so the common path
-// takes no locks.
-ErrorRef ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error, ErrorLog* log);
+// Runs op->fn -- a device op's through Device::Launch, in stream order --
+// unless the op inherits an error stored on a var it reads (as GrantVar saw
+// it).  Returns that error or fn's; fn's own errors also go to *log.
+ErrorRef RunOpr(OprBlock* op, ErrorLog* log);
+
+// Records the outcome of op on the vars it writes: its error, or (success)
+// clearing stale ones.  any_error latches once an error was seen so the
+// common path takes no locks.
+void StoreOpError(OprBlock* op, const ErrorRef& err, std::atomic<bool>* any_error);
+
+// RunOpr then StoreOpError: a host op from start to end.
+inline ErrorRef ExecuteOpr(OprBlock* op, std::atomic<bool>* any_error, ErrorLog* log) {
+  ErrorRef err = RunOpr(op, log);
+  StoreOpError(op, err, any_error);
+  return err;
+}
 
 // Pieces both engines use for WaitForVar / WaitForAll.
 ErrorRef TakeVarError(Var* var);

@@ -1,15 +1,20 @@
 // The default engine: per-var FIFO queues of readers and writers, a worker
-// pool, an inline fast path for ops whose vars are idle (InlinePolicy), and
-// fork handlers.
+// pool, an inline fast path for ops whose vars are idle (InlinePolicy), a
+// launch thread per GPU and completion by stream (device ops, engine.h),
+// and fork handlers.
 #include <pthread.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "common/error.h"
+#include "device/device.h"
+#include "device/stream.h"
 #include "engine/op_block.h"
 #include "engine/engines.h"
 
@@ -106,17 +111,20 @@ class ThreadedEngine final : public Engine {
     op->ctx = ctx;
     op->name = options.name;
     op->inline_policy = options.inline_policy;
+    op->stream = options.stream;
     op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
     Schedule(op);
   }
 
   void PushAndWait(SyncFn fn, Context ctx, Var* const* const_vars, size_t num_const,
-                   Var* const* mutable_vars, size_t num_mutable, const char* name) override {
+                   Var* const* mutable_vars, size_t num_mutable,
+                   const PushOptions& options) override {
     Completion done;
     OprBlock* op = new OprBlock();
     op->fn = std::move(fn);
     op->ctx = ctx;
-    op->name = name;
+    op->name = options.name;
+    op->stream = options.stream;
     op->completion = &done;
     op->SetVars(const_vars, num_const, mutable_vars, num_mutable);
     Schedule(op);
@@ -182,6 +190,9 @@ class ThreadedEngine final : public Engine {
     }
     const int n = WorkerCount();
     for (int i = 0; i < n; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    for (auto& q : device_queues_)
+      if (q) StartDeviceWorker(q.get());
   }
 
   // Lets the workers finish the queue and joins them; later pushes run on
@@ -195,6 +206,12 @@ class ThreadedEngine final : public Engine {
     queue_cv_.notify_all();
     for (std::thread& t : workers_) t.join();
     workers_.clear();
+    // Queues are only ever added, under queue_mu_; none is added once stopped.
+    for (auto& q : device_queues_) {
+      if (!q) continue;
+      q->cv.notify_all();
+      q->thread.join();
+    }
     return true;
   }
 
@@ -223,6 +240,10 @@ class ThreadedEngine final : public Engine {
       for (VarUse& u : op->vars) granted += u.write ? AppendWrite(&u, op) : AppendRead(&u, op);
     }
     if (op->wait.fetch_sub(granted + 1) == granted + 1) {
+      if (op->stream) {
+        LaunchDeviceOp(op);  // launching never waits for the device: always here
+        return;
+      }
       const InlinePolicy policy = op->inline_policy;
       if (policy == InlinePolicy::kAlways || (policy == InlinePolicy::kWhenIdle && !others_pending) || stopped_) {
         RunAndComplete(op, /*on_worker=*/false);
@@ -284,35 +305,119 @@ class ThreadedEngine final : public Engine {
       if (g->wait.fetch_sub(1) == 1) ready->push_back(g);
   }
 
+  // The end of an op: releases its vars (ops that thereby become runnable
+  // go to *ready), wakes whoever waits for it, and frees it.
+  void Retire(OprBlock* op, const ErrorRef& err, std::vector<OprBlock*>* ready) {
+    Release(op, ready);
+    if (op->completion) op->completion->Signal(err);
+    delete op->delete_var;
+    delete op;
+  }
+
   void RunAndComplete(OprBlock* op, bool on_worker) {
     while (op) {
       ErrorRef err;
       if (!op->marker) err = ExecuteOpr(op, &any_error_, &errors_);
       std::vector<OprBlock*> ready;
-      Release(op, &ready);
-      if (op->completion) op->completion->Signal(err);
-      delete op->delete_var;
-      delete op;
+      Retire(op, err, &ready);
       OprBlock* next = nullptr;
       for (OprBlock* r : ready) {
-        // A worker continues with the first op it released: no queue hop.
-        if (on_worker && !next) next = r; else Dispatch(r);
+        // A worker continues with the first host op it released: no queue hop.
+        if (on_worker && !next && !r->stream) next = r; else Dispatch(r);
       }
       Finish();
       op = next;
     }
   }
 
+  // Launches a device op whose vars are granted.  It completes when its
+  // stream reports the work done -- or at once when it was skipped or its
+  // launch failed.
+  void LaunchDeviceOp(OprBlock* op) {
+    ErrorRef err = RunOpr(op, &errors_);
+    if (!err) {
+      try {
+        if (!stopped_) {
+          op->stream->OnComplete([this, op](const Error* e) {
+            ErrorRef device_err;
+            if (e) {
+              device_err = std::make_shared<OpError>(e->kind(), e->what());
+              errors_.Add(device_err);
+            }
+            CompleteDeviceOp(op, device_err);
+          });
+          return;
+        }
+        op->stream->Synchronize();  // after shutdown: synchronous
+      } catch (...) {
+        err = CaptureError();
+        errors_.Add(err);
+      }
+    }
+    CompleteDeviceOp(op, err);
+  }
+
+  // Called on a stream's completion thread (or by the launcher): runs no op
+  // itself, so completions are never held up by other work.
+  void CompleteDeviceOp(OprBlock* op, const ErrorRef& err) {
+    StoreOpError(op, err, &any_error_);
+    std::vector<OprBlock*> ready;
+    Retire(op, err, &ready);
+    for (OprBlock* r : ready) Dispatch(r);
+    Finish();
+  }
+
   void Dispatch(OprBlock* op) {
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
       if (!stopped_) {
-        queue_.push_back(op);
-        queue_cv_.notify_one();
+        if (op->stream) {
+          DeviceQueue* q = DeviceQueueOf(op->stream->device()->id());
+          q->ops.push_back(op);
+          q->cv.notify_one();
+        } else {
+          queue_.push_back(op);
+          queue_cv_.notify_one();
+        }
         return;
       }
     }
-    RunAndComplete(op, /*on_worker=*/false);  // after shutdown: synchronous
+    // After shutdown: synchronous.
+    if (op->stream) LaunchDeviceOp(op); else RunAndComplete(op, /*on_worker=*/false);
+  }
+
+  // A GPU's launch queue: device ops that became runnable when an op they
+  // waited for finished, launched in order by the GPU's own thread (MXNet's
+  // per-GPU worker).  Call with queue_mu_ held.
+  struct DeviceQueue {
+    std::deque<OprBlock*> ops;
+    std::condition_variable cv;
+    std::thread thread;
+  };
+
+  DeviceQueue* DeviceQueueOf(int device_id) {
+    std::unique_ptr<DeviceQueue>& q = device_queues_[device_id];
+    if (!q) {
+      q = std::make_unique<DeviceQueue>();
+      StartDeviceWorker(q.get());
+    }
+    return q.get();
+  }
+
+  void StartDeviceWorker(DeviceQueue* q) {
+    q->thread = std::thread([this, q] {
+      for (;;) {
+        OprBlock* op;
+        {
+          std::unique_lock<std::mutex> lock(queue_mu_);
+          q->cv.wait(lock, [this, q] { return stopped_ || !q->ops.empty(); });
+          if (q->ops.empty()) return;
+          op = q->ops.front();
+          q->ops.pop_front();
+        }
+        LaunchDeviceOp(op);
+      }
+    });
   }
 
   void WorkerLoop() {
@@ -342,6 +447,7 @@ class ThreadedEngine final : public Engine {
   std::deque<OprBlock*> queue_;
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> workers_;
+  std::array<std::unique_ptr<DeviceQueue>, device::kMaxDevices> device_queues_;  // queue_mu_
   bool restart_after_fork_ = false;  // set and read by the forking thread
 
   std::atomic<int64_t> pending_{0};

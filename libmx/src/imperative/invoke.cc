@@ -4,8 +4,11 @@
 
 #include "common/dtype.h"
 #include "common/error.h"
+#include "device/device.h"
+#include "device/stream.h"
 #include "imperative/autograd.h"
 #include "imperative/host_op.h"
+#include "ndarray/device_copy.h"
 #include "plugin/kernel_table.h"
 #include "plugin/loader.h"
 #include "random/seed.h"
@@ -50,6 +53,13 @@ engine::InlinePolicy InlinePolicyFor(int64_t out_elements) {
 // Stack storage for the DLTensors of a call frame.
 constexpr int kFrameTensors = 8;
 
+// A copy (op::OpDef::cross_device) the device moves as bytes: from or to a
+// GPU, except a dtype conversion on one GPU, which takes a kernel.
+bool IsDeviceTransfer(const NDArray& from, const NDArray& to) {
+  if (to.is_none() || (from.ctx().is_cpu() && to.ctx().is_cpu())) return false;
+  return from.ctx() != to.ctx() || from.dtype() == to.dtype();
+}
+
 Context OutputContext(const op::OpDef* op, const op::Attrs& attrs, const std::vector<NDArray>& inputs) {
   if (!inputs.empty()) {
     const Context ctx = inputs[0].ctx();
@@ -75,6 +85,12 @@ struct KernelCallRecord {
   std::vector<int32_t> req;
   uint64_t seed;
   bool is_train;
+  device::Stream* stream;  // a GPU's compute stream; nullptr on the CPU
+  // Freed with the record, i.e. once the op completed: a GPU kernel may
+  // still use it after its launch returned.
+  mutable StorageHandle workspace;
+
+  ~KernelCallRecord() { Storage::Free(workspace); }
 
   void Run() const {
     DLTensor in_stack[kFrameTensors], out_stack[kFrameTensors];
@@ -95,14 +111,13 @@ struct KernelCallRecord {
     call.req = req.data();
     call.attrs = attrs->values().data();
     call.num_attrs = static_cast<int32_t>(attrs->values().size());
-    call.stream = nullptr;
+    call.stream = stream ? stream->handle() : nullptr;
     call.workspace = nullptr;
     call.workspace_size = 0;
     call.kernel_data = kernel->data;
     call.seed = seed;
     call.is_train = is_train ? 1 : 0;
 
-    StorageHandle workspace;
     if (kernel->workspace) {
       call.workspace_size = kernel->workspace(&call);
       if (call.workspace_size) {
@@ -111,7 +126,6 @@ struct KernelCallRecord {
       }
     }
     const int rc = kernel->fn(&call);
-    Storage::Free(workspace);
     if (rc != 0)
       Throw(ErrorKind::kInternal, "operator ", op->name, " (kernel from plugin '", kernel->plugin,
             "'): ", TakePluginError());
@@ -191,8 +205,8 @@ int64_t PrepareOutputs(const op::OpDef* op, const op::Attrs& attrs, const std::v
       out = NDArray(out_shapes[k], ctx, out_types[k]);
     } else {
       // Rationale: all CPU contexts share one address space, so a copy to
-      // cpu(1) is an ordinary kernel; copies that involve a GPU go through the
-      // device plugin's copy kernels (its own kernel table entry).
+      // cpu(1) is an ordinary kernel; copies that involve a GPU took the
+      // device transfer above, except a dtype conversion on one GPU.
       MX_CHECK(out.ctx() == ctx || (op->cross_device && out.ctx().is_cpu() && ctx.is_cpu()), kValue,
                "operator ", op->name, ": output ", k, " is on ", out.ctx().ToString(),
                " but the op runs on ", ctx.ToString());
@@ -262,6 +276,12 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
     return;
   }
   MX_CHECK(!op->stateful && !op->is_backward, kInternal, "stateful operator ", op->name, " has no host op");
+  if (op->cross_device && IsDeviceTransfer(inputs[0], (*outputs)[0])) {
+    CheckDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+    RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
+    PushDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+    return;
+  }
 
   const Context ctx = OutputContext(op, *attrs, inputs);
   const int64_t out_elements = PrepareOutputs(op, *attrs, inputs, outputs, ctx, true);
@@ -287,6 +307,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   record->req = req ? *req : DefaultReq(inputs, *outputs);
   record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
   record->is_train = IsTraining();
+  record->stream = ctx.is_cpu() ? nullptr : device::Get(ctx)->compute_stream();
 
   // Inputs the op updates (aux states such as BatchNorm's moving mean) are
   // written, so the engine orders them like outputs.
@@ -309,6 +330,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   engine::PushOptions options;
   options.name = op->name.c_str();
   options.inline_policy = InlinePolicyFor(out_elements);
+  options.stream = record->stream;
   record->inputs = std::move(inputs);
   engine::Engine::Get()->Push([record] { record->Run(); }, ctx, reads, num_reads, writes,
                               num_writes, options);

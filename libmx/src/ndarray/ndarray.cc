@@ -5,6 +5,7 @@
 
 #include "common/dtype.h"
 #include "common/error.h"
+#include "ndarray/device_copy.h"
 
 namespace mx {
 
@@ -119,13 +120,16 @@ void NDArray::SyncCopyFromCPU(const void* src, size_t num_elements) const {
   MX_CHECK(num_elements == static_cast<size_t>(size()), kValue, "copy of ", num_elements,
            " elements into an array of ", size(), " elements");
   MX_CHECK(src != nullptr || num_elements == 0, kValue, "source pointer is NULL");
+  if (!ctx().is_cpu()) return SyncCopyHostToDevice(*this, src);
   NDArray self = *this;
   engine::Var* v = var();
+  engine::PushOptions options;
+  options.name = "SyncCopyFromCPU";
   engine::Engine::Get()->PushAndWait(
       [self, src] {
         if (self.nbytes()) std::memcpy(self.data(), src, self.nbytes());
       },
-      ctx(), nullptr, 0, &v, 1, "SyncCopyFromCPU");
+      ctx(), nullptr, 0, &v, 1, options);
 }
 
 void NDArray::SyncCopyToCPU(void* dst, size_t num_elements) const {
@@ -137,13 +141,16 @@ void NDArray::SyncCopyToCPU(void* dst, size_t num_elements) const {
   // WaitToRead raises it; then copy inside the engine so the read is ordered
   // against writes other threads push meanwhile.
   engine->WaitForVar(var(), false);
+  if (!ctx().is_cpu()) return SyncCopyDeviceToHost(*this, dst);
   NDArray self = *this;
   engine::Var* v = var();
+  engine::PushOptions options;
+  options.name = "SyncCopyToCPU";
   engine->PushAndWait(
       [self, dst] {
         if (self.nbytes()) std::memcpy(dst, self.data(), self.nbytes());
       },
-      ctx(), &v, 1, nullptr, 0, "SyncCopyToCPU");
+      ctx(), &v, 1, nullptr, 0, options);
 }
 
 void NDArray::WaitToRead() const { engine::Engine::Get()->WaitForVar(var(), false); }

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -13,8 +14,9 @@ namespace mx {
 namespace {
 
 // Rationale: lists are immutable once published and replaced whole, so
-// readers need one atomic load and no lock; replaced lists are leaked (a few
-// bytes per registration, which happens only while plugins load).
+// readers need one atomic load and no lock; replaced lists are kept (a few
+// bytes per registration, which happens only while plugins load) where a
+// reader may still be using them -- and where a leak checker sees them.
 using KernelList = std::vector<Kernel>;
 constexpr int kChunkBits = 10;
 constexpr int kChunk = 1 << kChunkBits;
@@ -22,6 +24,7 @@ constexpr int kMaxChunks = 64;  // 65536 ops
 
 struct Table {
   std::mutex write_mu;
+  std::vector<std::unique_ptr<const KernelList>> replaced;  // under write_mu
   std::array<std::atomic<std::array<std::atomic<const KernelList*>, kChunk>*>, kMaxChunks> chunks{};
 
   std::atomic<const KernelList*>* Slot(int index, bool create) {
@@ -56,8 +59,10 @@ void KernelTable::Add(const op::OpDef* op, const Kernel& kernel) {
   std::atomic<const KernelList*>* slot = t.Slot(op->index, true);
   auto* list = new KernelList();
   list->push_back(kernel);
-  if (const KernelList* old = slot->load()) list->insert(list->end(), old->begin(), old->end());
+  const KernelList* old = slot->load();
+  if (old) list->insert(list->end(), old->begin(), old->end());
   slot->store(list, std::memory_order_release);
+  if (old) t.replaced.emplace_back(old);
 }
 
 const Kernel* KernelTable::Find(const op::OpDef* op, int device_type, int dtype) const {

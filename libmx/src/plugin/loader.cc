@@ -151,29 +151,10 @@ struct HostTable {
   }
 };
 
-}  // namespace
-
-void ClearPluginError() { plugin_error.clear(); }
-
-std::string TakePluginError() {
-  std::string e;
-  e.swap(plugin_error);
-  return e.empty() ? "(the plugin gave no message)" : e;
-}
-
-void LoadPlugin(const std::string& path) {
-  std::lock_guard<std::mutex> lock(load_mu);
-  MX_CHECK(!path.empty(), kPlugin, "plugin path is empty");
-  void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    const char* why = dlerror();
-    Throw(ErrorKind::kPlugin, "cannot load plugin '", path, "': ", why ? why : "unknown reason");
-  }
-  auto init = reinterpret_cast<MXPluginInitFn>(dlsym(lib, "mx_plugin_init"));
-  if (!init) {
-    dlclose(lib);
-    Throw(ErrorKind::kPlugin, "plugin '", path, "' does not export mx_plugin_init");
-  }
+// Runs a plugin's init with a host table of its own and commits what it
+// registered; returns "" or why it failed (then nothing is committed).
+// Call with load_mu held.
+std::string RunInit(const std::string& path, MXPluginInitFn init) {
   // Plugins keep the host table to report kernel errors later: each load
   // gets one that lives as long as the process (a committed plugin is never
   // unloaded; a failed load keeps one small table).
@@ -202,15 +183,50 @@ void LoadPlugin(const std::string& path) {
   } else if (!stage.error.empty()) {
     why = stage.error;
   }
+  if (!why.empty()) return why;
+  // Commit.  The plugin stays for the life of the process: its kernels may
+  // be referenced by pending work and by cached op handles.
+  for (StagedOp& o : stage.ops) op::Registry::Get().Add(std::move(o.op));
+  for (const auto& nk : stage.kernels)
+    KernelTable::Get().Add(op::Registry::Get().FindOrThrow(nk.first), nk.second);
+  return "";
+}
+
+}  // namespace
+
+void ClearPluginError() { plugin_error.clear(); }
+
+std::string TakePluginError() {
+  std::string e;
+  e.swap(plugin_error);
+  return e.empty() ? "(the plugin gave no message)" : e;
+}
+
+void LoadPlugin(const std::string& path) {
+  std::lock_guard<std::mutex> lock(load_mu);
+  MX_CHECK(!path.empty(), kPlugin, "plugin path is empty");
+  void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char* why = dlerror();
+    Throw(ErrorKind::kPlugin, "cannot load plugin '", path, "': ", why ? why : "unknown reason");
+  }
+  auto init = reinterpret_cast<MXPluginInitFn>(dlsym(lib, "mx_plugin_init"));
+  if (!init) {
+    dlclose(lib);
+    Throw(ErrorKind::kPlugin, "plugin '", path, "' does not export mx_plugin_init");
+  }
+  const std::string why = RunInit(path, init);
   if (!why.empty()) {
     dlclose(lib);
     Throw(ErrorKind::kPlugin, "plugin '", path, "' failed to load: ", why);
   }
-  // Commit.  The library stays loaded for the life of the process: its
-  // kernels may be referenced by pending work and by cached op handles.
-  for (StagedOp& s : stage.ops) op::Registry::Get().Add(std::move(s.op));
-  for (const auto& nk : stage.kernels)
-    KernelTable::Get().Add(op::Registry::Get().FindOrThrow(nk.first), nk.second);
+}
+
+void InitPlugin(const std::string& name, MXPluginInitFn init) {
+  std::lock_guard<std::mutex> lock(load_mu);
+  MX_CHECK(init != nullptr, kPlugin, "plugin '", name, "': the init function is NULL");
+  const std::string why = RunInit(name, init);
+  if (!why.empty()) Throw(ErrorKind::kPlugin, "plugin '", name, "' failed to load: ", why);
 }
 
 namespace {

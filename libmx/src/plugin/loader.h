@@ -5,11 +5,18 @@
 
 #include <string>
 
+#include "mx/plugin.h"
+
 namespace mx {
 
 // Loads a plugin; throws kPlugin with the reason.  Registration is
 // all-or-nothing: a plugin whose init fails leaves no kernel or op behind.
 void LoadPlugin(const std::string& path);
+
+// Runs a plugin's init function that is not in a library (a frontend's
+// callbacks, MXPluginInitCallback) as LoadPlugin runs mx_plugin_init; name
+// stands for the path in the host table and in messages.
+void InitPlugin(const std::string& name, MXPluginInitFn init);
 
 // Loads the CPU plugin that sits next to libmx, once per process.  Never
 // throws; a failure is remembered and reported by CPUPluginError().

@@ -1,17 +1,41 @@
 #include "storage/storage.h"
 
+#include <array>
+#include <atomic>
+#include <mutex>
+
 #include "common/error.h"
+#include "device/device.h"
 
 namespace mx {
+
+namespace {
+
+DeviceStorage* GPUStorage(int id) {
+  // Leaked, as the CPU pool: buffers may be freed by engine threads during exit.
+  static std::array<std::atomic<DeviceStorage*>, device::kMaxDevices> pools{};
+  static std::mutex create_mu;
+  if (id >= 0 && id < device::kMaxDevices)
+    if (DeviceStorage* pool = pools[id].load(std::memory_order_acquire)) return pool;
+  device::Device* device = device::Get(id);  // throws for an unavailable GPU
+  std::lock_guard<std::mutex> lock(create_mu);
+  DeviceStorage* pool = pools[id].load(std::memory_order_relaxed);
+  if (!pool) {
+    pool = CreateGPUPooledStorage(device);
+    pools[id].store(pool, std::memory_order_release);
+  }
+  return pool;
+}
+
+}  // namespace
 
 DeviceStorage* Storage::Of(Context ctx) {
   // Leaked: buffers may be freed by engine workers during exit.
   static DeviceStorage* cpu = CreateCPUPooledStorage();
-  // Pinned and shared CPU memory are plain CPU memory until a GPU plugin
-  // provides page-locked allocation.
+  // Pinned and shared CPU memory are plain CPU memory until page-locked
+  // allocation lands.
   if (ctx.is_cpu()) return cpu;
-  Throw(ErrorKind::kNotImplemented, "cannot allocate memory on ", ctx.ToString(),
-        ": no storage for this device is available");
+  return GPUStorage(ctx.dev_id);
 }
 
 StorageHandle Storage::Alloc(size_t size, Context ctx) {

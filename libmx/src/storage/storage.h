@@ -1,6 +1,7 @@
 // Per-device pooled storage (MXNet paper, section 3.3): freed buffers are kept
 // in size buckets and reused, so steady-state training never calls the system
-// allocator.
+// allocator.  A device that runs out of memory gets the pooled buffers back
+// and one more try before the request fails.
 #ifndef MX_STORAGE_STORAGE_H_
 #define MX_STORAGE_STORAGE_H_
 
@@ -42,12 +43,19 @@ class Storage {
   static void Free(const StorageHandle& handle);
   static void ReleaseAll(Context ctx);
   static StorageStats Stats(Context ctx);
-  // The allocator of a device; throws for a device MX cannot allocate on.
+  // The allocator of a device; throws for a device MX cannot allocate on
+  // (a GPU that is not available, naming it and why).
   static DeviceStorage* Of(Context ctx);
 };
 
+namespace device {
+class Device;
+}
+
 // CPU memory, 64-byte aligned.
 DeviceStorage* CreateCPUPooledStorage();
+// A GPU's memory, 256-byte aligned.
+DeviceStorage* CreateGPUPooledStorage(device::Device* device);
 
 }  // namespace mx
 

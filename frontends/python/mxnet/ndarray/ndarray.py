@@ -227,8 +227,10 @@ class NDArray:
         return _dlpack.to_dlpack_for_write(self)
 
     def __dlpack__(self, stream=None, **kwargs):
-        """The DLPack protocol (numpy.from_dlpack, torch.from_dlpack)."""
-        if stream is not None and stream != -1:
+        """The DLPack protocol (numpy.from_dlpack, torch.from_dlpack).  The
+        export waits until pending work on the array is finished -- on a GPU,
+        by the device -- so a consumer may use it on any stream."""
+        if stream is not None and stream != -1 and self.context.device_type != "gpu":
             raise BufferError("MX CPU arrays take no stream, got %r" % (stream,))
         return _dlpack.to_dlpack_for_write(self)
 
