@@ -27,7 +27,8 @@ def numpy_view(ffi, t):
 
 class PythonTestPlugin:
     """Registers the op gpu_test_cpu_only_double (y = 2x) with only a CPU
-    kernel, and, with gpu_kernels, elemwise_add for kDLCUDA (every dtype).
+    kernel, and gpu_test_add (lhs + rhs) with a CPU kernel and, given
+    gpu_kernels, a kDLCUDA one (every dtype).
     The attributes steer and record the GPU kernel's calls."""
 
     def __init__(self, gpu_kernels):
@@ -58,6 +59,11 @@ class PythonTestPlugin:
         out[...] = numpy_view(self.ffi, call.inputs[0]) + numpy_view(self.ffi, call.inputs[1])
         return 0
 
+    def _cpu_add(self, call):
+        out = numpy_view(self.ffi, call.outputs[0])
+        out[...] = numpy_view(self.ffi, call.inputs[0]) + numpy_view(self.ffi, call.inputs[1])
+        return 0
+
     def _cpu_double(self, call):
         numpy_view(self.ffi, call.outputs[0])[...] = numpy_view(self.ffi, call.inputs[0]) * 2
         return 0
@@ -84,27 +90,35 @@ class PythonTestPlugin:
         self.keep += [callback, name, desc]
         return desc
 
-    def _init(self, host, abi_version):
+    def _define_op(self, host, name, input_names):
+        """An op whose output has input 0's shape and dtype."""
         f = self.ffi
-        self.host = host
-        op_name = f.new("char[]", b"gpu_test_cpu_only_double")
-        input_name = f.new("char[]", b"data")
-        inputs = f.new("const char*[]", [input_name])
+        op_name = f.new("char[]", name.encode())
+        names = [f.new("char[]", n.encode()) for n in input_names]
+        inputs = f.new("const char*[]", names)
         infer_shape = f.callback("MXInferShapeFn", self._same_shape, error=-1)
-        self.keep += [op_name, input_name, inputs, infer_shape]
+        self.keep += [op_name, names, inputs, infer_shape]
         op = f.new("MXOpDesc*")
         op.struct_size = f.sizeof("MXOpDesc")
         op.abi_major = 1
         op.name = op_name
-        op.num_inputs = 1
+        op.num_inputs = len(input_names)
         op.input_names = inputs
         op.num_outputs = 1
         op.infer_shape = infer_shape
-        if host.register_op(op) != 0:
+        self.keep.append(op)
+        return host.register_op(op)
+
+    def _init(self, host, abi_version):
+        self.host = host
+        if self._define_op(host, "gpu_test_cpu_only_double", ["data"]) != 0:
             return -1
-        desc = self._kernel_desc("gpu_test_cpu_only_double", K_DL_CPU, self._cpu_double)
-        if host.register_kernel(desc) != 0:
+        if self._define_op(host, "gpu_test_add", ["lhs", "rhs"]) != 0:
             return -1
+        for name, fn in (("gpu_test_cpu_only_double", self._cpu_double),
+                         ("gpu_test_add", self._cpu_add)):
+            if host.register_kernel(self._kernel_desc(name, K_DL_CPU, fn)) != 0:
+                return -1
         if not self.gpu_kernels:
             return 0
-        return host.register_kernel(self._kernel_desc("elemwise_add", K_DL_CUDA, self._gpu_add))
+        return host.register_kernel(self._kernel_desc("gpu_test_add", K_DL_CUDA, self._gpu_add))

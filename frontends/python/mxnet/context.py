@@ -36,6 +36,8 @@ class Context(metaclass=_ContextMeta):
             self.device_typeid = Context.devstr2type[device_type]
             self.device_id = int(device_id)
         self._old_ctx = None
+        if self.device_typeid == 2 and not _gpu_kernels_tried:
+            _load_gpu_kernels()
 
     @property
     def device_type(self):
@@ -99,6 +101,40 @@ def num_gpus():
     count = ffi.new("int*")
     check_call(_LIB.MXGetGPUCount(count))
     return count[0]
+
+
+_gpu_kernels_tried = False
+
+
+def _load_gpu_kernels():
+    """Registers the Triton kernels (plugins/triton) the first time a GPU
+    context is made on a machine with GPUs.  On emulated GPUs (tests) they
+    run under Triton's interpreter on host memory.  Without triton, GPU ops
+    fail with libmx's "no kernel" error, and a warning says why."""
+    global _gpu_kernels_tried
+    _gpu_kernels_tried = True
+    if num_gpus() == 0:
+        return
+    import os
+    import sys
+    import warnings
+    if os.environ.get("MX_GPU_EMULATION") and os.environ.get("TRITON_INTERPRET") != "1":
+        # Triton reads it when a function is decorated, its own included.
+        if "triton" in sys.modules:
+            warnings.warn("emulated GPUs run their kernels under Triton's interpreter: set "
+                          "TRITON_INTERPRET=1 before triton is imported")
+        os.environ["TRITON_INTERPRET"] = "1"
+    try:
+        import mx_triton
+        from mx_triton import plugin
+        if os.environ.get("TRITON_INTERPRET") == "1":
+            from mx_triton import interpreter
+            interpreter.install()
+        plugin.register()
+    except ImportError as error:
+        warnings.warn("GPU kernels are not available (%s): GPU operators will fail" % error)
+        return
+    del mx_triton
 
 
 def gpu_memory_info(device_id=0):

@@ -55,9 +55,19 @@ def on_stream(stream, device_id):
         _state.stream = previous
 
 
+# Rationale: the interpreter patches triton.language's module globals while
+# a kernel runs, so two threads interpreting at once (two emulated GPUs'
+# streams) break each other; one at a time.
+_interpreter_lock = threading.Lock()
+
+
 def launch(kernel, grid, *args, **meta):
     """kernel[grid](*args, **meta): every launcher goes through here."""
     if interceptor is not None:
         interceptor(kernel, grid, args, meta)
+        return
+    if interpreting():
+        with _interpreter_lock:
+            kernel[grid](*args, **meta)
         return
     kernel[grid](*args, **meta)

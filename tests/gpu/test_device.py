@@ -1,8 +1,8 @@
 """GPUs: arrays on gpu(i), copies, the device pool, stream ordering in the
 engine, dispatch errors, and GPU kernels written in Python.
 
-Runs on the emulated GPUs tests/conftest.py sets up (MX_GPU_EMULATION=2:
-host memory, one thread per stream), or on real ones with MX_TEST_GPU=1.
+Runs on emulated GPUs (MX_GPU_EMULATION=2: host memory, one thread per
+stream; see tests/gpu/conftest.py) or on real ones.
 Tests that compute with numpy on device pointers, or that depend on the
 emulated device's memory size, need the emulation; the rest run on either.
 """
@@ -21,7 +21,6 @@ from _python_plugin import PythonTestPlugin
 NUM_GPUS = mx.context.num_gpus()
 EMULATED = bool(os.environ.get("MX_GPU_EMULATION"))
 
-pytestmark = pytest.mark.skipif(NUM_GPUS == 0, reason="no GPU (real or emulated)")
 emulated_only = pytest.mark.skipif(not EMULATED, reason="needs MX_GPU_EMULATION")
 two_gpus = pytest.mark.skipif(NUM_GPUS < 2, reason="needs two GPUs")
 
@@ -315,7 +314,7 @@ def test_python_gpu_kernel(dtype):
     for dev in range(NUM_GPUS):
         x, y = _random((3, 4), dtype, rng), _random((3, 4), dtype, rng)
         del p.calls[:]
-        c = mx.nd.elemwise_add(mx.nd.array(x, ctx=mx.gpu(dev), dtype=dtype),
+        c = mx.nd.gpu_test_add(mx.nd.array(x, ctx=mx.gpu(dev), dtype=dtype),
                                mx.nd.array(y, ctx=mx.gpu(dev), dtype=dtype))
         assert c.context == mx.gpu(dev)
         with np.errstate(over="ignore"):
@@ -338,7 +337,7 @@ def test_device_work_is_asynchronous_and_copies_overlap_kernels():
     gate = threading.Event()
     p.gate = gate
     a = mx.nd.array([1, 2, 3], ctx=mx.gpu(0))
-    c = mx.nd.elemwise_add(a, a)  # its kernel waits for the gate
+    c = mx.nd.gpu_test_add(a, a)  # its kernel waits for the gate
     # Neither the push above nor this copy waits for the kernel.
     b = mx.nd.array([5, 6, 7], ctx=mx.gpu(0))
     np.testing.assert_array_equal(b.asnumpy(), [5, 6, 7])
@@ -355,16 +354,16 @@ def test_gpu_kernel_errors_are_raised_at_the_next_read():
     p = plugin()
     a = mx.nd.ones((2,), ctx=mx.gpu(0))
     p.fail_with.append("the emulated kernel failed on purpose")
-    c = mx.nd.elemwise_add(a, a)  # no error at the push
-    d = mx.nd.elemwise_add(c, a)  # reads the failed output: skipped
+    c = mx.nd.gpu_test_add(a, a)  # no error at the push
+    d = mx.nd.gpu_test_add(c, a)  # reads the failed output: skipped
     e = d.copyto(mx.cpu())
     # Raised through the skipped kernel and the copy to the host...
-    with pytest.raises(MXNetError, match=r"elemwise_add \(kernel from plugin 'gpu_device_test'\): "
+    with pytest.raises(MXNetError, match=r"gpu_test_add \(kernel from plugin 'gpu_device_test'\): "
                                          "the emulated kernel failed on purpose"):
         e.asnumpy()
     c.wait_to_read()  # ...once, as in MXNet
     mx.nd.waitall()
-    np.testing.assert_array_equal(mx.nd.elemwise_add(a, a).asnumpy(), [2, 2])
+    np.testing.assert_array_equal(mx.nd.gpu_test_add(a, a).asnumpy(), [2, 2])
     still_works()
 
 
@@ -374,7 +373,7 @@ def test_waitall_waits_for_the_device():
     p.delay = lambda: 0.05
     try:
         a = mx.nd.ones((4,), ctx=mx.gpu(0))
-        outs = [mx.nd.elemwise_add(a, a) for _ in range(3)]
+        outs = [mx.nd.gpu_test_add(a, a) for _ in range(3)]
         mx.nd.waitall()
     finally:
         p.delay = None
@@ -410,7 +409,7 @@ def test_engine_ordering_randomized_stress():
             elif kind == 2:  # a kernel on one device, possibly in place
                 ctx = ctxs[rng.integers(0, len(ctxs))]
                 i, j, k = ((ctx, int(n)) for n in rng.integers(0, per_ctx, 3))
-                mx.nd.elemwise_add(arrays[i], arrays[j], out=arrays[k])
+                mx.nd.gpu_test_add(arrays[i], arrays[j], out=arrays[k])
                 ref[k] = ref[i] + ref[j]
             elif kind == 3:  # an upload from the host
                 ref[dst] = rng.integers(0, 256, shape, dtype=np.uint8)

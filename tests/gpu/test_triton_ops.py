@@ -1,0 +1,101 @@
+"""The Triton kernels (plugins/triton) behind mx.nd on a GPU: loaded on the
+first GPU context, registered through plugin.h, and checked against the CPU
+kernels on the same inputs.  On emulated GPUs they run under Triton's
+interpreter on host memory."""
+import numpy as np
+import pytest
+
+import mxnet as mx
+from mxnet.base import MXNetError
+
+pytest.importorskip("triton")
+
+GPU = mx.gpu(0)
+RNG = np.random.default_rng(7)
+
+
+def arrays(*shapes, dtype=np.float32, low=-2.0, high=2.0):
+    return [RNG.uniform(low, high, size=s).astype(dtype) for s in shapes]
+
+
+# name -> (function of NDArrays, numpy inputs)
+CASES = {
+    "add": (lambda a, b: a + b, arrays((3, 5), (3, 5))),
+    "broadcast_mul": (lambda a, b: a * b, arrays((3, 5), (1, 5))),
+    "scalar_ops": (lambda a: 2 - a / 3 + a ** 2, arrays((4, 3))),
+    "exp_log": (lambda a: mx.nd.log1p(mx.nd.exp(a)), arrays((7,))),
+    "comparisons": (lambda a, b: (a > b) + (a == a), arrays((2, 6), (2, 6))),
+    "clip_where": (lambda a, b: mx.nd.where(a > 0, mx.nd.clip(a, -1, 1), b), arrays((3, 3), (3, 3))),
+    "cast": (lambda a: a.astype("float16").astype("float64"), arrays((5,))),
+    "int_math": (lambda a, b: a * b - a, arrays((4,), (4,), dtype=np.int32, low=-50, high=50)),
+    "sum_axis": (lambda a: a.sum(axis=1), arrays((4, 6))),
+    "mean_keepdims": (lambda a: a.mean(axis=(0, 2), keepdims=True), arrays((2, 3, 4))),
+    "max_min": (lambda a: a.max(axis=0) - a.min(), arrays((5, 3))),
+    "norm": (lambda a: mx.nd.norm(a, ord=2, axis=1), arrays((3, 4))),
+    "argmax": (lambda a: mx.nd.argmax(a, axis=1), arrays((4, 5))),
+    "softmax": (lambda a: mx.nd.softmax(a, axis=-1), arrays((3, 10))),
+    "log_softmax": (lambda a: mx.nd.log_softmax(a, axis=0, temperature=2.0), arrays((4, 3))),
+    "dot": (lambda a, b: mx.nd.dot(a, b), arrays((5, 7), (7, 3))),
+    "dot_transposed": (lambda a, b: mx.nd.dot(a, b, transpose_b=True), arrays((4, 6), (5, 6))),
+    "batch_dot": (lambda a, b: mx.nd.batch_dot(a, b), arrays((2, 3, 4), (2, 4, 5))),
+    "fully_connected": (lambda x, w, b: mx.nd.FullyConnected(x, w, b, num_hidden=3),
+                        arrays((4, 5), (3, 5), (3,))),
+    "sort": (lambda a: mx.nd.sort(a, axis=1, is_ascend=False), arrays((3, 6))),
+    "topk": (lambda a: mx.nd.topk(a, k=2, ret_typ="indices"), arrays((3, 6))),
+    "transpose": (lambda a: mx.nd.transpose(a, axes=(2, 0, 1)), arrays((2, 3, 4))),
+    "concat": (lambda a, b: mx.nd.concat(a, b, dim=1), arrays((2, 3), (2, 4))),
+    "slice": (lambda a: a[1:3, ::2], arrays((4, 5))),
+    "pad": (lambda a: mx.nd.pad(a, mode="edge", pad_width=(0, 0, 0, 0, 1, 2, 2, 1)),
+            arrays((1, 2, 3, 3))),
+    "tile_repeat": (lambda a: mx.nd.repeat(mx.nd.tile(a, reps=(2, 1)), repeats=2, axis=1),
+                    arrays((2, 3))),
+    "reshape_flip": (lambda a: mx.nd.flip(a.reshape((3, 4)), axis=0), arrays((12,))),
+    "take": (lambda a, i: mx.nd.take(a, i, mode="wrap"),
+             [arrays((5, 3))[0], np.array([0, 7, -1], dtype=np.float32)]),
+    "one_hot": (lambda i: mx.nd.one_hot(i, depth=4), [np.array([1, 0, 3], dtype=np.float32)]),
+    "broadcast_to": (lambda a: mx.nd.broadcast_to(a, shape=(3, 4)), arrays((1, 4))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_gpu_op_matches_cpu(name):
+    fn, inputs = CASES[name]
+    on_cpu = fn(*[mx.nd.array(x, dtype=x.dtype) for x in inputs])
+    on_gpu = fn(*[mx.nd.array(x, ctx=GPU, dtype=x.dtype) for x in inputs])
+    assert on_gpu.context == GPU
+    assert on_gpu.dtype == on_cpu.dtype and on_gpu.shape == on_cpu.shape
+    np.testing.assert_allclose(on_gpu.asnumpy(), on_cpu.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_random_samplers_draw_the_cpu_numbers_for_the_same_seed():
+    for sample in (lambda ctx: mx.nd.random.normal(0, 1, shape=(3, 4), ctx=ctx),
+                   lambda ctx: mx.nd.random.uniform(-1, 2, shape=(7,), ctx=ctx)):
+        mx.random.seed(42)
+        cpu = sample(mx.cpu()).asnumpy()
+        mx.random.seed(42)
+        gpu = sample(GPU).asnumpy()
+        assert cpu.std() > 0
+        np.testing.assert_array_equal(gpu, cpu)
+
+
+def test_setitem_and_copies_stay_on_the_device():
+    a = mx.nd.zeros((3, 4), ctx=GPU)
+    a[:] = 5
+    a[1] = mx.nd.arange(4, ctx=GPU)
+    want = np.full((3, 4), 5.0, dtype=np.float32)
+    want[1] = np.arange(4)
+    np.testing.assert_array_equal(a.asnumpy(), want)
+    np.testing.assert_array_equal(a.copyto(mx.gpu(1)).asnumpy(), want)
+
+
+def test_missing_gpu_kernels_and_kernel_failures_are_clear_errors():
+    x = mx.nd.ones((1, 1, 4, 4), ctx=GPU)
+    with pytest.raises(MXNetError, match=r"LRN has no kernel for gpu\(0\)"):
+        mx.nd.LRN(x, nsize=3)
+    a = mx.nd.array([1.0, 2.0, 3.0], ctx=GPU)
+    bad = mx.nd.take(a, mx.nd.array([0, 9], ctx=GPU), mode="raise")
+    with pytest.raises(MXNetError, match=r"take \(kernel from plugin 'mx_triton'\).*mode='raise'"):
+        bad.asnumpy()
+    with pytest.raises(MXNetError, match=r"input 1 is on cpu\(0\) but input 0 is on gpu\(0\)"):
+        a + mx.nd.ones((3,))
+    np.testing.assert_array_equal((a * 2).asnumpy(), [2, 4, 6])  # the device keeps working
