@@ -260,12 +260,22 @@ def get_item(self, key):
     return _get_basic(arr, key, new_shape)
 
 
+_ALL = slice(None)
+
+
 def set_item(self, key, value):
     """``self[key] = value`` with value an NDArray, a number or array-like,
     broadcast to the indexed shape."""
     if not self.writable:
         raise ValueError("Failed to assign to a readonly NDArray")
     shape = self.shape
+    nd = _nd()
+    if (isinstance(key, slice) and key == _ALL and isinstance(value, nd.NDArray)
+            and value.shape == shape and value.dtype == self.dtype and not _recording()):
+        # a[:] = b, the commonest assignment: one copy, nothing to index.
+        if value.handle != self.handle:
+            nd._invoke.invoke(nd._op("_copyto"), [value.handle], out_handles=[self.handle])
+        return
     if not shape:
         if not (key == () or key is Ellipsis or key == slice(None)):
             raise IndexError("too many indices for a 0-dimensional NDArray")
