@@ -201,3 +201,36 @@ def test_context_helpers():
     assert mx.current_context() == mx.cpu()
     assert mx.cpu_pinned(0).device_type == "cpu_pinned"
     assert mx.Context.default_ctx == mx.cpu(0)
+
+
+def test_an_op_input_named_out_still_gets_a_function():
+    """A plugin op may call an input "out" (the frontend's keyword for the
+    output array): its function is made, and the input is passed by position."""
+    ffi = mx._ffi.declare_plugin_abi()
+    keep = []
+
+    def same_shape(attrs, num_attrs, num_inputs, in_shapes, in_ndims, num_outputs, out_shapes,
+                   out_ndims, op_data):
+        out_ndims[0] = in_ndims[0]
+        for i in range(in_ndims[0]):
+            out_shapes[0][i] = in_shapes[0][i]
+        return 0
+
+    def init(host, abi_version):
+        names = [ffi.new("char[]", b"out")]
+        op = ffi.new("MXOpDesc*")
+        op.struct_size = ffi.sizeof("MXOpDesc")
+        op.abi_major = 1
+        op.name = ffi.new("char[]", b"introspection_input_named_out")
+        op.num_inputs = 1
+        op.input_names = ffi.new("const char*[]", names)
+        op.num_outputs = 1
+        op.infer_shape = ffi.callback("MXInferShapeFn", same_shape, error=-1)
+        keep.extend([names, op, op.name, op.input_names, op.infer_shape])
+        return host.register_op(op)
+
+    mx.library.register("introspection_out_input", init)
+    fn = mx.nd.introspection_input_named_out
+    params = list(inspect.signature(fn).parameters)
+    assert params[0] == "out" and params.count("out") == 1 and "name" in params
+    assert "introspection_input_named_out" in dir(mx.sym)

@@ -154,7 +154,10 @@ def signature(info, keyword_only):
         params = [P(n, P.POSITIONAL_OR_KEYWORD, default=None) for n in info.input_names]
     kind = P.KEYWORD_ONLY if variadic else P.POSITIONAL_OR_KEYWORD
     params += [P(n, kind, default=_Null) for n in info.param_names]
-    params += [P(n, P.KEYWORD_ONLY, default=None) for n in keyword_only]
+    # A plugin's op may name an input or parameter "out" or "name": the op's
+    # own name is listed (pass such an input by position).
+    taken = {p.name for p in params}
+    params += [P(n, P.KEYWORD_ONLY, default=None) for n in keyword_only if n not in taken]
     params.append(P("kwargs", P.VAR_KEYWORD))
     return inspect.Signature(params)
 
