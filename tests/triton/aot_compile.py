@@ -121,6 +121,60 @@ def gradient_ops():
     call("_backward_gammaln", [((8,), "float16"), ((8,), "float16")], [((8,), "float16")], order=0)
 
 
+def layer_ops():
+    """The neural-network layers, their gradients, and the other samplers."""
+    for dtype in ("float32", "float16", "float64"):
+        x = ((2, 3, 6, 6), dtype)
+        call("Activation", [x], [x], act_type="softrelu")
+        for act in ("leaky", "elu", "selu", "gelu"):
+            call("LeakyReLU", [x], [x], act_type=act, slope=0.25, lower_bound=0.125, upper_bound=0.334)
+        call("LeakyReLU", [x, ((3,), dtype)], [x], act_type="prelu", slope=0.25)
+        call("Dropout", [x], [x, ((2, 3, 1, 1), dtype)], p=0.5, mode="always", axes=(2, 3))
+        call("_backward_Dropout", [x, x], [x], p=0.5)
+        call("SoftmaxOutput", [((4, 5), dtype), ((4,), dtype)], [((4, 5), dtype)], multi_output=False)
+        call("_backward_SoftmaxOutput", [((4, 5), dtype), ((4,), dtype), ((4, 5), dtype)], [((4, 5), dtype)],
+             normalization="valid", use_ignore=True, ignore_label=-1.0, grad_scale=1.0, smooth_alpha=0.1,
+             out_grad=True)
+        call("_backward_LinearRegressionOutput", [((4, 5), dtype)] * 2, [((4, 5), dtype)], grad_scale=1.0)
+        call("_backward_MAERegressionOutput", [((4, 5), dtype)] * 2, [((4, 5), dtype)], grad_scale=1.0)
+        call("LayerNorm", [((4, 5), dtype), ((5,), dtype), ((5,), dtype)],
+             [((4, 5), dtype), ((4,), dtype), ((4,), dtype)], axis=-1, eps=1e-5)
+        call("_backward_LayerNorm", [((4, 5), dtype), ((4, 5), dtype), ((5,), dtype), ((4,), dtype), ((4,), dtype)],
+             [((4, 5), dtype), ((5,), dtype), ((5,), dtype)], axis=-1)
+        param = "float32" if dtype == "float16" else dtype
+        stats = [((3,), param)] * 4
+        call("BatchNorm", [x] + stats, [x, ((3,), param), ((3,), param)], fix_gamma=False, eps=1e-3, momentum=0.9)
+        call("_backward_BatchNorm", [x, x] + stats[:3], [x, ((3,), param), ((3,), param)], fix_gamma=True)
+        for pool in ("max", "avg", "lp"):
+            call("Pooling", [x], [((2, 3, 3, 3), dtype)], kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type=pool,
+                 p_value=3)
+            call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),
+                 stride=(2, 2), pad=(1, 1), pool_type=pool, p_value=2)
+        w, y = ((4, 3, 3, 3), dtype), ((2, 4, 4, 4), dtype)
+        conv = dict(kernel=(3, 3), stride=(1, 1), pad=(0, 0), num_filter=4, num_group=1, no_bias=False)
+        call("Convolution", [x, w, ((4,), dtype)], [y], **conv)
+        call("_backward_Convolution", [y, x, w], [x, w, ((4,), dtype)], **conv)
+        call("Deconvolution", [y, ((4, 3, 3, 3), dtype), ((3,), dtype)], [x], **dict(conv, num_filter=3))
+        call("LRN", [x], [x, x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
+        call("_backward_LRN", [x, x, x], [x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
+        call("_sample_multinomial", [((2, 3), dtype)], [((2, 4), "int32"), ((2, 4), dtype)], shape=(4,),
+             get_prob=True)
+        call("_backward_sample_multinomial", [((2, 4), dtype), ((2, 3), dtype), ((2, 4), "int32")],
+             [((2, 3), dtype)])
+        for dist in ("gamma", "poisson", "negative_binomial", "generalized_negative_binomial"):
+            call(f"_sample_{dist}", [((2,), dtype), ((2,), dtype)], [((2, 4), dtype)], shape=(4,))
+    call("SequenceMask", [((4, 2, 3), "int8"), ((2,), "float32")], [((4, 2, 3), "int8")], use_sequence_length=True,
+         value=-1.0, axis=0)
+    call("Embedding", [((2,), "float32"), ((4, 3), "float16")], [((2, 3), "float16")], input_dim=4, output_dim=3)
+    call("_random_gamma", [], [((8,), "float32")], alpha=0.5, beta=1.0)
+    for dtype in ("int32", "int64"):
+        call("_random_randint", [], [((8,), dtype)], low=-3, high=7)
+    call("_shuffle", [((5, 3), "uint8")], [((5, 3), "uint8")])
+    call("_eye", [], [((3, 4), "int32")], N=3, M=4, k=1)
+    call("diag", [((3, 4), "bool")], [((3,), "bool")], k=0, axis1=0, axis2=1)
+    call("shape_array", [((3, 4), "float32")], [((2,), "int64")])
+
+
 def main():
     launch.interceptor = compile_instead
     triton.knobs.runtime.add_stages_inspection_hook = stop_at_ptx
@@ -180,6 +234,7 @@ def main():
         call("_random_normal", [], [((8,), dtype)], loc=0.0, scale=1.0)
     call("_sample_exponential", [((2,), "float32")], [((2, 4), "float32")], shape=(4,))
     gradient_ops()
+    layer_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")
     return 0

@@ -146,7 +146,7 @@ def pick(call):
            IDX=_index_type(out.numel, x.numel), BLOCK=BLOCK, num_warps=NUM_WARPS)
 
 
-@register("one_hot", dtypes=NUMERIC)
+@register("one_hot", dtypes=ALL)
 def one_hot(call):
     indices, out = call.inputs[0], call.outputs[0]
     if not write_request(call) or out.numel == 0:
