@@ -168,7 +168,8 @@ def test_layout_gradients_and_slice_assignment(dtype):
     rhs = x[:, 3:0:-2, 1::2][::-1].copy()
     expected = x.copy()
     expected[:, 3:0:-2, 1::2] = rhs
-    np.testing.assert_array_equal(run_op("_slice_assign", [(x, dtype), (rhs, dtype)], [(x.shape, dtype)], box), expected)
+    got = run_op("_slice_assign", [(x, dtype), (rhs, dtype)], [(x.shape, dtype)], box)
+    np.testing.assert_array_equal(got, expected)
     expected = x.copy()
     expected[:, 3:0:-2, 1::2] = 1
     np.testing.assert_array_equal(run_op("_slice_assign_scalar", [(x, dtype)], [(x.shape, dtype)],

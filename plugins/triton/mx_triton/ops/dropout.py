@@ -53,7 +53,8 @@ def dropout(call):
     if not mask.is_contiguous():
         raise KernelError("the mask must be contiguous")
     if mask.numel:
-        launch(dropout_mask_kernel, (triton.cdiv(mask.numel, BLOCK),), mask, mask.numel, seed_argument(call), as_bits(keep, "float64"), as_bits(1.0 / keep, mask.dtype),
+        launch(dropout_mask_kernel, (triton.cdiv(mask.numel, BLOCK),), mask, mask.numel, seed_argument(call),
+               as_bits(keep, "float64"), as_bits(1.0 / keep, mask.dtype),
                IDX=tl.int64 if mask.numel >= INT32_LIMIT else tl.int32, BLOCK=BLOCK, num_warps=NUM_WARPS)
     if write_request(call) and out.numel:
         _multiply_by_mask(x, mask, out)
