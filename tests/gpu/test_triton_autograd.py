@@ -210,3 +210,19 @@ def test_samplers_draw_the_cpu_numbers_for_the_same_seed(name):
         draws.append(SAMPLERS[name](ctx).asnumpy())
     assert np.unique(draws[0]).size > 1
     np.testing.assert_array_equal(draws[1], draws[0])
+
+
+def test_calls_the_gpu_kernels_refuse_are_clear_errors_and_the_gpu_keeps_working():
+    from mxnet.base import MXNetError
+    x = nd.ones((1, 4, 4, 2), ctx=GPU)
+    with pytest.raises(MXNetError, match=r"Convolution on gpu\(0\).*only the NCW, NCHW and NCDHW layouts"):
+        nd.Convolution(x, nd.ones((3, 3, 3, 2), ctx=GPU), kernel=(3, 3), num_filter=3, no_bias=True,
+                       layout="NHWC").asnumpy()
+    with pytest.raises(MXNetError, match=r"Pooling on gpu\(0\).*layouts"):
+        nd.Pooling(x, kernel=(2, 2), layout="NHWC").asnumpy()
+    grad = nd._internal._backward_Pad(nd.ones((1, 1, 4, 4), ctx=GPU, dtype="int8"),
+                                      nd.ones((1, 1, 2, 2), ctx=GPU, dtype="int8"), mode="edge",
+                                      pad_width=(0, 0, 0, 0, 1, 1, 1, 1))
+    with pytest.raises(MXNetError, match=r"_backward_Pad on gpu\(0\).*atomic add.*int8"):
+        grad.asnumpy()
+    np.testing.assert_array_equal(nd.Pooling(nd.ones((1, 1, 2, 2), ctx=GPU), kernel=(2, 2)).asnumpy(), [[[[1]]]])

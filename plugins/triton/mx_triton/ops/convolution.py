@@ -136,8 +136,9 @@ def _accumulator(T):
 
 
 @triton.jit
-def gather_kernel(img_ptr, w_ptr, bias_ptr, win_ptr, rows_total, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV, CIG,
-                  CVG, HAS_BIAS: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
+def conv_gather_kernel(img_ptr, w_ptr, bias_ptr, win_ptr, rows_total, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV,
+                       CIG, CVG, HAS_BIAS: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
+                       BLOCK_K: tl.constexpr):
     """V[n, g CVG + v, s], rows m = (n, s), columns v, reducing over (i, k)."""
     g = tl.program_id(1)
     tiles_n = tl.cdiv(CVG, BLOCK_N)
@@ -169,9 +170,9 @@ def gather_kernel(img_ptr, w_ptr, bias_ptr, win_ptr, rows_total, IMG, WIN, KSZ, 
 
 
 @triton.jit
-def scatter_kernel(win_ptr, w_ptr, bias_ptr, img_ptr, rows_total, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV, CIG,
-                   CVG, HAS_BIAS: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
-                   BLOCK_K: tl.constexpr):
+def conv_scatter_kernel(win_ptr, w_ptr, bias_ptr, img_ptr, rows_total, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV,
+                        CIG, CVG, HAS_BIAS: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
+                        BLOCK_K: tl.constexpr):
     """I[n, g CIG + i, x], rows m = (n, x), columns i, reducing over (v, k)
     where some window position s has at(s, k) = x."""
     g = tl.program_id(1)
@@ -205,8 +206,8 @@ def scatter_kernel(win_ptr, w_ptr, bias_ptr, img_ptr, rows_total, IMG, WIN, KSZ,
 
 
 @triton.jit
-def weight_kernel(win_ptr, img_ptr, w_ptr, batch, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV, CIG, CVG,
-                  BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
+def conv_weight_kernel(win_ptr, img_ptr, w_ptr, batch, IMG, WIN, KSZ, STRIDE, DILATE, PAD, CI, CV, CIG, CVG,
+                       BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
     """W[g CVG + v, i, k], rows v, columns (i, k), reducing over (n, s)."""
     g = tl.program_id(1)
     S = WIN[0] * WIN[1] * WIN[2]
@@ -253,8 +254,8 @@ def gather(geo, image, weight, bias, windows):
     grid = (triton.cdiv(rows, t["BLOCK_M"]) * triton.cdiv(geo.window_channels // geo.groups, t["BLOCK_N"]),
             geo.groups)
     if windows.numel:
-        launch(gather_kernel, grid, image, weight, windows if bias is None else bias, windows, rows, *geo.spatial(),
-               *_channels(geo), HAS_BIAS=bias is not None, **t)
+        launch(conv_gather_kernel, grid, image, weight, windows if bias is None else bias, windows, rows,
+               *geo.spatial(), *_channels(geo), HAS_BIAS=bias is not None, **t)
 
 
 def scatter(geo, windows, weight, bias, image):
@@ -263,8 +264,8 @@ def scatter(geo, windows, weight, bias, image):
     grid = (triton.cdiv(rows, t["BLOCK_M"]) * triton.cdiv(geo.image_channels // geo.groups, t["BLOCK_N"]),
             geo.groups)
     if image.numel:
-        launch(scatter_kernel, grid, windows, weight, image if bias is None else bias, image, rows, *geo.spatial(),
-               *_channels(geo), HAS_BIAS=bias is not None, **t)
+        launch(conv_scatter_kernel, grid, windows, weight, image if bias is None else bias, image, rows,
+               *geo.spatial(), *_channels(geo), HAS_BIAS=bias is not None, **t)
 
 
 def weight_gradient(geo, windows, image, weight):
@@ -273,7 +274,7 @@ def weight_gradient(geo, windows, image, weight):
     grid = (triton.cdiv(geo.window_channels // geo.groups, t["BLOCK_M"]) * triton.cdiv(width, t["BLOCK_N"]),
             geo.groups)
     if weight.numel:
-        launch(weight_kernel, grid, windows, image, weight, geo.batch, *geo.spatial(), *_channels(geo), **t)
+        launch(conv_weight_kernel, grid, windows, image, weight, geo.batch, *geo.spatial(), *_channels(geo), **t)
 
 
 def bias_gradient(ograd, bias):

@@ -1,8 +1,8 @@
-"""The reductions' adjoints and the sums gradients are made of:
-_backward_sum / _backward_mean (ograd spread back over data's shape, divided
-by the count each mean took), _reduce_sum_like (data summed down to like's
-shape, the gradient of a broadcasting op), _prelu_reduce_like (down to a
-prelu gamma's shape) and add_n."""
+"""The sums gradients are made of: the reductions' adjoints _backward_sum /
+_backward_mean (ograd spread back over data's shape, divided by the count
+each mean took), _reduce_sum_like (data summed down to like's shape: the
+gradient of a broadcasting op), _prelu_reduce_like (down to a prelu gamma's
+shape) and add_n (a variable's gradients from its several uses)."""
 import triton
 import triton.language as tl
 
