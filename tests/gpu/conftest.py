@@ -4,7 +4,10 @@ a second pytest process.
 
 Rationale: libmx reads MX_GPU_EMULATION once per process, so the emulation
 is kept out of the main test run, where MXNet-style tests that branch on
-mx.context.num_gpus() must see the machine as it is.
+mx.context.num_gpus() must see the machine as it is.  For the same reason
+the modules here never import triton when they are collected: in the main
+run tests/triton imports it later, interpreting (Triton decides that for its
+standard library when it is imported).
 """
 import os
 import pathlib

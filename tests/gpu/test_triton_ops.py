@@ -10,10 +10,8 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError
 
-# find_spec, not an import: Triton must not be imported before
-# TRITON_INTERPRET is settled (it decides at import how its own functions run).
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("triton") is None,
-                                reason="triton is not installed")
+if importlib.util.find_spec("triton") is None:  # not imported at collection: see conftest.py
+    pytest.skip("triton is not installed", allow_module_level=True)
 
 GPU = mx.gpu(0)
 RNG = np.random.default_rng(7)
@@ -93,10 +91,7 @@ def test_setitem_and_copies_stay_on_the_device():
     np.testing.assert_array_equal(a.copyto(mx.gpu(1)).asnumpy(), want)
 
 
-def test_missing_gpu_kernels_and_kernel_failures_are_clear_errors():
-    x = mx.nd.ones((1, 1, 4, 4), ctx=GPU)
-    with pytest.raises(MXNetError, match=r"LRN has no kernel for gpu\(0\)"):
-        mx.nd.LRN(x, nsize=3)
+def test_kernel_failures_are_clear_errors():
     a = mx.nd.array([1.0, 2.0, 3.0], ctx=GPU)
     bad = mx.nd.take(a, mx.nd.array([0, 9], ctx=GPU), mode="raise")
     with pytest.raises(MXNetError, match=r"take \(kernel from plugin 'mx_triton'\).*mode='raise'"):

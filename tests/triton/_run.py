@@ -7,7 +7,7 @@ from _host import Device, from_storage, storage_dtype, to_storage
 DEVICE = Device()
 
 
-def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None):
+def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_train=False):
     """inputs: (values, dtype) pairs; outputs: (shape, dtype) pairs.  Returns
     the outputs' values (bfloat16 as float32).  `initial` fills the outputs
     first (for req='add')."""
@@ -16,7 +16,8 @@ def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None):
     for k, (shape, dtype) in enumerate(outputs):
         start = np.zeros(shape, storage_dtype(dtype)) if initial is None else to_storage(initial[k], dtype)
         outs.append((DEVICE.tensor(start, dtype), start))
-    mx_triton.run(mx_triton.Call(op, views, [v for v, _ in outs], req=req, attrs=attrs or {}, seed=seed))
+    mx_triton.run(mx_triton.Call(op, views, [v for v, _ in outs], req=req, attrs=attrs or {}, seed=seed,
+                                 is_train=is_train))
     result = [from_storage(DEVICE.read(v, like), d) for (v, like), (_, d) in zip(outs, outputs)]
     DEVICE.free()
     return result if len(result) > 1 else result[0]

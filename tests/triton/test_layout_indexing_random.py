@@ -126,3 +126,67 @@ def test_samplers_draw_the_cpu_plugins_numbers():
 def test_uniform_float16_stays_below_high():
     got = run_op("_random_uniform", [], [((20000,), "float16")], {"low": 0.0, "high": 1.0}, seed=3)
     assert got.min() >= 0 and got.max() < 1 and abs(got.astype(np.float64).mean() - 0.5) < 0.02
+
+
+def _u64(seed, i, t):
+    """The t-th 64-bit word of element i's stream (PhiloxStream::NextU64)."""
+    c = _philox(seed, (i & 0xFFFFFFFF, i >> 32, t // 2, 0))
+    return c[0] << 32 | c[1] if t % 2 == 0 else c[2] << 32 | c[3]
+
+
+def test_randint_shuffle_and_multinomial_draw_the_cpu_plugins_numbers():
+    seed = 0xFEDCBA987654321
+    got = run_op("_random_randint", [], [((50,), "int64")], {"low": -7, "high": 2**40}, seed=seed)
+    np.testing.assert_array_equal(got, [-7 + (_u64(seed, i, 0) * (2**40 + 7) >> 64) for i in range(50)])
+    rows = list(range(6))
+    for t, i in enumerate(range(5, 0, -1)):  # Fisher-Yates on element 0's stream
+        j = _u64(seed, 0, t) * (i + 1) >> 64
+        rows[i], rows[j] = rows[j], rows[i]
+    x = np.arange(12, dtype=np.int32).reshape(6, 2)
+    np.testing.assert_array_equal(run_op("_shuffle", [(x, "int32")], [((6, 2), "int32")], seed=seed), x[rows])
+    prob = np.array([[0.2, 0.0, 0.5, 0.3], [0.0, 0.6, 0.0, 0.3]])  # the second sums below 1: its last category
+    draws, logp = run_op("_sample_multinomial", [(prob, "float64")], [((2, 30), "int32"), ((2, 30), "float64")],
+                         {"shape": (30,), "get_prob": True}, seed=seed)
+    u = np.array([_uniforms(seed, i)[0] for i in range(60)]).reshape(2, 30)
+    first_above = np.array([np.searchsorted(np.cumsum(p), row, side="right") for p, row in zip(prob, u)])
+    np.testing.assert_array_equal(draws, np.where(first_above == 4, 3, first_above))  # 3: the last possible
+    np.testing.assert_allclose(logp, np.log(np.take_along_axis(prob, draws, 1)), rtol=1e-12)
+    og = RNG.standard_normal((2, 30))
+    grad = run_op("_backward_sample_multinomial", [(og, "float64"), (prob, "float64"), (draws, "int32")],
+                  [((2, 4), "float64")])
+    expected = np.zeros((2, 4))
+    for d in range(2):
+        np.add.at(expected[d], draws[d], og[d] / prob[d, draws[d]])
+    np.testing.assert_allclose(grad, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("op, attrs, mean, var", [
+    ("_random_gamma", {"alpha": 0.4, "beta": 2.0}, 0.8, 1.6),
+    ("_random_gamma", {"alpha": 5.0, "beta": 1.0}, 5.0, 5.0),
+    ("_random_poisson", {"lam": 3.0}, 3.0, 3.0),
+    ("_random_poisson", {"lam": 40.0}, 40.0, 40.0),
+    ("_random_negative_binomial", {"k": 3, "p": 0.4}, 4.5, 11.25),
+    ("_random_generalized_negative_binomial", {"mu": 4.0, "alpha": 0.5}, 4.0, 12.0),
+])
+def test_rejection_samplers_have_their_moments(op, attrs, mean, var):
+    got = run_op(op, [], [((4000,), "float64")], attrs, seed=17)
+    assert abs(got.mean() - mean) < 5 * np.sqrt(var / 4000)
+    assert abs(got.var() / var - 1) < 0.2
+
+
+def test_diag_eye_and_shape_array():
+    x = RNG.standard_normal((3, 4, 2))
+    got = run_op("diag", [(x, "float64")], [((2, 3), "float64")], {"k": 1, "axis1": 0, "axis2": 1})
+    np.testing.assert_array_equal(got, np.diagonal(x, 1, 0, 1))
+    grad = run_op("_backward_diag", [(got, "float64"), (x, "float64")], [(x.shape, "float64")],
+                  {"k": 1, "axis1": 0, "axis2": 1})
+    expected = np.zeros_like(x)
+    expected[[0, 1, 2], [1, 2, 3]] = got.T
+    np.testing.assert_array_equal(grad, expected)
+    v = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(run_op("diag", [(v, "float32")], [((4, 4), "float32")], {"k": -1}), np.diag(v, -1))
+    np.testing.assert_array_equal(run_op("_backward_diag", [(np.diag(v, -1), "float32"), (v, "float32")],
+                                         [((3,), "float32")], {"k": -1}), v)
+    np.testing.assert_array_equal(run_op("_eye", [], [((3, 5), "int8")], {"N": 3, "M": 5, "k": 2}), np.eye(3, 5, 2))
+    np.testing.assert_array_equal(run_op("shape_array", [(x, "float64")], [((3,), "int64")]), [3, 4, 2])
+    np.testing.assert_array_equal(run_op("size_array", [(x, "bool")], [((1,), "int64")]), [24])

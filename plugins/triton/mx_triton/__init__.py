@@ -10,7 +10,7 @@ See call.py for the call object and README.md for how to add an op.
 """
 from .call import Call, TensorView, contiguous_strides
 from .launch import on_stream
-from .registry import ALL, FLOATS, INTEGERS, NUMERIC, Kernel, KernelError, find, kernels
+from .registry import ALL, ATOMIC, FLOATS, INTEGERS, NUMERIC, Kernel, KernelError, find, kernels
 
 
 def run(call):
@@ -36,5 +36,5 @@ def run(call):
         raise KernelError(f"{where}: {type(e).__name__}: {e}") from e
 
 
-__all__ = ["ALL", "Call", "FLOATS", "INTEGERS", "Kernel", "KernelError", "NUMERIC", "TensorView",
+__all__ = ["ALL", "ATOMIC", "Call", "FLOATS", "INTEGERS", "Kernel", "KernelError", "NUMERIC", "TensorView",
            "contiguous_strides", "find", "kernels", "on_stream", "run"]

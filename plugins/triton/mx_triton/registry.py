@@ -12,6 +12,8 @@ FLOATS = ("float32", "float64", "float16", "bfloat16")
 INTEGERS = ("uint8", "int8", "int32", "int64")
 NUMERIC = FLOATS + INTEGERS
 ALL = NUMERIC + ("bool",)
+# What tl.atomic_add adds on the GPU: the scatter-adds of gradients.
+ATOMIC = ("float32", "float64", "float16", "int32", "int64")
 
 
 class KernelError(RuntimeError):

@@ -108,12 +108,12 @@ def binary_op(a, b, OP: tl.constexpr):
         if IS_INT:
             y = tl.maximum(a, b)
         else:
-            y = tl.where((a != a) | (b != b), a + b, tl.where(a > b, a, b))
+            y = tl.where((a > b) | (a != a), a, b)  # a NaN on either side wins
     elif OP == 7:
         if IS_INT:
             y = tl.minimum(a, b)
         else:
-            y = tl.where((a != a) | (b != b), a + b, tl.where(a < b, a, b))
+            y = tl.where((a < b) | (a != a), a, b)
     elif OP == 8:
         y = libdevice.hypot(a.to(tl.float64), b.to(tl.float64))
     elif OP == 9:

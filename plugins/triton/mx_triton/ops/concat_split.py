@@ -1,5 +1,6 @@
-"""Concat, stack and SliceChannel (split): each piece copied into, or out
-of, its place in the whole."""
+"""Concat, stack and SliceChannel (split), and Concat's gradient (ograd
+split at the pieces' sizes): each piece copied into, or out of, its place
+in the whole."""
 from ..call import contiguous_strides
 from ..copy_kernel import strided_copy
 from ..registry import ALL, register
@@ -39,3 +40,15 @@ def split(call):
         if write_request(call, k):
             strided_copy(src, piece, shape, src.strides, contiguous_strides(shape),
                          src_base=k * part * src.strides[axis])
+
+
+@register("_backward_Concat", dtypes=ALL)
+def concat_backward(call):
+    ograd = call.inputs[0]
+    axis = normalize_axis(call.attrs["dim"], ograd.ndim)
+    start = 0
+    for k, piece in enumerate(call.outputs):
+        if write_request(call, k):
+            strided_copy(ograd, piece, piece.shape, ograd.strides, piece.strides,
+                         src_base=start * ograd.strides[axis])
+        start += piece.shape[axis]

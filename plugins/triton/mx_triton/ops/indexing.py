@@ -1,17 +1,24 @@
-"""take, Embedding, pick, one_hot and gather_nd.  Index arrays may have any
-dtype (floats truncate toward zero, NaN reads as 0).  take and pick clip or
-wrap out-of-range indices per `mode`; Embedding clips; gather_nd reads 0
-for coordinates outside the data (the CPU kernel raises: a device cannot).
-take's mode='raise' needs the indices on the host and is refused."""
+"""take, Embedding, pick, one_hot and gather_nd, and the gradients of take,
+Embedding, pick and topk.  Index arrays may have any dtype (floats truncate
+toward zero, NaN reads as 0).  take and pick clip or wrap out-of-range
+indices per `mode`; Embedding clips; gather_nd reads 0 for coordinates
+outside the data (the CPU kernel raises: a device cannot).  take's
+mode='raise' needs the indices on the host and is refused.
+
+The gradients add ograd back where each element was taken: atomically for
+take and Embedding (indices repeat; so float sums may round in another
+order than the CPU's), by plain stores for pick and topk (one index per
+destination)."""
 import triton
 import triton.language as tl
 
 from ..elementwise import BLOCK, NUM_WARPS
 from ..jit_helpers import block_indices, cast_to, scalar_from_bits
 from ..launch import launch
-from ..registry import ALL, NUMERIC, KernelError, register
+from ..registry import ALL, ATOMIC, NUMERIC, KernelError, register
 from ..scalars import as_bits
 from ..strides import INT32_LIMIT, normalize_axis, write_request
+from .fill import fill
 
 CLIP, WRAP = 0, 1
 
@@ -139,7 +146,7 @@ def pick(call):
            IDX=_index_type(out.numel, x.numel), BLOCK=BLOCK, num_warps=NUM_WARPS)
 
 
-@register("one_hot", dtypes=NUMERIC)
+@register("one_hot", dtypes=ALL)
 def one_hot(call):
     indices, out = call.inputs[0], call.outputs[0]
     if not write_request(call) or out.numel == 0:
@@ -162,3 +169,87 @@ def gather_nd(call):
     launch(gather_nd_kernel, (triton.cdiv(out.numel, BLOCK),), x, indices, out, out.numel, num_y,
            out.numel // num_y, x.shape[:m], x.strides[:m], IDX=_index_type(out.numel, x.numel), BLOCK=BLOCK,
            num_warps=NUM_WARPS)
+
+
+@triton.jit
+def scatter_kernel(src_ptr, idx_ptr, dst_ptr, total, n, count, inner, idx_outer, idx_count, idx_inner,
+                   MODE: tl.constexpr, ATOMIC: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
+    """src seen as (outer, count, inner) added into dst (outer, n, inner):
+    src[o, k, i] goes to dst[o, index, i], index read at
+    o * idx_outer + k * idx_count + i * idx_inner."""
+    p, mask = block_indices(total, BLOCK, IDX)
+    i = p % inner
+    k = (p // inner) % count
+    o = p // (inner * count)
+    row = resolve(load_index(idx_ptr, o * idx_outer + k * idx_count + i * idx_inner, mask), n, MODE)
+    dst = dst_ptr + (o * n + row) * inner + i
+    x = tl.load(src_ptr + p, mask=mask)
+    if ATOMIC:
+        tl.atomic_add(dst, x, mask=mask, sem="relaxed")
+    else:
+        tl.store(dst, x, mask=mask)
+
+
+def _scatter(call, outer, n, inner, count, idx_strides, mode=CLIP, atomic=True):
+    """grad = zeros (kept for req=add) plus ograd at the indices (input 2,
+    or 1 for Embedding)."""
+    ograd, grad = call.inputs[0], call.outputs[0]
+    if not write_request(call, allow_add=atomic):
+        return
+    indices = call.inputs[-1]
+    _contiguous(ograd, indices, grad)
+    if call.req[0] != "add":
+        fill(grad, 0)
+    if ograd.numel == 0:
+        return
+    launch(scatter_kernel, (triton.cdiv(ograd.numel, BLOCK),), ograd, indices, grad, ograd.numel, n, count, inner,
+           *idx_strides, MODE=mode, ATOMIC=atomic, IDX=_index_type(ograd.numel, grad.numel), BLOCK=BLOCK,
+           num_warps=NUM_WARPS)
+
+
+def _axis_sizes(t, axis):
+    outer = inner = 1
+    for d in t.shape[:axis]:
+        outer *= d
+    for d in t.shape[axis + 1:]:
+        inner *= d
+    return outer, t.shape[axis], inner
+
+
+@register("_backward_take", dtypes=ATOMIC)
+def take_backward(call):
+    a, indices = call.inputs[1:]
+    mode = call.attrs.get("mode", "clip")
+    if mode == "raise":
+        raise KernelError("mode='raise' is not supported on the GPU (use 'clip' or 'wrap')")
+    outer, n, inner = _axis_sizes(a, normalize_axis(call.attrs.get("axis", 0), a.ndim))
+    _scatter(call, outer, n, inner, indices.numel, (0, 1, 0), WRAP if mode == "wrap" else CLIP)
+
+
+@register("_backward_Embedding", dtypes=ATOMIC)
+def embedding_backward(call):
+    data, grad = call.inputs[1], call.outputs[0]
+    _scatter(call, 1, grad.shape[0], grad.shape[1], data.numel, (0, 1, 0))
+
+
+@register("_backward_pick", dtypes=NUMERIC)
+def pick_backward(call):
+    data = call.inputs[1]
+    axis = call.attrs.get("axis", -1)
+    outer, n, inner = (1, data.numel, 1) if axis is None else _axis_sizes(data, normalize_axis(axis, data.ndim))
+    mode = WRAP if call.attrs.get("mode", "clip") == "wrap" else CLIP
+    _scatter(call, outer, n, inner, 1, (inner, 0, 1), mode, atomic=False)
+
+
+@register("_backward_topk", dtypes=NUMERIC)
+def topk_backward(call):
+    """An index per ograd element, along the axis or into the flattened data."""
+    ograd, data = call.inputs[:2]
+    axis = call.attrs.get("axis", -1)
+    if axis is None:
+        _scatter(call, 1, data.numel, 1, ograd.numel, (0, 1, 0), atomic=False)
+        return
+    axis = normalize_axis(axis, data.ndim)
+    outer, n, inner = _axis_sizes(data, axis)
+    count = ograd.shape[axis]
+    _scatter(call, outer, n, inner, count, (count * inner, inner, 1), atomic=False)

@@ -79,11 +79,11 @@ def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, bet
 
 
 def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out_mat, alpha=1.0, c=None,
-         c_mat=(0, 0), beta=0.0, bias=None):
+         c_mat=(0, 0), beta=0.0, bias=None, output=0):
     """out[i] = alpha op(a) op(b) + ... over the batch: batch_strides holds
     (a, b, c, out) strides per batch dim; *_mat are (row, column) strides of
-    op(x) (a transpose swaps them)."""
-    if not write_request(call, allow_add=True) or m * n == 0:
+    op(x) (a transpose swaps them); out is call's output `output` (its req)."""
+    if not write_request(call, output, allow_add=True) or m * n == 0:
         return
     batches = 1
     for d in batch_shape:
@@ -92,7 +92,7 @@ def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out
         return
     if not batch_shape:
         batch_shape, batch_strides = (1,), ((0,), (0,), (0,), (0,))
-    accumulate = call.req[0] == "add"
+    accumulate = call.req[output] == "add"
     args = (a, b, c if c is not None else out, bias if bias is not None else out, out, m, n, k,
             as_bits(alpha, "float64"), as_bits(beta, "float64"), tuple(batch_shape), *map(tuple, batch_strides),
             *a_mat, *b_mat, *c_mat, *out_mat)

@@ -39,7 +39,8 @@ def _multiply(a, b):
 
 @triton.jit
 def reduce_kernel(x_ptr, out_ptr, num_out, count, kept_shape, kept_strides, red_shape, red_strides,
-                  KIND: tl.constexpr, INIT: tl.constexpr, BLOCK_OUT: tl.constexpr, BLOCK_RED: tl.constexpr, IDX: tl.constexpr):
+                  KIND: tl.constexpr, INIT: tl.constexpr, ACCUMULATE: tl.constexpr, BLOCK_OUT: tl.constexpr,
+                  BLOCK_RED: tl.constexpr, IDX: tl.constexpr):
     T: tl.constexpr = x_ptr.dtype.element_ty
     if KIND >= 7 and T.is_int():
         A: tl.constexpr = tl.float64
@@ -87,6 +88,8 @@ def reduce_kernel(x_ptr, out_ptr, num_out, count, kept_shape, kept_strides, red_
             result = result / count
     elif KIND == 8:
         result = sqrt_rn(result)
+    if ACCUMULATE:  # req=add (sums only): the result added to the output's values
+        result += tl.load(out_ptr + outs, mask=out_mask).to(A)
     tl.store(out_ptr + outs, cast_to(result, out_ptr.dtype.element_ty), mask=out_mask)
 
 
@@ -109,13 +112,21 @@ def reduced_axes(attrs, ndim):
     return set(range(ndim)) - axes if attrs.get("exclude") else axes
 
 
-def run_reduction(call, kind):
-    x, out = call.inputs[0], call.outputs[0]
-    if not write_request(call) or out.numel == 0:
+def reduce_into(x, out, axes, kind, accumulate=False):
+    """out (contiguous, the kept axes in order) = x reduced over `axes` (a
+    set of axis numbers); accumulate adds to out (req=add)."""
+    if out.numel == 0:
         return
-    p = plan_reduction(x, out, reduced_axes(call.attrs, x.ndim))
+    p = plan_reduction(x, out, axes)
     launch(reduce_kernel, p.grid, x, out, p.num_out, p.count, *p.kept, *p.reduced, KIND=KINDS[kind],
-           INIT=identity(kind, x.dtype), BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red, IDX=p.index, num_warps=4)
+           INIT=identity(kind, x.dtype), ACCUMULATE=accumulate, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red,
+           IDX=p.index, num_warps=4)
+
+
+def run_reduction(call, kind):
+    x = call.inputs[0]
+    if write_request(call):
+        reduce_into(x, call.outputs[0], reduced_axes(call.attrs, x.ndim), kind)
 
 
 def _register(name):

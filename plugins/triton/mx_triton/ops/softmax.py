@@ -80,6 +80,18 @@ def softmax_kernel(x_ptr, out_ptr, length_ptr, n_inner, L, scale_bits, outer_str
             tl.store(out_ptr + offs, y.to(out_ptr.dtype.element_ty), mask=(ls[:, None] < L) & inner_mask[None, :])
 
 
+def softmax_rows(x, out, outer, L, inner, kind="softmax", scale=1.0, length=None):
+    """out = kind of (x * scale) over the axis of x (contiguous) seen as
+    (outer, L, inner); length: the use_length input."""
+    block_i = min(triton.next_power_of_2(inner), 128)
+    block_l = min(triton.next_power_of_2(L), max(TILE // block_i, 1))
+    wide = "float64" in (x.dtype, out.dtype)
+    launch(softmax_kernel, (triton.cdiv(inner, block_i), outer), x, out, x if length is None else length, inner, L,
+           as_bits(scale, "float64"), L * inner, inner, KIND=KINDS[kind], HAS_LENGTH=length is not None,
+           ONE_PASS=block_l >= L, BLOCK_L=block_l, BLOCK_I=block_i, C=tl.float64 if wide else tl.float32,
+           num_warps=8 if block_l * block_i >= 4096 else 4)
+
+
 def run_softmax(call, kind):
     x, out = call.inputs[0], call.outputs[0]
     if not write_request(call) or out.numel == 0:
@@ -95,13 +107,7 @@ def run_softmax(call, kind):
     L = x.shape[axis] if x.ndim else 1
     t = call.attrs.get("temperature")
     scale = (-1.0 if kind == "softmin" else 1.0) / (1.0 if t is None else t)
-    block_i = min(triton.next_power_of_2(inner), 128)
-    block_l = min(triton.next_power_of_2(L), max(TILE // block_i, 1))
-    length = call.inputs[1] if call.attrs.get("use_length") else x
-    wide = "float64" in (x.dtype, out.dtype)
-    launch(softmax_kernel, (triton.cdiv(inner, block_i), outer), x, out, length, inner, L, as_bits(scale, "float64"), L * inner, inner,
-           KIND=KINDS[kind], HAS_LENGTH=bool(call.attrs.get("use_length")), ONE_PASS=block_l >= L, BLOCK_L=block_l,
-           BLOCK_I=block_i, C=tl.float64 if wide else tl.float32, num_warps=8 if block_l * block_i >= 4096 else 4)
+    softmax_rows(x, out, outer, L, inner, kind, scale, call.inputs[1] if call.attrs.get("use_length") else None)
 
 
 def _register(name):

@@ -1,0 +1,201 @@
+"""The neural-network layer kernels (activations, loss outputs, LayerNorm,
+BatchNorm, LRN, SequenceMask, Dropout) and their gradients against numpy /
+scipy float64 references."""
+import numpy as np
+import pytest
+import scipy.special
+
+pytest.importorskip("triton", reason="triton is not installed")
+
+from _run import TOLERANCE, rounded, run_op  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+RNG = np.random.default_rng(6)
+SELU_ALPHA, SELU_LAMBDA = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_activation_and_leaky_relu(dtype):
+    x = rounded(RNG.uniform(-3, 3, (2, 3, 4)), dtype)
+    tol = dict(rtol=TOLERANCE[dtype] * 10, atol=TOLERANCE[dtype] * 10)
+    for act, f in [("relu", lambda v: np.maximum(v, 0)), ("sigmoid", scipy.special.expit), ("tanh", np.tanh),
+                   ("softrelu", lambda v: np.log1p(np.exp(v))), ("softsign", lambda v: v / (1 + np.abs(v)))]:
+        np.testing.assert_allclose(run_op("Activation", [(x, dtype)], [(x.shape, dtype)], {"act_type": act}), f(x),
+                                   err_msg=act, **tol)
+    attrs = {"slope": 0.3, "lower_bound": 0.1, "upper_bound": 0.5}
+    for act, f in [("leaky", lambda v: np.where(v > 0, v, 0.3 * v)), ("rrelu", lambda v: np.where(v > 0, v, 0.3 * v)),
+                   ("elu", lambda v: np.where(v > 0, v, 0.3 * np.expm1(v))),
+                   ("selu", lambda v: SELU_LAMBDA * np.where(v > 0, v, SELU_ALPHA * np.expm1(v))),
+                   ("gelu", lambda v: 0.5 * v * (1 + scipy.special.erf(v / np.sqrt(2))))]:
+        got = run_op("LeakyReLU", [(x, dtype)], [(x.shape, dtype)], dict(attrs, act_type=act))
+        np.testing.assert_allclose(got, f(x), err_msg=act, **tol)
+    for gamma in [RNG.uniform(0, 1, 3), RNG.uniform(0, 1, 1), RNG.uniform(0, 1, x.shape)]:
+        gamma = rounded(gamma, dtype)
+        slopes = gamma.reshape(1, 3, 1) if gamma.size == 3 else gamma
+        got = run_op("LeakyReLU", [(x, dtype), (gamma, dtype)], [(x.shape, dtype)], dict(attrs, act_type="prelu"))
+        np.testing.assert_allclose(got, np.where(x > 0, x, x * slopes), **tol)
+
+
+def test_relu_and_gammaln_gradients():
+    y = np.array([1.5, 0.0, -2.0, np.nan])
+    og = np.array([2.0, 3.0, 4.0, 5.0])
+    np.testing.assert_array_equal(run_op("_backward_relu", [(og, "float64"), (y, "float64")], [((4,), "float64")]),
+                                  [2.0, 0.0, 0.0, np.nan])
+    np.testing.assert_array_equal(run_op("_backward_relu", [(np.array([3, 4]), "int32"), (np.array([1, -1]), "int32")],
+                                         [((2,), "int32")]), [3, 0])
+    x = np.array([0.3, 1.0, 2.5, 12.0, -0.5, -3.7, 1e-3, -40.5, -2.0, 0.0, np.inf])
+    for order in (0, 1, 3):
+        got = run_op("_backward_gammaln", [(np.full(x.shape, 2.0), "float64"), (x, "float64")], [(x.shape, "float64")],
+                     {"order": order})
+        expected = 2 * scipy.special.polygamma(order, x)
+        expected[-3:-1] = np.nan  # poles
+        if order:
+            expected[-1] = 0.0
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def _softmax(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@pytest.mark.parametrize("normalization", ["null", "batch", "valid"])
+def test_softmax_output_and_its_gradient(normalization):
+    x = RNG.standard_normal((2, 3, 4))  # multi_output: classes on axis 1, a label per (row, position)
+    label = np.array([[0, 1, 2, 1], [1, 1, 0, 2]], np.float64)
+    attrs = dict(multi_output=True, use_ignore=True, ignore_label=1.0, normalization=normalization, grad_scale=2.0,
+                 smooth_alpha=0.3, out_grad=False)
+    out = run_op("SoftmaxOutput", [(x, "float64"), (label, "float64")], [(x.shape, "float64")], attrs)
+    np.testing.assert_allclose(out, _softmax(x, 1), rtol=1e-12)
+    target = np.where(np.arange(3).reshape(1, 3, 1) == label[:, None, :], 1 - 0.3, 0.3 / 2)
+    grad = np.where(label[:, None, :] == 1, 0, out - target) * 2.0
+    grad /= {"null": 4, "batch": 2 * 4, "valid": (label != 1).sum()}[normalization]
+    got = run_op("_backward_SoftmaxOutput", [(np.ones(x.shape), "float64"), (label, "float64"), (out, "float64")],
+                 [(x.shape, "float64")], attrs)
+    np.testing.assert_allclose(got, grad, rtol=1e-12)
+    probabilities = _softmax(RNG.standard_normal((3, 4)), 1)
+    og = RNG.standard_normal((3, 4))
+    got = run_op("_backward_SoftmaxOutput", [(og, "float32"), (probabilities, "float32"), (probabilities, "float32")],
+                 [((3, 4), "float32")], dict(attrs, multi_output=False, out_grad=True))
+    np.testing.assert_allclose(got, np.zeros((3, 4)), atol=1e-7)
+    preserved = run_op("SoftmaxOutput", [(x, "float32"), (label, "float32")], [(x.shape, "float32")],
+                       dict(attrs, multi_output=False, preserve_shape=True))
+    np.testing.assert_allclose(preserved, _softmax(x, 2), rtol=1e-6)
+
+
+def test_regression_outputs():
+    x, label = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
+    np.testing.assert_allclose(run_op("LogisticRegressionOutput", [(x, "float64"), (label, "float64")],
+                                      [((3, 4), "float64")]), scipy.special.expit(x), rtol=1e-12)
+    np.testing.assert_array_equal(run_op("LinearRegressionOutput", [(x, "float64"), (label, "float64")],
+                                         [((3, 4), "float64")]), x)
+    for op, expected in [("_backward_LinearRegressionOutput", (x - label) * 3 / 4),
+                         ("_backward_MAERegressionOutput", np.where(x - label > 0, 0.75, -0.75))]:
+        got = run_op(op, [(label, "float64"), (x, "float64")], [((3, 4), "float64")], {"grad_scale": 3.0})
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("axis, shape", [(-1, (3, 40)), (1, (2, 5, 3)), (0, (700, 2))])
+def test_layer_norm_and_its_gradients(axis, shape):
+    x = RNG.standard_normal(shape)
+    n = shape[axis]
+    gamma, beta = RNG.standard_normal(n), RNG.standard_normal(n)
+    bshape = [1] * len(shape)
+    bshape[axis] = n
+    mean = x.mean(axis=axis, keepdims=True)
+    std = np.sqrt(x.var(axis=axis, keepdims=True) + 1e-5)
+    xhat = (x - mean) / std
+    outs = run_op("LayerNorm", [(x, "float64"), (gamma, "float64"), (beta, "float64")],
+                  [(shape, "float64"), (mean.squeeze(axis).shape, "float64"), (std.squeeze(axis).shape, "float64")],
+                  {"axis": axis, "eps": 1e-5})
+    np.testing.assert_allclose(outs[0], xhat * gamma.reshape(bshape) + beta.reshape(bshape), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(outs[1], mean.squeeze(axis), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(outs[2], std.squeeze(axis), rtol=1e-12)
+    dy = RNG.standard_normal(shape)
+    g = dy * gamma.reshape(bshape)
+    dx = (g - g.mean(axis=axis, keepdims=True) - xhat * (g * xhat).mean(axis=axis, keepdims=True)) / std
+    others = tuple(k for k in range(len(shape)) if k != axis % len(shape))
+    grads = run_op("_backward_LayerNorm", [(dy, "float64"), (x, "float64"), (gamma, "float64"), (outs[1], "float64"),
+                                           (outs[2], "float64")], [(shape, "float64"), ((n,), "float64"),
+                                                                    ((n,), "float64")], {"axis": axis})
+    np.testing.assert_allclose(grads[0], dx, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(grads[1], (dy * xhat).sum(axis=others), rtol=1e-10)
+    np.testing.assert_allclose(grads[2], dy.sum(axis=others), rtol=1e-10)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float64", "float16"])
+def test_batch_norm_and_its_gradients(training, dtype):
+    param = "float32" if dtype == "float16" else dtype
+    x = rounded(RNG.standard_normal((2, 3, 4, 5)), dtype)
+    gamma, beta = RNG.uniform(0.5, 1.5, 3), RNG.standard_normal(3)
+    moving_mean, moving_var = RNG.standard_normal(3), RNG.uniform(0.5, 2, 3)
+    mean = x.mean(axis=(0, 2, 3)) if training else moving_mean
+    var = x.var(axis=(0, 2, 3)) if training else moving_var
+    invstd = 1 / np.sqrt(var + 1e-3)
+    c = (1, 3, 1, 1)
+    expected = (x - mean.reshape(c)) * (invstd * gamma).reshape(c) + beta.reshape(c)
+    stats = [(moving_mean, param), (moving_var, param)]
+    attrs = dict(eps=1e-3, momentum=0.9, fix_gamma=False, use_global_stats=not training)
+    y, got_mean, got_invstd = run_op("BatchNorm", [(x, dtype), (gamma, param), (beta, param)] + stats,
+                                     [(x.shape, dtype), ((3,), param), ((3,), param)], attrs, is_train=True)
+    tol = dict(rtol=TOLERANCE[dtype] * 100, atol=TOLERANCE[dtype] * 100)
+    np.testing.assert_allclose(y, expected, **tol)
+    np.testing.assert_allclose(got_mean, mean, **tol)
+    np.testing.assert_allclose(got_invstd, invstd, **tol)
+    dy = rounded(RNG.standard_normal(x.shape), dtype)
+    k = ((x - mean.reshape(c)) * dy).sum(axis=(0, 2, 3)) * invstd ** 2 / 40 if training else np.zeros(3)
+    mean_dy = dy.mean(axis=(0, 2, 3)) if training else np.zeros(3)
+    dx = (dy - mean_dy.reshape(c) - (x - mean.reshape(c)) * k.reshape(c)) * (invstd * gamma).reshape(c)
+    grads = run_op("_backward_BatchNorm", [(dy, dtype), (x, dtype), (gamma, param), (mean, param), (invstd, param)],
+                   [(x.shape, dtype), ((3,), param), ((3,), param)], attrs, is_train=True)
+    np.testing.assert_allclose(grads[0], dx, **tol)
+    np.testing.assert_allclose(grads[1], ((x - mean.reshape(c)) * dy).sum(axis=(0, 2, 3)) * invstd, **tol)
+    np.testing.assert_allclose(grads[2], dy.sum(axis=(0, 2, 3)), **tol)
+
+
+def test_lrn_and_its_gradient():
+    x = RNG.standard_normal((2, 5, 3, 2))
+    nsize, alpha, beta, knorm = 3, 0.1, 0.75, 2.0
+    square = np.pad(x * x, [(0, 0), (1, 1), (0, 0), (0, 0)])
+    norm = knorm + alpha / nsize * (square[:, :-2] + square[:, 1:-1] + square[:, 2:])
+    out, got_norm = run_op("LRN", [(x, "float64")], [(x.shape, "float64")] * 2,
+                           dict(nsize=nsize, alpha=alpha, beta=beta, knorm=knorm))
+    np.testing.assert_allclose(got_norm, norm, rtol=1e-12)
+    np.testing.assert_allclose(out, x * norm ** -beta, rtol=1e-12)
+    dy = RNG.standard_normal(x.shape)
+    t = np.pad(dy * x * norm ** (-beta - 1), [(0, 0), (1, 1), (0, 0), (0, 0)])
+    dx = dy * norm ** -beta - 2 * alpha * beta / nsize * x * (t[:, :-2] + t[:, 1:-1] + t[:, 2:])
+    got = run_op("_backward_LRN", [(dy, "float64"), (x, "float64"), (norm, "float64")], [(x.shape, "float64")],
+                 dict(nsize=nsize, alpha=alpha, beta=beta, knorm=knorm))
+    np.testing.assert_allclose(got, dx, rtol=1e-10)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_sequence_mask(axis):
+    x = RNG.integers(-9, 9, (4, 3, 2)).astype(np.int8)
+    lengths = np.array([2.0, 0.0, 4.0] if axis == 0 else [1.0, 3.0, 4.0, 0.0])
+    steps = np.arange(x.shape[axis]).reshape((-1, 1, 1) if axis == 0 else (1, -1, 1))
+    inside = steps < (lengths.reshape(1, -1, 1) if axis == 0 else lengths.reshape(-1, 1, 1))
+    expected = np.where(inside, x, -2)
+    got = run_op("SequenceMask", [(x, "int8"), (lengths, "float32")], [(x.shape, "int8")],
+                 dict(use_sequence_length=True, value=-2.0, axis=axis), req=["add"], initial=[np.ones(x.shape)])
+    np.testing.assert_array_equal(got, expected + 1)
+
+
+def test_dropout_masks_as_the_cpu_plugin_and_its_gradient():
+    from test_layout_indexing_random import _uniforms
+    x = RNG.standard_normal((4, 3, 5))
+    seed = 99
+    out, mask = run_op("Dropout", [(x, "float64")], [(x.shape, "float64"), ((4, 1, 5), "float64")],
+                       dict(p=0.4, mode="always", axes=(1,)), seed=seed)
+    keep = np.array([_uniforms(seed, i)[0] < 0.6 for i in range(20)]).reshape(4, 1, 5)
+    np.testing.assert_array_equal(mask, np.where(keep, 1 / 0.6, 0.0))
+    np.testing.assert_array_equal(out, x * mask)
+    out, mask = run_op("Dropout", [(x, "float64")], [(x.shape, "float64")] * 2, dict(p=0.4, mode="training"))
+    np.testing.assert_array_equal(out, x)  # not training: the identity, and a mask of ones for the gradient
+    np.testing.assert_array_equal(mask, 1)
+    dy = RNG.standard_normal(x.shape)
+    mask = np.where(keep, 2.0, 0.0)
+    np.testing.assert_array_equal(run_op("_backward_Dropout", [(dy, "float64"), (mask, "float64")],
+                                         [(x.shape, "float64")], {"p": 0.5}), dy * mask)
