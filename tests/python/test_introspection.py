@@ -203,11 +203,14 @@ def test_context_helpers():
     assert mx.Context.default_ctx == mx.cpu(0)
 
 
+_PLUGIN_OBJECTS = []
+
+
 def test_an_op_input_named_out_still_gets_a_function():
     """A plugin op may call an input "out" (the frontend's keyword for the
     output array): its function is made, and the input is passed by position."""
     ffi = mx._ffi.declare_plugin_abi()
-    keep = []
+    keep = _PLUGIN_OBJECTS  # libmx keeps pointers to them for the life of the process
 
     def same_shape(attrs, num_attrs, num_inputs, in_shapes, in_ndims, num_outputs, out_shapes,
                    out_ndims, op_data):
@@ -217,16 +220,21 @@ def test_an_op_input_named_out_still_gets_a_function():
         return 0
 
     def init(host, abi_version):
-        names = [ffi.new("char[]", b"out")]
+        # Every object a struct field points to is kept alive here: cffi
+        # frees an owner (string, array, callback) once no name refers to it.
+        name = ffi.new("char[]", b"introspection_input_named_out")
+        input_name = ffi.new("char[]", b"out")
+        input_names = ffi.new("const char*[]", [input_name])
+        infer_shape = ffi.callback("MXInferShapeFn", same_shape, error=-1)
         op = ffi.new("MXOpDesc*")
         op.struct_size = ffi.sizeof("MXOpDesc")
         op.abi_major = 1
-        op.name = ffi.new("char[]", b"introspection_input_named_out")
+        op.name = name
         op.num_inputs = 1
-        op.input_names = ffi.new("const char*[]", names)
+        op.input_names = input_names
         op.num_outputs = 1
-        op.infer_shape = ffi.callback("MXInferShapeFn", same_shape, error=-1)
-        keep.extend([names, op, op.name, op.input_names, op.infer_shape])
+        op.infer_shape = infer_shape
+        keep.extend([name, input_name, input_names, infer_shape, op])
         return host.register_op(op)
 
     mx.library.register("introspection_out_input", init)
