@@ -6,20 +6,22 @@ can run them without libmx; this file is the only one that knows plugin.h.
 """
 import threading
 
+import numpy as np
+
 from .call import Call, TensorView
 from .registry import KernelError, kernels
 
 NAME = "mx_triton"
 _K_DL_CUDA = 2
-# DLPack (code, bits) -> dtype name; MX dtype code -> name (common/dtype.h).
+# DLPack (code, bits) -> dtype name.
 _DL_DTYPES = {(2, 32): "float32", (2, 64): "float64", (2, 16): "float16", (4, 16): "bfloat16",
               (0, 8): "int8", (0, 32): "int32", (0, 64): "int64", (1, 8): "uint8", (6, 8): "bool"}
-_MX_DTYPES = ["float32", "float64", "float16", "uint8", "int32", "int8", "int64", "bool"]
 _REQ = ["null", "write", "inplace", "add"]
 _ATTR_BOOL, _ATTR_INT, _ATTR_FLOAT, _ATTR_STRING = 1, 2, 3, 4
 _ATTR_INT_TUPLE, _ATTR_FLOAT_TUPLE, _ATTR_DTYPE, _ATTR_ENUM = 5, 6, 7, 8
 _NONE_INT = -(2 ** 63)
 
+_MX_DTYPES = {}  # MX dtype code -> name, from mxnet's table (filled by _init)
 _lock = threading.Lock()
 _keep = []  # descriptors, names and callbacks live as long as the process
 
@@ -57,7 +59,7 @@ def _attr(ffi, a):
     if kind == _ATTR_FLOAT_TUPLE:
         return tuple(float(a.floats[k]) for k in range(a.len))
     if kind == _ATTR_DTYPE:
-        return _MX_DTYPES[a.i] if 0 <= a.i < len(_MX_DTYPES) else None
+        return _MX_DTYPES.get(a.i)
     return ffi.string(a.s).decode() if a.s != ffi.NULL else None  # STRING, ENUM
 
 
@@ -96,6 +98,8 @@ def _init(host, abi_version):
     import mxnet as mx
     from mxnet._ffi import declare_plugin_abi
     ffi = declare_plugin_abi()
+    _MX_DTYPES.update((code, np.dtype(t).name) for code, t in mx.base._DTYPE_MX_TO_NP.items()
+                      if t is not None)
     if abi_version // 1000 != host.abi_major or host.abi_major != 1:
         return -3  # MX_PLUGIN_ERROR_ABI
     seen = set()
@@ -106,7 +110,7 @@ def _init(host, abi_version):
         if handle[0] in seen:  # another name of an op already covered
             continue
         seen.add(handle[0])
-        codes = [_MX_DTYPES.index(d) for d in kernel.dtypes if d in _MX_DTYPES]
+        codes = [code for code, name in _MX_DTYPES.items() if name in kernel.dtypes]
         if not codes:  # only dtypes MX arrays cannot have (bfloat16)
             continue
         name = ffi.new("char[]", kernel.op.encode())

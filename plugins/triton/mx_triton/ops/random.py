@@ -101,14 +101,21 @@ def sample_kernel(out_ptr, p0_ptr, p1_ptr, n, seed, p0_bits, p1_bits, per_param,
     tl.store(out_ptr + i, y, mask=mask)
 
 
-def _sample(call, dist, arrays):
+def launch_sampler(call, kernel, dist_code, names, arrays):
+    """Runs a sampler kernel of this file's signature (out, two parameters,
+    count, seed, parameter bits, per_param; DIST, ARRAYS, IDX, BLOCK) with
+    the parameters `names` (scalars, or arrays for the _sample_* ops)."""
     out = call.outputs[0]
     if not write_request(call) or out.numel == 0:
         return
-    params, bits, per_param = parameters(call, PARAMETERS[dist], arrays)
-    launch(sample_kernel, (triton.cdiv(out.numel, BLOCK),), out, params[0], params[1], out.numel,
-           seed_argument(call), *bits, per_param, DIST=DISTRIBUTIONS[dist], ARRAYS=arrays,
+    params, bits, per_param = parameters(call, names, arrays)
+    launch(kernel, (triton.cdiv(out.numel, BLOCK),), out, params[0], params[1], out.numel,
+           seed_argument(call), *bits, per_param, DIST=dist_code, ARRAYS=arrays,
            IDX=tl.int64 if out.numel >= INT32_LIMIT else tl.int32, BLOCK=BLOCK, num_warps=NUM_WARPS)
+
+
+def _sample(call, dist, arrays):
+    launch_sampler(call, sample_kernel, DISTRIBUTIONS[dist], PARAMETERS[dist], arrays)
 
 
 def _register(dist):

@@ -15,12 +15,9 @@ import triton
 import triton.language as tl
 from triton.language.extra.cuda import libdevice
 
-from ..elementwise import BLOCK, NUM_WARPS
 from ..jit_helpers import block_indices
-from ..launch import launch
 from ..registry import FLOATS, NUMERIC, register
-from ..strides import INT32_LIMIT, write_request
-from .random import load_parameter, parameters, philox_uniform, seed_argument
+from .random import launch_sampler, load_parameter, philox_uniform
 
 DISTRIBUTIONS = {"gamma": 0, "poisson": 1, "negative_binomial": 2, "generalized_negative_binomial": 3}
 PARAMETERS = {"gamma": ("alpha", "beta"), "poisson": ("lam",), "negative_binomial": ("k", "p"),
@@ -127,13 +124,7 @@ def rejection_kernel(out_ptr, p0_ptr, p1_ptr, n, seed, p0_bits, p1_bits, per_par
 
 
 def _sample(call, dist, arrays):
-    out = call.outputs[0]
-    if not write_request(call) or out.numel == 0:
-        return
-    params, bits, per_param = parameters(call, PARAMETERS[dist], arrays)
-    launch(rejection_kernel, (triton.cdiv(out.numel, BLOCK),), out, params[0], params[1], out.numel,
-           seed_argument(call), *bits, per_param, DIST=DISTRIBUTIONS[dist], ARRAYS=arrays,
-           IDX=tl.int64 if out.numel >= INT32_LIMIT else tl.int32, BLOCK=BLOCK, num_warps=NUM_WARPS)
+    launch_sampler(call, rejection_kernel, DISTRIBUTIONS[dist], PARAMETERS[dist], arrays)
 
 
 def _register(dist):
