@@ -18,6 +18,7 @@ import time
 import numpy as np
 
 SOFTMAX_SHAPE = (512, 1000)
+PAUSE_S = 0.15  # after each timed batch; see _interleaved_best
 
 
 def _interleaved_best(calls, repeat, runs):
@@ -36,6 +37,12 @@ def _interleaved_best(calls, repeat, runs):
             for _ in range(repeat):
                 fn()
             best[i] = min(best[i], (time.perf_counter() - start) / repeat)
+            # Let the threads a framework leaves spinning go idle -- libgomp's
+            # for milliseconds after a parallel region, OpenBLAS's for up to
+            # 2**28 cycles after a product -- or the next framework's run
+            # starts on a core they hold (MX's broadcast add read 1.9-2.6x
+            # PyTorch's without the pause, 0.8x with it).
+            time.sleep(PAUSE_S)
     return best
 
 
@@ -115,10 +122,15 @@ def _torch():
 
 
 def _openblas():
-    """Raw sgemm from the library MX links: dot only."""
+    """Raw sgemm from the library MX links: dot only.  MX's CPU plugin keeps
+    that library single-threaded (it splits products over its own pool), so
+    each call here runs on as many OpenBLAS threads as MX has cores, then
+    restores the setting MX made."""
     sop = importlib.import_module("scipy_openblas32")
     lib = ctypes.CDLL(os.path.join(sop.get_lib_dir(), "libscipy_openblas.so"))
     sgemm = lib.scipy_cblas_sgemm
+    get_threads, set_threads = lib.scipy_openblas_get_num_threads, lib.scipy_openblas_set_num_threads
+    threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or len(os.sched_getaffinity(0))
     ptr, f = ctypes.c_void_p, ctypes.c_float
     row_major, no_trans = 101, 111
 
@@ -126,11 +138,16 @@ def _openblas():
         m, k = a.shape
         n = b.shape[1]
         c = np.empty((m, n), np.float32)
-        sgemm(row_major, no_trans, no_trans, m, n, k, f(1.0), ptr(a.ctypes.data), k, ptr(b.ctypes.data), n,
-              f(0.0), ptr(c.ctypes.data), n)
+        before = get_threads()
+        set_threads(threads)
+        try:
+            sgemm(row_major, no_trans, no_trans, m, n, k, f(1.0), ptr(a.ctypes.data), k, ptr(b.ctypes.data), n,
+                  f(0.0), ptr(c.ctypes.data), n)
+        finally:
+            set_threads(before)
         return c
 
-    return "OpenBLAS sgemm", lambda x: x, {"dot": dot}, lambda: None
+    return "OpenBLAS sgemm (%d thr)" % threads, lambda x: x, {"dot": dot}, lambda: None
 
 
 FRAMEWORKS = [("mx", _mx), ("numpy", _numpy), ("torch", _torch), ("openblas", _openblas)]
@@ -174,7 +191,7 @@ def main(argv=None):
             frameworks.append(make())
         except (ImportError, OSError) as e:
             print("%s: not importable (%s)" % (name, e), file=sys.stderr)
-    width = 24
+    width = 26
     print("%-32s" % "op" + "".join("%*s" % (width, fw[0][:width - 1]) for fw in frameworks)
           + "  MX / fastest other")
     for name, op_key, inputs, repeat, flops in _benchmarks():

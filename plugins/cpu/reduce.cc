@@ -125,20 +125,31 @@ inline A FoldScalar(A acc, const T* x, int64_t n) {
 
 // The merge of n lanes (a power of two) as a tree; clobbers them.  max and
 // min NaN-blind (see kNanBlind): the tree's last levels are scalar.
+// Each level is its own instantiation, so every loop has a constant trip
+// count and compiles to straight-line vector code (a runtime `half` left a
+// loop with scalar epilogues: short rows spent more time merging lanes than
+// loading values).
+template <ReduceKind K, typename A, int n>
+inline void FoldHalves(A* lanes) {
+  if constexpr (n > 1) {
+    constexpr int half = n / 2;
+    for (int j = 0; j < half; ++j) {
+      if constexpr (kNanBlind<K, A>)
+        lanes[j] = (K == kMax ? lanes[j + half] > lanes[j] : lanes[j + half] < lanes[j]) ? lanes[j + half] : lanes[j];
+      else
+        lanes[j] = Reducer<K, A>::Merge(lanes[j], lanes[j + half]);
+    }
+    FoldHalves<K, A, half>(lanes);
+  }
+}
+
 template <ReduceKind K, typename A, int n>
 inline A MergeLanes(A (&lanes)[n]) {
-  if constexpr (kNanBlind<K, A>) {
-    bool nan = false;
+  bool nan = false;
+  if constexpr (kNanBlind<K, A>)
     for (int j = 0; j < n; ++j) nan |= lanes[j] != lanes[j];
-    for (int half = n / 2; half > 0; half /= 2)
-      for (int j = 0; j < half; ++j)
-        lanes[j] = (K == kMax ? lanes[j + half] > lanes[j] : lanes[j + half] < lanes[j]) ? lanes[j + half] : lanes[j];
-    return nan ? std::numeric_limits<A>::quiet_NaN() : lanes[0];
-  } else {
-    for (int half = n / 2; half > 0; half /= 2)
-      for (int j = 0; j < half; ++j) lanes[j] = Reducer<K, A>::Merge(lanes[j], lanes[j + half]);
-    return lanes[0];
-  }
+  FoldHalves<K, A, n>(lanes);
+  return nan ? std::numeric_limits<A>::quiet_NaN() : lanes[0];
 }
 
 // The reduction of n <= kBlock contiguous values.  Independent lanes (four
@@ -320,7 +331,18 @@ void ReduceTiles(const T* x, const Plan& plan, Out* out, int64_t num_out) {
   constexpr int64_t kMaxTile = 16384 / sizeof(A);
   const int64_t row = plan.row, width = plan.num_kept ? plan.kept[plan.num_kept - 1].size : 1;
   const int64_t outer = num_out / width, rows = plan.reduced_rows;
-  const int64_t tiles = (width + kMaxTile - 1) / kMaxTile, tile = (width + tiles - 1) / tiles;
+  int64_t tiles = (width + kMaxTile - 1) / kMaxTile;
+  // Short rows: each output reads rows of its own, contiguous with its
+  // neighbours', so with few groups the outputs are cut finer -- a tile per
+  // core rather than one core for all (a (2048, 2048) sum over axis 1 ran
+  // on one core).  Columns (row 1) keep wide tiles and cut the reduced
+  // extent instead: a narrow tile would read a short stretch of each row.
+  if (row > 1 && outer * tiles < kReduceItems) {
+    const int64_t wanted = (kReduceItems + outer - 1) / outer;
+    const int64_t worth = std::max<int64_t>(1, width * rows * row / kReduceGrain);
+    tiles = std::max(tiles, std::min({wanted, worth, width}));
+  }
+  const int64_t tile = (width + tiles - 1) / tiles;
   const int64_t groups = outer * tiles;
   const int64_t blocks = PiecesPerGroup(groups, rows * tile * row);
   const int64_t rows_per_block = (rows + blocks - 1) / blocks;

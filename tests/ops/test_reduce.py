@@ -268,10 +268,12 @@ def test_large_float32_sums_against_float64():
 # Shapes that take every path and split of the kernels: one output cut into
 # pieces, few outputs cut into pieces, long rows, short rows, many tiny rows,
 # few wide columns cut into row blocks, several tiles, reduced axes on both
-# sides of a kept one.
+# sides of a kept one, few groups of short rows cut into tiles of outputs
+# (unevenly, and with reduced runs outside the row).
 LARGE_CASES = [((3_000_000,), None), ((2, 700_000), 1), ((700_000, 3), 0), ((300, 9000), 0),
                ((3, 5000, 70), (0, 2)), ((30, 5000, 4), (0, 2)), ((20, 8, 5000), (0, 2)),
-               ((5, 4000, 90), 1), ((40, 50_000), 1), ((32, 100_000, 2), 1), ((200_000, 4), 1)]
+               ((5, 4000, 90), 1), ((40, 50_000), 1), ((32, 100_000, 2), 1), ((200_000, 4), 1),
+               ((1000, 300), 1), ((7, 3, 500, 200), (1, 3))]
 
 
 @pytest.mark.parametrize("shape,axis", LARGE_CASES, ids=str)
