@@ -368,6 +368,55 @@ def test_gpu_kernel_errors_are_raised_at_the_next_read():
 
 
 @emulated_only
+@pytest.mark.skipif(mx.engine.engine_type() == "NaiveEngine",
+                    reason="NaiveEngine waits for each op at its push")
+def test_kernels_on_one_stream_launch_behind_one_another():
+    """A kernel that reads the output of one still running on its stream is
+    launched at once, behind it (the stream orders them), not held until
+    the first completes; the values are those of running them in order."""
+    p = plugin()
+    gate = threading.Event()
+    p.gate = gate
+    first_call = len(p.calls)
+    a = mx.nd.array([1, 2, 3], ctx=mx.gpu(0))
+    chain = [mx.nd.gpu_test_add(a, a)]  # waits for the gate on the stream
+    for _ in range(4):
+        chain.append(mx.nd.gpu_test_add(chain[-1], a))
+    mx.nd.gpu_test_add(a, a, out=chain[1])  # overwrites a result the next kernel read
+    gate.set()
+    np.testing.assert_array_equal(chain[-1].asnumpy(), [6, 12, 18])
+    np.testing.assert_array_equal(chain[1].asnumpy(), [2, 4, 6])
+    np.testing.assert_array_equal(chain[2].asnumpy(), [4, 8, 12])
+    assert not p.gate_timed_out
+    assert len({c[1] for c in p.calls[first_call:]}) == 1  # all on one stream
+
+
+@emulated_only
+@pytest.mark.skipif(mx.engine.engine_type() == "NaiveEngine",
+                    reason="NaiveEngine waits for each op at its push")
+def test_a_kernel_launched_behind_a_failed_one_inherits_its_error():
+    """The second kernel was launched before the first failed on the device
+    (so it ran, as work queued on a CUDA stream does); its result carries
+    the first one's error, raised once."""
+    p = plugin()
+    gate = threading.Event()
+    p.gate = gate
+    p.fail_with.append("the emulated kernel failed on purpose")
+    first_call = len(p.calls)
+    a = mx.nd.ones((2,), ctx=mx.gpu(0))
+    c = mx.nd.gpu_test_add(a, a)  # blocks on the gate, then fails
+    d = mx.nd.gpu_test_add(c, a)  # launched behind it
+    gate.set()
+    with pytest.raises(MXNetError, match="the emulated kernel failed on purpose"):
+        d.asnumpy()
+    c.wait_to_read()  # reported once
+    mx.nd.waitall()
+    assert len(p.calls) - first_call == 2  # the second kernel was launched, and ran
+    np.testing.assert_array_equal(mx.nd.gpu_test_add(d, a).asnumpy(), d.asnumpy() + 1)
+    still_works()
+
+
+@emulated_only
 def test_waitall_waits_for_the_device():
     p = plugin()
     p.delay = lambda: 0.05

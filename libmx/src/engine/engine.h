@@ -17,8 +17,13 @@
 // thread, or on the GPU's launch thread, one per GPU -- and the op is done
 // when the stream reports the work finished.  So the host never blocks on
 // the device, GPU work overlaps host work, and everything ordered after the
-// op (readers, waits, the buffer's release) sees finished results.  An error
-// of the device work is stored on the op's vars like any other.
+// op (readers, waits, the buffer's release) sees finished results.  Device
+// ops on the same stream need not wait that long: the stream runs its work
+// in order, so once an op is launched, the next device ops on its stream
+// that use its vars launch behind it (a chain of kernels is queued ahead,
+// as in CUDA programs).  An error of the device work is stored on the op's
+// vars like any other, and the stream ops queued behind it that read them
+// inherit it when they complete.
 #ifndef MX_ENGINE_ENGINE_H_
 #define MX_ENGINE_ENGINE_H_
 

@@ -73,6 +73,13 @@ struct Var {
   bool pending_write = false;
   Waiter* head = nullptr;
   Waiter* tail = nullptr;
+  // Uses by device ops launched on `stream` and not yet completed: they
+  // hold the var against everything but later device ops on that stream,
+  // which the stream orders after them (see engine.h).  `stream` is null
+  // while uses from several streams are outstanding: then nothing bypasses.
+  int stream_reads = 0;
+  int stream_writes = 0;
+  device::Stream* stream = nullptr;
   // Set when an op writing this var failed; cleared by a later successful
   // write or by a wait.
   ErrorRef error;
@@ -157,6 +164,7 @@ struct OprBlock {
   const char* name = "";
   InlinePolicy inline_policy = InlinePolicy::kAlways;
   device::Stream* stream = nullptr;  // a device op (PushOptions::stream)
+  bool launched = false;        // a device op whose uses passed to its stream (Var::stream_*)
   bool marker = false;          // a wait marker: no fn, no error bookkeeping
   Var* delete_var = nullptr;    // free this var once the op is done
   Completion* completion = nullptr;

@@ -38,15 +38,37 @@ void Enqueue(Var* v, OprBlock* op, VarUse* use) {
   v->tail = w;
 }
 
-// Grants the first waiter of v its use of v and returns its op.
-OprBlock* GrantHead(Var* v) {
-  Waiter* w = v->head;
-  v->head = w->next;
-  if (!v->head) v->tail = nullptr;
-  OprBlock* op = w->op;
-  GrantVar(w->use);
-  delete w;
-  return op;
+// Whether op may use v as u says now, given what holds v (call with v->mu
+// held; keeping the queue's order is the caller's part).  Uses passed to a
+// stream hold v against all but later device ops on that stream.
+bool MayUse(const Var* v, const VarUse* u, const OprBlock* op) {
+  if (v->pending_write || (u->write && v->num_pending_reads > 0)) return false;
+  const int stream_uses = u->write ? v->stream_reads + v->stream_writes : v->stream_writes;
+  return stream_uses == 0 || (op->stream != nullptr && op->stream == v->stream);
+}
+
+// Records that the op of u now holds v (call with v->mu held).
+void Hold(Var* v, VarUse* u) {
+  if (u->write) v->pending_write = true; else ++v->num_pending_reads;
+  GrantVar(u);
+}
+
+// Grants v to the waiters at the head of its queue that may use it now;
+// ops that thereby hold all their vars go to *ready (call with v->mu held).
+void GrantWaiters(Var* v, std::vector<OprBlock*>* ready) {
+  while (v->head && MayUse(v, v->head->use, v->head->op)) {
+    Waiter* w = v->head;
+    v->head = w->next;
+    if (!v->head) v->tail = nullptr;
+    Hold(v, w->use);
+    if (w->op->wait.fetch_sub(1) == 1) ready->push_back(w->op);
+    delete w;
+  }
+}
+
+bool IsIdle(const Var* v, bool for_write) {
+  return !v->pending_write && v->stream_writes == 0 && v->head == nullptr &&
+         (!for_write || (v->num_pending_reads == 0 && v->stream_reads == 0));
 }
 
 class ThreadedEngine;
@@ -84,7 +106,7 @@ class ThreadedEngine final : public Engine {
     bool idle;
     {
       std::lock_guard<std::mutex> lock(var->mu);
-      idle = !var->pending_write && var->num_pending_reads == 0 && var->head == nullptr;
+      idle = IsIdle(var, /*for_write=*/true);
     }
     if (idle) {
       try {
@@ -136,8 +158,7 @@ class ThreadedEngine final : public Engine {
     bool idle;
     {
       std::lock_guard<std::mutex> lock(var->mu);
-      idle = !var->pending_write && var->head == nullptr &&
-             (!for_write || var->num_pending_reads == 0);
+      idle = IsIdle(var, for_write);
     }
     if (!idle) {
       Completion done;
@@ -237,7 +258,7 @@ class ThreadedEngine final : public Engine {
       // leaves no op counted but not yet queued.
       std::lock_guard<std::mutex> push_lock(push_mu_);
       others_pending = pending_.fetch_add(1) > 0;
-      for (VarUse& u : op->vars) granted += u.write ? AppendWrite(&u, op) : AppendRead(&u, op);
+      for (VarUse& u : op->vars) granted += Append(&u, op);
     }
     if (op->wait.fetch_sub(granted + 1) == granted + 1) {
       if (op->stream) {
@@ -253,25 +274,12 @@ class ThreadedEngine final : public Engine {
     }
   }
 
-  // Each returns whether op was granted the var at once.
-  static bool AppendRead(VarUse* u, OprBlock* op) {
+  // Returns whether op was granted the var at once.
+  static bool Append(VarUse* u, OprBlock* op) {
     Var* v = u->var;
     std::lock_guard<std::mutex> lock(v->mu);
-    if (!v->pending_write && v->head == nullptr) {
-      ++v->num_pending_reads;
-      GrantVar(u);
-      return true;
-    }
-    Enqueue(v, op, u);
-    return false;
-  }
-
-  static bool AppendWrite(VarUse* u, OprBlock* op) {
-    Var* v = u->var;
-    std::lock_guard<std::mutex> lock(v->mu);
-    if (!v->pending_write && v->num_pending_reads == 0 && v->head == nullptr) {
-      v->pending_write = true;
-      GrantVar(u);
+    if (v->head == nullptr && MayUse(v, u, op)) {
+      Hold(v, u);
       return true;
     }
     Enqueue(v, op, u);
@@ -280,29 +288,52 @@ class ThreadedEngine final : public Engine {
 
   // Releases op's hold on its vars; ops that thereby become runnable go to
   // *ready.
-  void Release(OprBlock* op, std::vector<OprBlock*>* ready) {
-    std::vector<OprBlock*> granted;
+  static void Release(OprBlock* op, std::vector<OprBlock*>* ready) {
     for (const VarUse& u : op->vars) {
       Var* v = u.var;
       std::lock_guard<std::mutex> lock(v->mu);
-      if (u.write) {
+      if (op->launched) {
+        if (u.write) --v->stream_writes; else --v->stream_reads;
+        if (v->stream_reads + v->stream_writes == 0) v->stream = nullptr;
+      } else if (u.write) {
         v->pending_write = false;
-        if (v->head && v->head->use->write) {
-          granted.push_back(GrantHead(v));
-          v->pending_write = true;
-        } else {
-          while (v->head && !v->head->use->write) {
-            granted.push_back(GrantHead(v));
-            ++v->num_pending_reads;
-          }
-        }
-      } else if (--v->num_pending_reads == 0 && v->head && v->head->use->write) {
-        granted.push_back(GrantHead(v));
-        v->pending_write = true;
+      } else {
+        --v->num_pending_reads;
       }
+      GrantWaiters(v, ready);
     }
-    for (OprBlock* g : granted)
-      if (g->wait.fetch_sub(1) == 1) ready->push_back(g);
+  }
+
+  // A launched device op's uses pass to its stream (Var::stream_*): the
+  // device ops queued behind it on that stream may now launch; they (and
+  // any other op that thereby holds all its vars) go to *ready.
+  static void PassToStream(OprBlock* op, std::vector<OprBlock*>* ready) {
+    op->launched = true;
+    for (const VarUse& u : op->vars) {
+      Var* v = u.var;
+      std::lock_guard<std::mutex> lock(v->mu);
+      if (u.write) v->pending_write = false; else --v->num_pending_reads;
+      const bool first = v->stream_reads + v->stream_writes == 0;
+      if (u.write) ++v->stream_writes; else ++v->stream_reads;
+      if (first) v->stream = op->stream;
+      else if (v->stream != op->stream) v->stream = nullptr;  // several streams: nothing bypasses
+      GrantWaiters(v, ready);
+    }
+  }
+
+  // The error a launched op inherits at completion: one stored, after the
+  // op was granted, on a var it reads -- by an op before it on its stream
+  // whose device work failed.  (Granted any other way, the op saw the
+  // var's error when it was granted, and nothing else writes the var
+  // before the op completes.)
+  static ErrorRef StreamInheritedError(OprBlock* op) {
+    for (const VarUse& u : op->vars) {
+      if (!u.read) continue;
+      std::lock_guard<std::mutex> lock(u.var->mu);
+      const ErrorRef& e = u.var->error;
+      if (e && !e->reported.load(std::memory_order_relaxed)) return e;
+    }
+    return nullptr;
   }
 
   // The end of an op: releases its vars (ops that thereby become runnable
@@ -330,36 +361,50 @@ class ThreadedEngine final : public Engine {
     }
   }
 
-  // Launches a device op whose vars are granted.  It completes when its
-  // stream reports the work done -- or at once when it was skipped or its
-  // launch failed.
-  void LaunchDeviceOp(OprBlock* op) {
-    ErrorRef err = RunOpr(op, &errors_);
-    if (!err) {
-      try {
-        if (!stopped_) {
-          op->stream->OnComplete([this, op](const Error* e) {
-            ErrorRef device_err;
-            if (e) {
-              device_err = std::make_shared<OpError>(e->kind(), e->what());
-              errors_.Add(device_err);
-            }
-            CompleteDeviceOp(op, device_err);
-          });
-          return;
+  // Launches a device op whose vars are granted, then the device ops its
+  // launch lets go (PassToStream).  Each completes when its stream reports
+  // the work done -- or at once when it was skipped or its launch failed.
+  void LaunchDeviceOp(OprBlock* first) {
+    std::vector<OprBlock*> launchable{first};
+    while (!launchable.empty()) {
+      OprBlock* op = launchable.back();
+      launchable.pop_back();
+      ErrorRef err = RunOpr(op, &errors_);
+      std::vector<OprBlock*> ready;
+      if (!err) {
+        try {
+          if (!stopped_) {
+            PassToStream(op, &ready);
+            op->stream->OnComplete([this, op](const Error* e) {
+              ErrorRef device_err;
+              if (e) {
+                device_err = std::make_shared<OpError>(e->kind(), e->what());
+                errors_.Add(device_err);
+              }
+              CompleteDeviceOp(op, device_err);
+            });
+          } else {
+            op->stream->Synchronize();  // after shutdown: synchronous
+            CompleteDeviceOp(op, nullptr);
+          }
+        } catch (...) {
+          err = CaptureError();
+          errors_.Add(err);
+          CompleteDeviceOp(op, err);
         }
-        op->stream->Synchronize();  // after shutdown: synchronous
-      } catch (...) {
-        err = CaptureError();
-        errors_.Add(err);
+      } else {
+        CompleteDeviceOp(op, err);
+      }
+      for (OprBlock* r : ready) {
+        if (r->stream) launchable.push_back(r); else Dispatch(r);
       }
     }
-    CompleteDeviceOp(op, err);
   }
 
   // Called on a stream's completion thread (or by the launcher): runs no op
   // itself, so completions are never held up by other work.
-  void CompleteDeviceOp(OprBlock* op, const ErrorRef& err) {
+  void CompleteDeviceOp(OprBlock* op, ErrorRef err) {
+    if (!err && op->launched) err = StreamInheritedError(op);
     StoreOpError(op, err, &any_error_);
     std::vector<OprBlock*> ready;
     Retire(op, err, &ready);
