@@ -130,7 +130,7 @@ inline A FoldScalar(A acc, const T* x, int64_t n) {
 // loop with scalar epilogues: short rows spent more time merging lanes than
 // loading values).
 template <ReduceKind K, typename A, int n>
-inline void FoldHalves(A* lanes) {
+[[gnu::always_inline]] inline void FoldHalves(A* lanes) {
   if constexpr (n > 1) {
     constexpr int half = n / 2;
     for (int j = 0; j < half; ++j) {
@@ -144,7 +144,7 @@ inline void FoldHalves(A* lanes) {
 }
 
 template <ReduceKind K, typename A, int n>
-inline A MergeLanes(A (&lanes)[n]) {
+[[gnu::always_inline]] inline A MergeLanes(A (&lanes)[n]) {
   bool nan = false;
   if constexpr (kNanBlind<K, A>)
     for (int j = 0; j < n; ++j) nan |= lanes[j] != lanes[j];

@@ -16,11 +16,21 @@ def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_t
     for k, (shape, dtype) in enumerate(outputs):
         start = np.zeros(shape, storage_dtype(dtype)) if initial is None else to_storage(initial[k], dtype)
         outs.append((DEVICE.tensor(start, dtype), start))
-    mx_triton.run(mx_triton.Call(op, views, [v for v, _ in outs], req=req, attrs=attrs or {}, seed=seed,
-                                 is_train=is_train))
+    call = mx_triton.Call(op, views, [v for v, _ in outs], req=req, attrs=attrs or {}, seed=seed,
+                          is_train=is_train)
+    with_workspace(call)
+    mx_triton.run(call)
     result = [from_storage(DEVICE.read(v, like), d) for (v, like), (_, d) in zip(outs, outputs)]
     DEVICE.free()
     return result if len(result) > 1 else result[0]
+
+
+def with_workspace(call):
+    """Gives call the workspace its kernel asks for, as libmx does."""
+    need = mx_triton.workspace_bytes(call)
+    if need:
+        call.workspace = DEVICE.tensor(np.zeros(need, np.uint8), "uint8")
+    return call
 
 
 def rounded(values, dtype):

@@ -80,7 +80,11 @@ def view(shape, dtype):
 
 
 def call(op, inputs, outputs, **attrs):
-    mx_triton.run(Call(op, [view(*t) for t in inputs], [view(*t) for t in outputs], attrs=attrs))
+    c = Call(op, [view(*t) for t in inputs], [view(*t) for t in outputs], attrs=attrs)
+    need = mx_triton.workspace_bytes(c)
+    if need:
+        c.workspace = view((need,), "uint8")
+    mx_triton.run(c)
 
 
 def gradient_ops():
@@ -216,6 +220,10 @@ def main():
         for dtype in ("float32", "float16", "int8", "float64"):
             call(name, [((3, 4, 5), dtype)], [((3, 5), dtype)], axis=(1,), keepdims=False, exclude=False)
     call("norm", [((3, 4), "int32")], [((3,), "float32")], ord=2, axis=(1,), keepdims=False)
+    for name in ("sum", "mean", "max"):  # cut into splits, then combined (a workspace of partials)
+        for dtype in ("float32", "float16", "int8"):
+            call(name, [((64, 4096), dtype)], [((1,), dtype)], axis=None, keepdims=False, exclude=False)
+    call("norm", [((64, 4096), "int32")], [((1,), "float32")], ord=2, axis=None, keepdims=False)
     call("argmax", [((3, 4), "float16")], [((3,), "float16")], axis=1)
     call("argmin", [((3, 4), "int32")], [((3,), "int32")], axis=0)
     for dtype in ("float32", "float16", "bfloat16", "float64"):

@@ -26,6 +26,72 @@ def test_reductions(op, axis, keepdims, exclude, dtype):
     np.testing.assert_allclose(got, rounded(expected, dtype), rtol=TOLERANCE[dtype] * 20)
 
 
+# Few outputs over a long extent: cut into splits whose partials a second
+# kernel combines (ops/reduce.py).
+@pytest.mark.parametrize("op", sorted(REDUCE) + ["norm"])
+@pytest.mark.parametrize("shape, axis, dtype", [((40, 1000), None, "float32"), ((3, 40_000), (1,), "float16"),
+                                                ((9_000, 3), (0,), "float64")])
+def test_long_reductions_in_splits(op, shape, axis, dtype):
+    x = rounded(RNG.uniform(0.5, 1.5, shape), dtype)
+    if op.startswith("nan"):
+        x[0, 1] = np.nan
+    if op in ("prod", "nanprod"):  # keep the product finite: factors around 1
+        x = rounded(1 + (x - 1) / 64, dtype)
+    attrs = {"axis": axis, "keepdims": False, "exclude": False}
+    if op == "norm":
+        expected = np.sqrt((x * x).sum(axis=axis))
+        attrs["ord"] = 2
+    else:
+        expected = REDUCE[op](x, axis=axis)
+    expected = np.reshape(expected, (-1,))
+    import mx_triton
+    cut = mx_triton.Call(op, [mx_triton.TensorView(0, shape, dtype)], [mx_triton.TensorView(0, expected.shape, dtype)],
+                         attrs=attrs)
+    assert mx_triton.workspace_bytes(cut) > 0  # the shape is cut into splits
+    got = run_op(op, [(x, dtype)], [(expected.shape, dtype)], attrs)
+    np.testing.assert_allclose(got, rounded(expected, dtype), rtol=TOLERANCE[dtype] * 20)
+
+
+def test_long_integer_reductions_in_splits():
+    x = RNG.integers(-100, 100, (40, 1000)).astype(np.int32)
+    wide = x.astype(np.int64)
+    for op, expected in [("sum", wide.sum()), ("mean", int(wide.sum() / wide.size)), ("max", wide.max()),
+                         ("min", wide.min())]:
+        got = run_op(op, [(x, "int32")], [((1,), "int32")], {"axis": None, "keepdims": False, "exclude": False})
+        np.testing.assert_array_equal(got, [expected], err_msg=op)
+    got = run_op("sum", [(x.astype(np.int8), "int8")], [((1,), "int8")], {"axis": None})
+    np.testing.assert_array_equal(got, [np.int8(x.astype(np.int8).astype(np.int64).sum() & 0xFF)])
+    got = run_op("norm", [(x, "int32")], [((1,), "float32")], {"ord": 1, "axis": None, "keepdims": False})
+    np.testing.assert_allclose(got, [np.abs(wide).sum()], rtol=1e-6)
+
+
+def test_split_reductions_add_to_the_output():
+    """reduce_into with accumulate (req=add) adds the combined result once."""
+    import mx_triton
+    from mx_triton.ops.reduce import reduce_into
+    from _run import DEVICE, with_workspace
+    x = RNG.standard_normal((4, 40_000)).astype(np.float32)
+    start = np.array([1.0, 2.0, 3.0, 4.0], np.float32)
+    xv, out = DEVICE.tensor(x, "float32"), DEVICE.tensor(start.copy(), "float32")
+    call = with_workspace(mx_triton.Call("sum", [xv], [out], attrs={"axis": (1,), "keepdims": False,
+                                                                     "exclude": False}))
+    assert call.workspace is not None  # the reduction is cut
+    reduce_into(xv, out, {1}, "sum", accumulate=True, call=call)
+    np.testing.assert_allclose(DEVICE.read(out, start), start + x.astype(np.float64).sum(1), rtol=1e-5)
+    DEVICE.free()
+
+
+def test_a_cut_reduction_without_its_workspace_is_a_clear_error():
+    import mx_triton
+    x = np.ones((40, 1000), np.float32)
+    from _run import DEVICE
+    call = mx_triton.Call("sum", [DEVICE.tensor(x, "float32")], [DEVICE.tensor(np.zeros(1, np.float32), "float32")],
+                          attrs={"axis": None, "keepdims": False, "exclude": False})
+    with pytest.raises(mx_triton.KernelError, match=r"operator sum on gpu\(0\): needs \d+ bytes of workspace"):
+        mx_triton.run(call)
+    DEVICE.free()
+
+
 @pytest.mark.parametrize("dtype", ["int8", "int32", "uint8"])
 def test_integer_reductions_wrap_and_mean_truncates(dtype):
     x = RNG.integers(0, 100, (4, 9)).astype(dtype)

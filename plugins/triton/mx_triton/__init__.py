@@ -5,12 +5,21 @@ The glue that registers them with libmx through plugin.h calls:
     mx_triton.kernels()      every Kernel (op, aliases, dtypes, fn)
     mx_triton.find(name)     the Kernel of an op or alias, or None
     mx_triton.run(call)      run call.op's kernel on call.stream
+    mx_triton.workspace_bytes(call)
+                             the scratch bytes call.workspace must hold
 
 See call.py for the call object and README.md for how to add an op.
 """
 from .call import Call, TensorView, contiguous_strides
 from .launch import on_stream
 from .registry import ALL, ATOMIC, FLOATS, INTEGERS, NUMERIC, Kernel, KernelError, find, kernels
+
+
+def workspace_bytes(call):
+    """Bytes of scratch memory the kernel of call.op needs for this call (0:
+    none, or no kernel)."""
+    kernel = find(call.op)
+    return kernel.workspace(call) if kernel is not None and kernel.workspace is not None else 0
 
 
 def run(call):
@@ -37,4 +46,4 @@ def run(call):
 
 
 __all__ = ["ALL", "ATOMIC", "Call", "FLOATS", "INTEGERS", "Kernel", "KernelError", "NUMERIC", "TensorView",
-           "contiguous_strides", "find", "kernels", "on_stream", "run"]
+           "contiguous_strides", "find", "kernels", "on_stream", "run", "workspace_bytes"]

@@ -98,6 +98,8 @@ class Call:
     stream:  the CUstream handle to launch on (0: the default stream).
     seed:    per call, for the random ops.
     is_train: training mode (Dropout-style ops).
+    workspace: a uint8 TensorView of the scratch bytes the kernel asked for
+             (registry.register's workspace), or None.
     """
 
     op: str
@@ -108,6 +110,7 @@ class Call:
     stream: int = 0
     seed: int = 0
     is_train: bool = False
+    workspace: TensorView = None
 
     def __post_init__(self):
         if self.req is None:

@@ -75,7 +75,10 @@ def to_call(ffi, op, c):
                for k in range(c.num_attrs)},
         stream=int(ffi.cast("uintptr_t", c.stream)),
         seed=int(c.seed),
-        is_train=bool(c.is_train) if has_is_train else False)
+        is_train=bool(c.is_train) if has_is_train else False,
+        workspace=None if c.workspace == ffi.NULL else TensorView(
+            int(ffi.cast("uintptr_t", c.workspace)), (c.workspace_size,), "uint8",
+            device_id=c.outputs[0].device.device_id if c.num_outputs else 0))
 
 
 def _kernel_fn(ffi, host, op):
@@ -90,6 +93,17 @@ def _kernel_fn(ffi, host, op):
             host.set_error(message.encode("utf-8", "replace"))
             return -1
     return ffi.callback("MXKernelFn", fn, error=-1)
+
+
+def _workspace_fn(ffi, kernel):
+    def size(c):
+        # No error channel here: a call this cannot size gets none, and the
+        # kernel then reports what it lacks.
+        try:
+            return kernel.workspace(to_call(ffi, kernel.op, c))
+        except Exception:
+            return 0
+    return ffi.callback("MXWorkspaceFn", size, error=0)
 
 
 def _init(host, abi_version):
@@ -125,6 +139,10 @@ def _init(host, abi_version):
         desc.num_dtypes = len(codes)
         desc.fn = callback
         _keep.extend((name, dtypes, desc, callback))
+        if kernel.workspace is not None:
+            size = _workspace_fn(ffi, kernel)
+            desc.workspace = size
+            _keep.append(size)
         if host.register_kernel(desc) != 0:
             return -1
     return 0

@@ -41,7 +41,8 @@ def plan_reduction(x, out, reduced_axes):
     # Rows (the reduced dims innermost in memory): a wide tile along them.
     # Columns (the outputs innermost): a wide tile along the outputs.
     if kept_strides[-1] == 1 and red_strides[-1] != 1:
-        block_out, block_red = 256, 16
+        block_out = min(256, max(triton.next_power_of_2(num_out), 16))
+        block_red = 4096 // block_out
     else:
         block_red = min(max(triton.next_power_of_2(count), 16), 2048)
         block_out = max(1, 2048 // block_red)

@@ -27,6 +27,7 @@ class Kernel:
     aliases: tuple     # other names of the op (as -symbol.json files write them)
     dtypes: tuple      # dtypes of the dispatch tensor: input 0, or output 0 for ops without inputs
     fn: Callable       # fn(call)
+    workspace: Callable = None  # workspace(call) -> bytes of scratch the call needs (workspace.py)
 
 
 _kernels = {}   # canonical name -> Kernel
@@ -34,10 +35,12 @@ _by_name = {}   # canonical name or alias -> Kernel
 _loaded = False
 
 
-def register(op, *aliases, dtypes):
-    """Decorator: `fn(call)` computes `op` (and its aliases) for `dtypes`."""
+def register(op, *aliases, dtypes, workspace=None):
+    """Decorator: `fn(call)` computes `op` (and its aliases) for `dtypes`;
+    `workspace(call)`, if given, says how many bytes of scratch memory
+    fn finds in call.workspace."""
     def add(fn):
-        kernel = Kernel(op, tuple(aliases), tuple(dtypes), fn)
+        kernel = Kernel(op, tuple(aliases), tuple(dtypes), fn, workspace)
         for name in (op, *aliases):
             if name in _by_name:
                 raise ValueError(f"a Triton kernel for {name!r} is already registered")
