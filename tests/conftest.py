@@ -5,13 +5,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import pathlib
+import pytest  # noqa: E402
 
-import pytest
-
-
-# Files written by the real MXNet 1.9.1 (../shared/fixtures beside the checkout).
-FIXTURES = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+from _fixtures import FIXTURES  # noqa: E402
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 import mxnet as mx
 import mxnet._ffi
 
-from conftest import FIXTURES
+from _fixtures import FIXTURES
 
 R_PACKAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "frontends", "r")
 RSCRIPT = shutil.which("Rscript")
