@@ -224,6 +224,8 @@ def main():
         for dtype in ("float32", "float16", "int8"):
             call(name, [((64, 4096), dtype)], [((1,), dtype)], axis=None, keepdims=False, exclude=False)
     call("norm", [((64, 4096), "int32")], [((1,), "float32")], ord=2, axis=None, keepdims=False)
+    for dtype in ("float32", "float16", "int8"):
+        call("argmax", [((64, 4096), dtype)], [((1,), dtype)], axis=None)
     call("argmax", [((3, 4), "float16")], [((3,), "float16")], axis=1)
     call("argmin", [((3, 4), "int32")], [((3,), "int32")], axis=0)
     for dtype in ("float32", "float16", "bfloat16", "float64"):

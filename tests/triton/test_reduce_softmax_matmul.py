@@ -65,6 +65,24 @@ def test_long_integer_reductions_in_splits():
     np.testing.assert_allclose(got, [np.abs(wide).sum()], rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int8"])
+def test_long_searches_in_splits_find_the_first_extreme(dtype):
+    x = RNG.integers(-100, 100, (40, 1000)).astype(dtype)
+    flat = x.reshape(-1)
+    flat[[7, 20_000, 39_999]] = 120  # equal maxima in different splits: the first wins
+    flat[[5, 30_000]] = -120
+    for op, expected in (("argmax", 7), ("argmin", 5)):
+        got = run_op(op, [(x, dtype)], [((1,), dtype)], {"axis": None})
+        np.testing.assert_array_equal(got, [expected], err_msg=op)
+    if dtype != "int8":
+        with_nan = x.astype(dtype).copy()
+        with_nan.reshape(-1)[[25_000, 33_000]] = np.nan
+        assert run_op("argmax", [(with_nan, dtype)], [((1,), dtype)], {"axis": None})[0] == 25_000
+    columns = RNG.standard_normal((40_000, 3)).astype(np.float32)
+    np.testing.assert_array_equal(run_op("argmin", [(columns, "float32")], [((3,), "float32")], {"axis": 0}),
+                                  columns.argmin(0))
+
+
 def test_split_reductions_add_to_the_output():
     """reduce_into with accumulate (req=add) adds the combined result once."""
     import mx_triton

@@ -9,6 +9,14 @@ from .registry import KernelError
 from .strides import collapse, index_type
 
 
+# Few outputs over a long extent would leave the GPU to a handful of
+# programs; such reductions are cut into splits (see splits): aim for
+# TARGET_PROGRAMS programs in all, each split folding at least MIN_TILES
+# tiles of the reduced extent.
+TARGET_PROGRAMS = 1024
+MIN_TILES = 8
+
+
 @dataclass
 class ReducePlan:
     num_out: int
@@ -22,6 +30,18 @@ class ReducePlan:
     @property
     def grid(self):
         return (triton.cdiv(self.num_out, self.block_out),)
+
+    def splits(self):
+        """Into how many splits of how many reduced indices the extent is
+        cut: (1, count) when it is not.  From the shape only, so results do
+        not vary from run to run."""
+        programs = triton.cdiv(self.num_out, self.block_out)
+        tiles = triton.cdiv(self.count, self.block_red)
+        wanted = min(triton.cdiv(TARGET_PROGRAMS, programs), tiles // MIN_TILES)
+        if wanted <= 1:
+            return 1, self.count
+        chunk = triton.cdiv(tiles, wanted) * self.block_red
+        return triton.cdiv(self.count, chunk), chunk
 
 
 def plan_reduction(x, out, reduced_axes):

@@ -1,7 +1,10 @@
 """argmax, argmin and argmax_channel: the index of the first extreme along
 one axis (the flattened input when axis is None or the input is 1-D).  A NaN
 counts as the extreme and its first occurrence wins (numpy); the index is
-written in the input's dtype, as MXNet does."""
+written in the input's dtype, as MXNet does.  Few outputs over a long
+extent are cut into splits as the reductions are (ops/reduce.py): each
+split's best value and index go to the workspace, and a second launch
+picks among them in order, so ties still go to the lowest index."""
 import triton
 import triton.language as tl
 
@@ -11,6 +14,7 @@ from ..reduction import plan_reduction
 from ..registry import NUMERIC, register
 from ..scalars import INT_RANGE
 from ..strides import normalize_axis, write_request
+from ..workspace import carve, size
 
 
 @triton.jit
@@ -38,54 +42,106 @@ def _pick_min(v1, i1, v2, i2):
 
 
 @triton.jit
-def arg_reduce_kernel(x_ptr, out_ptr, num_out, count, kept_shape, kept_strides, red_shape, red_strides,
-                      MAX: tl.constexpr, INIT: tl.constexpr, BLOCK_OUT: tl.constexpr, BLOCK_RED: tl.constexpr,
+def arg_reduce_kernel(x_ptr, index_ptr, out_ptr, best_ptr, num_out, count, chunk, kept_shape, kept_strides,
+                      red_shape, red_strides, MAX: tl.constexpr, INIT: tl.constexpr, PARTIAL: tl.constexpr,
+                      FROM_PARTIALS: tl.constexpr, BLOCK_OUT: tl.constexpr, BLOCK_RED: tl.constexpr,
                       IDX: tl.constexpr):
+    """Program (i, s) searches the reduced indices [s * chunk, (s + 1) *
+    chunk) of BLOCK_OUT outputs.  PARTIAL: the best value and its index go
+    to best_ptr and out_ptr at [o * num_splits + s]; FROM_PARTIALS: x holds
+    such values and index_ptr their indices (same layout).  Otherwise out
+    gets the index, in its dtype."""
     A: tl.constexpr = compute_type(x_ptr.dtype.element_ty)
     outs = tl.program_id(0).to(IDX) * BLOCK_OUT + tl.arange(0, BLOCK_OUT).to(IDX)
     out_mask = outs < num_out
     base = offset_of(outs, kept_shape, kept_strides)
+    lo = tl.program_id(1).to(IDX) * chunk
+    hi = tl.minimum(lo + chunk, count)
     best = tl.full((BLOCK_OUT, BLOCK_RED), INIT, A)
     best_i = tl.full((BLOCK_OUT, BLOCK_RED), 0, tl.int64)
-    for start in range(0, count, BLOCK_RED):
+    for start in range(lo, hi, BLOCK_RED):
         ks = start + tl.arange(0, BLOCK_RED).to(IDX)
-        mask = out_mask[:, None] & (ks < count)[None, :]
-        x = tl.load(x_ptr + base[:, None] + offset_of(ks, red_shape, red_strides)[None, :], mask=mask).to(A)
-        i = tl.broadcast_to(ks[None, :].to(tl.int64), (BLOCK_OUT, BLOCK_RED))
-        take = mask & (_better(x, i, best, best_i, MAX) | (start == 0))
+        mask = out_mask[:, None] & (ks < hi)[None, :]
+        offs = base[:, None] + offset_of(ks, red_shape, red_strides)[None, :]
+        x = tl.load(x_ptr + offs, mask=mask).to(A)
+        if FROM_PARTIALS:
+            i = tl.load(index_ptr + offs, mask=mask)
+        else:
+            i = tl.broadcast_to(ks[None, :].to(tl.int64), (BLOCK_OUT, BLOCK_RED))
+        take = mask & (_better(x, i, best, best_i, MAX) | (start == lo))
         best = tl.where(take, x, best)
         best_i = tl.where(take, i, best_i)
     if MAX:
-        _, index = tl.reduce((best, best_i), 1, _pick_max)
+        value, index = tl.reduce((best, best_i), 1, _pick_max)
     else:
-        _, index = tl.reduce((best, best_i), 1, _pick_min)
-    tl.store(out_ptr + outs, cast_to(index, out_ptr.dtype.element_ty), mask=out_mask)
+        value, index = tl.reduce((best, best_i), 1, _pick_min)
+    dst = outs * tl.num_programs(1) + tl.program_id(1)
+    if PARTIAL:
+        tl.store(best_ptr + dst, value, mask=out_mask)
+        tl.store(out_ptr + dst, index, mask=out_mask)
+    else:
+        tl.store(out_ptr + dst, cast_to(index, out_ptr.dtype.element_ty), mask=out_mask)
+
+
+def _axes(call, axis):
+    x = call.inputs[0]
+    return set(range(x.ndim)) if axis is None or x.ndim <= 1 else {normalize_axis(axis, x.ndim)}
+
+
+def _partials(call, axis):
+    """The (shape, dtype) pieces of the partial values and indices a cut
+    search needs, or None when it is not cut."""
+    x, out = call.inputs[0], call.outputs[0]
+    if out.numel == 0 or x.numel == 0:
+        return None
+    num_splits, _ = plan_reduction(x, out, _axes(call, axis)).splits()
+    if num_splits == 1:
+        return None
+    value = "float32" if x.dtype in ("float16", "bfloat16") else x.dtype
+    return [((out.numel, num_splits), value), ((out.numel, num_splits), "int64")]
+
+
+def search_workspace(call, axis):
+    pieces = _partials(call, axis)
+    return 0 if pieces is None else size(pieces)
 
 
 def run_search(call, is_max, axis):
     x, out = call.inputs[0], call.outputs[0]
     if not write_request(call) or out.numel == 0:
         return
-    axes = set(range(x.ndim)) if axis is None or x.ndim <= 1 else {normalize_axis(axis, x.ndim)}
-    p = plan_reduction(x, out, axes)
+    p = plan_reduction(x, out, _axes(call, axis))
     if x.dtype in INT_RANGE:
         init = INT_RANGE[x.dtype][0 if is_max else 1]
     else:
         init = float("-inf") if is_max else float("inf")
-    launch(arg_reduce_kernel, p.grid, x, out, p.num_out, p.count, *p.kept, *p.reduced, MAX=is_max, INIT=init,
-           BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red, IDX=p.index, num_warps=4)
+    pieces = _partials(call, axis)
+    meta = dict(MAX=is_max, INIT=init, num_warps=4)
+    if pieces is None:
+        launch(arg_reduce_kernel, p.grid, x, x, out, out, p.num_out, p.count, p.count, *p.kept, *p.reduced,
+               PARTIAL=False, FROM_PARTIALS=False, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red, IDX=p.index,
+               **meta)
+        return
+    num_splits, chunk = p.splits()
+    values, indices = carve(call, pieces)
+    launch(arg_reduce_kernel, (p.grid[0], num_splits), x, x, indices, values, p.num_out, p.count, chunk, *p.kept,
+           *p.reduced, PARTIAL=True, FROM_PARTIALS=False, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red,
+           IDX=p.index, **meta)
+    q = plan_reduction(values, out, {1})
+    launch(arg_reduce_kernel, q.grid, values, indices, out, out, q.num_out, q.count, q.count, *q.kept, *q.reduced,
+           PARTIAL=False, FROM_PARTIALS=True, BLOCK_OUT=q.block_out, BLOCK_RED=q.block_red, IDX=q.index, **meta)
 
 
-@register("argmax", dtypes=NUMERIC)
+@register("argmax", dtypes=NUMERIC, workspace=lambda call: search_workspace(call, call.attrs.get("axis")))
 def argmax(call):
     run_search(call, True, call.attrs.get("axis"))
 
 
-@register("argmin", dtypes=NUMERIC)
+@register("argmin", dtypes=NUMERIC, workspace=lambda call: search_workspace(call, call.attrs.get("axis")))
 def argmin(call):
     run_search(call, False, call.attrs.get("axis"))
 
 
-@register("argmax_channel", dtypes=NUMERIC)
+@register("argmax_channel", dtypes=NUMERIC, workspace=lambda call: search_workspace(call, 1))
 def argmax_channel(call):
     run_search(call, True, 1)

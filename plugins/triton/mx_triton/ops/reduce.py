@@ -37,11 +37,6 @@ KINDS = {"sum": (ADD, NO_FINISH), "mean": (ADD, MEAN), "prod": (MUL, NO_FINISH),
 COMBINE = {ADD: ADD, NAN_ADD: ADD, ABS_ADD: ADD, SQUARE_ADD: ADD, MUL: MUL, NAN_MUL: MUL, MAX: MAX, MIN: MIN}
 ALIASES = {"sum": ("sum_axis",), "max": ("max_axis",), "min": ("min_axis",)}
 
-# Splitting: aim for this many programs in all; a split folds at least
-# MIN_TILES tiles of the reduced extent (so its partial is worth a slot).
-TARGET_PROGRAMS = 1024
-MIN_TILES = 8
-
 
 @triton.jit
 def _max_nan(a, b):
@@ -143,23 +138,11 @@ def accumulator(kind, dtype):
     return "float32" if dtype in ("float16", "bfloat16") else dtype
 
 
-def _splits(p):
-    """Into how many splits, of how many reduced indices, plan p's
-    reduction is cut (1, count: not cut)."""
-    programs = triton.cdiv(p.num_out, p.block_out)
-    tiles = triton.cdiv(p.count, p.block_red)
-    wanted = min(triton.cdiv(TARGET_PROGRAMS, programs), tiles // MIN_TILES)
-    if wanted <= 1:
-        return 1, p.count
-    chunk = triton.cdiv(tiles, wanted) * p.block_red
-    return triton.cdiv(p.count, chunk), chunk
-
-
 def _partials(x, out, axes, kind):
     """The (shape, dtype) of the partials workspace a reduction needs, or None."""
     if out.numel == 0 or x.numel == 0:
         return None
-    num_splits, _ = _splits(plan_reduction(x, out, axes))
+    num_splits, _ = plan_reduction(x, out, axes).splits()
     return None if num_splits == 1 else ((out.numel, num_splits), accumulator(kind, x.dtype))
 
 
@@ -184,7 +167,7 @@ def reduce_into(x, out, axes, kind, accumulate=False, call=None):
                FINISH=finish, INIT=init, ACCUMULATE=accumulate, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red,
                IDX=p.index, num_warps=4)
         return
-    num_splits, chunk = _splits(p)
+    num_splits, chunk = p.splits()
     partial, = carve(call, [piece])
     launch(reduce_kernel, (p.grid[0], num_splits), x, partial, p.num_out, p.count, chunk, p.count, *p.kept,
            *p.reduced, FOLD=fold, FINISH=NO_FINISH, INIT=init, ACCUMULATE=False, BLOCK_OUT=p.block_out,
