@@ -276,11 +276,18 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
     return;
   }
   MX_CHECK(!op->stateful && !op->is_backward, kInternal, "stateful operator ", op->name, " has no host op");
-  if (op->cross_device && IsDeviceTransfer(inputs[0], (*outputs)[0])) {
-    CheckDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
-    RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
-    PushDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
-    return;
+  if (op->cross_device) {
+    // An output not given goes to its input's device (_cast_like: like's,
+    // so that a gradient returns to the device of the input of a copy).
+    const Context there = inputs[op->device_input].ctx();
+    if ((*outputs)[0].is_none() && !there.SharesAddressSpace(inputs[0].ctx()))
+      PrepareOutputs(op, *attrs, inputs, outputs, there, true);
+    if (IsDeviceTransfer(inputs[0], (*outputs)[0])) {
+      CheckDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+      RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
+      PushDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+      return;
+    }
   }
 
   const Context ctx = OutputContext(op, *attrs, inputs);
