@@ -95,6 +95,10 @@ class Device {
 // device.  Never throws.
 int Count();
 
+// Whether the GPUs are emulated ones (MX_GPU_EMULATION): their streams are
+// MX's own threads, not CUDA streams another library could use.
+bool Emulated();
+
 // gpu(id), created on first use.  Throws kNotImplemented naming gpu(id) and why it
 // is unavailable (no driver, no such device, a process forked after the
 // devices were set up).
