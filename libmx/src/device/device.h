@@ -52,6 +52,14 @@ class Device {
   virtual void Free(void* ptr, size_t bytes) = 0;
   virtual void MemoryInfo(uint64_t* free_bytes, uint64_t* total_bytes) = 0;
 
+  // Page-locked host memory for cpu_pinned arrays (the pinned pool,
+  // storage/), which every GPU copies to and from by DMA, so copies on a
+  // copy stream overlap host work: nullptr when out of memory.  The
+  // emulated GPU returns ordinary host memory.  FreeHost takes the size
+  // AllocHost was given.
+  virtual void* AllocHost(size_t bytes) = 0;
+  virtual void FreeHost(void* ptr, size_t bytes) = 0;
+
   Stream* compute_stream() const { return compute_.get(); }
   Stream* copy_stream() const { return copy_.get(); }
 
