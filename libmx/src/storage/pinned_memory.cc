@@ -20,7 +20,9 @@ class PinnedMemory final : public MemorySource {
 
   void Deallocate(void* ptr, size_t size) override { device_->FreeHost(ptr, size); }
 
-  std::string Describe() override { return " (page-locked host memory, from " + device_->ctx().ToString() + ")"; }
+  std::string Describe() override {
+    return " (page-locked host memory, allocated by " + device_->ctx().ToString() + ")";
+  }
 
  private:
   device::Device* const device_;
