@@ -78,8 +78,10 @@ struct OpDef {
   bool is_backward = false;
   // Kernels draw random numbers: each call gets MXKernelCall::seed.
   bool needs_rng = false;
-  // Outputs may live on another device than the inputs (copies).
+  // Outputs may live on another device than the inputs (copies).  An
+  // output the caller does not give is made on input device_input's device.
   bool cross_device = false;
+  int device_input = 0;
 
   int index = -1;  // dense id, for per-op tables in libmx
 
@@ -135,7 +137,11 @@ struct OpDef {
   OpDef& Inplace(std::vector<std::pair<int, int>> pairs) { inplace = std::move(pairs); return *this; }
   OpDef& Gradient(GradientFn fn) { gradient = std::move(fn); return *this; }
   OpDef& MutateInputs(std::vector<int> indices) { mutate_inputs = std::move(indices); return *this; }
-  OpDef& CrossDevice() { cross_device = true; return *this; }
+  OpDef& CrossDevice(int output_device_input = 0) {
+    cross_device = true;
+    device_input = output_device_input;
+    return *this;
+  }
   OpDef& Alias(const std::string& alias);
 
  private:

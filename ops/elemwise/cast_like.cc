@@ -1,16 +1,18 @@
-// _cast_like(data, like): data converted to like's dtype (like's values and
-// shape are unused).  Gradients use it to return to an input's dtype, which
-// is unknown when the gradient graph is built (Cast, softmax and norm with
-// an output dtype).
+// _cast_like(data, like): data converted to like's dtype and moved to like's
+// device (like's values and shape are unused).  Gradients use it to return
+// to an input's dtype, which is unknown when the gradient graph is built
+// (Cast, softmax and norm with an output dtype), and to an input's device
+// (_copyto across devices: the gradient of a copy is a copy back).
 #include "ops/op.h"
 
 namespace mx {
 namespace op {
 
 MX_REGISTER_OP(_cast_like)
-    .Describe("Casts data to the dtype of like, element-wise (as Cast); like's values and shape are "
-              "unused.")
+    .Describe("Casts data to the dtype of like, element-wise (as Cast), on like's device (a copy "
+              "between devices needs equal dtypes); like's values and shape are unused.")
     .Inputs({"data", "like"})
+    .CrossDevice(1)
     .Shapes([](const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
       AssignShape(&(*out)[0], (*in)[0], *attrs.op(), "output");
       AssignShape(&(*in)[0], (*out)[0], *attrs.op(), "data");

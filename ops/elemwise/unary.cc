@@ -44,7 +44,7 @@ MX_REGISTER_OP(_copyto)
     .Shapes(SameShapes)
     .Types(CopyToType)
     .CrossDevice()
-    // The gradient comes back in the input's dtype (and, with GPUs, device).
+    // The gradient comes back in the input's dtype and on its device.
     .Gradient([](GradBuilder& b) {
       return std::vector<Value>{b.Apply("_cast_like", {b.out_grad(0), b.input(0)})};
     });

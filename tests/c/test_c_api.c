@@ -976,6 +976,78 @@ static void test_gpus(void) {
   }
 }
 
+/* A producer's DLPack tensor over a static buffer; its deleter counts. */
+static int deletions;
+static void count_deletion(DLManagedTensor* self) {
+  (void)self;
+  deletions++;
+}
+
+static void test_dlpack(void) {
+  static float values[] = {1, 2, 3, 4, 5, 6};
+  static int64_t shape[] = {2, 3};
+  static int64_t bad_strides[] = {1, 2};
+  const int n = gpu_count();
+  float out[6];
+  int dev_type = 0, dev_id = -1;
+  int64_t stream = 0;
+  DLManagedTensor tensor, *exported = NULL;
+  MXNDArrayHandle a = NULL, b = NULL;
+
+  memset(&tensor, 0, sizeof tensor);
+  tensor.dl_tensor.data = values;
+  tensor.dl_tensor.device.device_type = kDLCPU;
+  tensor.dl_tensor.ndim = 2;
+  tensor.dl_tensor.dtype.code = kDLFloat;
+  tensor.dl_tensor.dtype.bits = 32;
+  tensor.dl_tensor.dtype.lanes = 1;
+  tensor.dl_tensor.shape = shape;
+  tensor.deleter = count_deletion;
+
+  /* Refused imports leave the tensor the caller's: no deletion. */
+  tensor.dl_tensor.device.device_type = kDLCUDA;
+  tensor.dl_tensor.device.device_id = n;
+  CHECK_ERROR_MSG(MXNDArrayFromDLPack(&tensor, &a), MX_ERROR_NOT_IMPLEMENTED, "is not available");
+  tensor.dl_tensor.device.device_type = kDLOpenCL;
+  CHECK_ERROR_MSG(MXNDArrayFromDLPack(&tensor, &a), MX_ERROR_NOT_IMPLEMENTED, "device type 4");
+  tensor.dl_tensor.device.device_type = kDLCPU;
+  tensor.dl_tensor.device.device_id = 0;
+  tensor.dl_tensor.strides = bad_strides;
+  CHECK_ERROR_MSG(MXNDArrayFromDLPack(&tensor, &a), MX_ERROR_VALUE, "compact row-major");
+  tensor.dl_tensor.strides = NULL;
+  CHECK_ERROR(MXNDArrayFromDLPack(NULL, &a), MX_ERROR_VALUE);
+  CHECK_ERROR(MXNDArrayFromDLPack(&tensor, NULL), MX_ERROR_VALUE);
+  CHECK(deletions == 0);
+
+  /* CUDA host memory is imported as cpu_pinned, zero-copy. */
+  tensor.dl_tensor.device.device_type = kDLCUDAHost;
+  CHECK_OK(MXNDArrayFromDLPack(&tensor, &a));
+  CHECK_OK(MXNDArrayGetContext(a, &dev_type, &dev_id));
+  CHECK(dev_type == kCPUPinned && dev_id == 0);
+  values[5] = 60;
+  CHECK_OK(MXNDArraySyncCopyToCPU(a, out, 6));
+  CHECK(out[0] == 1 && out[5] == 60);
+  /* Exported again, and back: the same memory. */
+  CHECK_OK(MXNDArrayToDLPack(a, 0, &exported));
+  CHECK(exported->dl_tensor.data == (void*)values && exported->dl_tensor.device.device_type == kDLCPU);
+  CHECK_OK(MXNDArrayFromDLPack(exported, &b));
+  CHECK_OK(MXNDArrayFree(a));
+  CHECK(deletions == 0); /* b still uses the memory */
+  CHECK_OK(MXNDArrayFree(b));
+  CHECK_OK(MXNDArrayWaitAll());
+  CHECK(deletions == 1);
+  CHECK_ERROR(MXNDArrayToDLPack(NULL, 0, &exported), MX_ERROR_HANDLE);
+  CHECK_OK(MXDLPackDelete(NULL));
+
+  /* The stream a CUDA producer is asked to make a tensor ready on. */
+  CHECK_ERROR_MSG(MXGetGPUDLPackStream(n, &stream), MX_ERROR_NOT_IMPLEMENTED, "is not available");
+  if (n > 0) {
+    CHECK_OK(MXGetGPUDLPackStream(0, &stream));
+    CHECK(stream == 1 || stream > 2);
+    CHECK_ERROR(MXGetGPUDLPackStream(0, NULL), MX_ERROR_VALUE);
+  }
+}
+
 /* Init functions for MXPluginInitCallback (a frontend's plugin). */
 static int init_nothing(const struct MXPluginHost* host, int abi_version) {
   (void)host;
@@ -1059,6 +1131,7 @@ int main(int argc, char** argv) {
   test_plugin(argv[1]);
   test_plugin_callback();
   test_gpus();
+  test_dlpack();
   test_op_calls(); /* late: a crash on its freed handle would hide the rest */
   test_shutdown();
   return REPORT();

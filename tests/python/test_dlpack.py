@@ -1,4 +1,5 @@
 """DLPack exchange: zero-copy both ways with numpy (and torch when installed)."""
+import ctypes
 import gc
 
 import numpy as np
@@ -109,3 +110,62 @@ def test_torch_zero_copy_both_ways():
     b = mx.nd.from_dlpack(u)
     u[1, 2] = -1
     assert b.dtype == np.int32 and b.asnumpy()[1, 2] == -1
+
+
+class _Producer:
+    """A DLPack producer that records how it is asked."""
+
+    def __init__(self, capsule, device):
+        self.capsule, self.device, self.calls = capsule, device, []
+
+    def __dlpack_device__(self):
+        self.calls.append("device")
+        return self.device
+
+    def __dlpack__(self, **kwargs):
+        self.calls.append(kwargs)
+        return self.capsule
+
+
+def _tensor_of(capsule):
+    """The DLTensor inside an unconsumed capsule, writable."""
+    get = ctypes.pythonapi.PyCapsule_GetPointer
+    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    ffi = mx._ffi.declare_plugin_abi()
+    return ffi.cast("DLManagedTensor*", get(capsule, b"dltensor")).dl_tensor
+
+
+def test_cuda_host_memory_is_imported_as_cpu_pinned():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    capsule = x.__dlpack__()
+    _tensor_of(capsule).device.device_type = 3  # kDLCUDAHost: page-locked host memory
+    a = mx.nd.from_dlpack(capsule)
+    assert a.context == mx.cpu_pinned(0) and "@cpu_pinned(0)" in repr(a)
+    x[0, 0] = 9  # zero-copy
+    np.testing.assert_array_equal((a + 1).asnumpy(), x + 1)
+
+
+def test_tensors_on_a_gpu_the_process_lacks_are_refused_unconsumed():
+    gpu = mx.context.num_gpus()  # the first id this process lacks
+    x = np.arange(3, dtype=np.float64)
+    # By the protocol: refused before the producer exports anything.
+    producer = _Producer(None, (2, gpu))
+    with pytest.raises(MXNetError, match=r"gpu\(%d\) is not available" % gpu):
+        mx.nd.from_dlpack(producer)
+    assert producer.calls == ["device"]
+    # By capsule: refused, and the capsule stays the producer's.
+    capsule = x.__dlpack__()
+    tensor = _tensor_of(capsule)
+    tensor.device.device_type, tensor.device.device_id = 2, gpu
+    with pytest.raises(MXNetError, match=r"cannot import a DLPack tensor on gpu\(%d\)" % gpu) as info:
+        mx.nd.from_dlpack(capsule)
+    assert isinstance(info.value, NotImplementedError)
+    tensor.device.device_type = 4  # kDLOpenCL
+    with pytest.raises(MXNetError, match=r"device type 4: only CPU \(1\), CUDA \(2\) and CUDA host \(3\)"):
+        mx.nd.from_dlpack(capsule)
+    tensor.device.device_type, tensor.device.device_id = 1, 0
+    np.testing.assert_array_equal(mx.nd.from_dlpack(capsule).asnumpy(), x)  # still importable
+    # A CPU producer is asked for its device, then exports with no stream.
+    cpu = _Producer(x.__dlpack__(), (1, 0))
+    np.testing.assert_array_equal(mx.nd.from_dlpack(cpu).asnumpy(), x)
+    assert cpu.calls == ["device", {}]

@@ -198,8 +198,12 @@ MX_API int MXNDArrayToDLPack(MXNDArrayHandle handle, int for_write,
 
 /* Wrap a DLPack tensor as an array sharing its memory.  On success MX owns
  * `tensor` and calls its deleter when the last view of the array is freed;
- * on failure (unsupported device or dtype, non-compact strides) ownership
- * stays with the caller.  CPU tensors only in this version. */
+ * on failure (unsupported device or dtype, non-compact strides, a GPU this
+ * process lacks) ownership stays with the caller.  Devices: kDLCPU (the
+ * array is on cpu(0)), kDLCUDAHost (cpu_pinned(device_id)) and, since ABI
+ * 1.8, kDLCUDA (gpu(device_id)); a CUDA tensor must be ready on the stream
+ * MXGetGPUDLPackStream names, and MX orders all its work on the array
+ * after that stream's work enqueued before this call. */
 MX_API int MXNDArrayFromDLPack(struct DLManagedTensor* tensor,
                                MXNDArrayHandle* out);
 
@@ -806,6 +810,19 @@ typedef int (*MXPluginInitCallbackFn)(const struct MXPluginHost* host,
  * process.  name: for messages (the table's plugin_path).  A failing init
  * returns -1 with MX_ERROR_PLUGIN and registers nothing. */
 MX_API int MXPluginInitCallback(const char* name, MXPluginInitCallbackFn init);
+
+/* ------------------------------------------------------------------ */
+/* DLPack with GPUs (since ABI 1.8)                                   */
+/* ------------------------------------------------------------------ */
+
+/* The stream MX, as a DLPack consumer, asks a producer to make a tensor on
+ * gpu(dev) ready on before MXNDArrayFromDLPack imports it: the `stream`
+ * argument of the Python array API's __dlpack__.  *out: the handle of
+ * gpu(dev)'s compute stream (a CUstream, as an integer > 2); 1 (the legacy
+ * default stream, in that protocol's numbering) on emulated GPUs, which
+ * have no CUDA streams.  A GPU that is not available is an error naming it
+ * (MX_ERROR_NOT_IMPLEMENTED). */
+MX_API int MXGetGPUDLPackStream(int dev, int64_t* out);
 
 /* MX_CDEF_END */
 

@@ -1,7 +1,11 @@
 // DLPack exchange: arrays leave and enter MX without copies.
+#include <memory>
+
 #include "c_api/api_guard.h"
 #include "c_api/handle.h"
 #include "common/dtype.h"
+#include "device/device.h"
+#include "device/stream.h"
 
 namespace {
 
@@ -20,6 +24,40 @@ int DTypeOf(const DLDataType& t) {
     if (m.code == t.code && m.bits == t.bits) return d;
   }
   return -1;
+}
+
+// The MX device of a DLPack device; throws, naming it, for one MX cannot
+// use (a GPU this process lacks).
+mx::Context ImportContext(const DLDevice& d) {
+  MX_CHECK(d.device_id >= 0, kValue, "DLPack tensor has a negative device id ", d.device_id);
+  switch (d.device_type) {
+    case kDLCPU:
+      return mx::Context::CPU();
+    case kDLCUDAHost:
+      return mx::Context{mx::Context::kCPUPinned, d.device_id};
+    case kDLCUDA:
+      try {
+        mx::device::Get(d.device_id);
+      } catch (const mx::Error& e) {
+        mx::Throw(e.kind(), "cannot import a DLPack tensor on gpu(", d.device_id, "): ", e.what());
+      }
+      return mx::Context{mx::Context::kGPU, d.device_id};
+    default:
+      mx::Throw(mx::ErrorKind::kNotImplemented, "DLPack tensor on device type ", d.device_type,
+                ": only CPU (1), CUDA (2) and CUDA host (3) tensors can be imported");
+  }
+}
+
+// Rationale: the producer made an imported GPU tensor ready on the GPU's
+// compute stream (MXGetGPUDLPackStream).  An op on that stream writing the
+// array completes only after that, so the engine orders every later use
+// after it -- copies on the copy stream and host reads included.
+void OrderAfterComputeStream(const mx::NDArray& array) {
+  mx::engine::PushOptions options;
+  options.name = "MXNDArrayFromDLPack";
+  options.stream = mx::device::Get(array.ctx())->compute_stream();
+  mx::engine::Var* write = array.var();
+  mx::engine::Engine::Get()->Push([] {}, array.ctx(), nullptr, 0, &write, 1, options);
 }
 
 }  // namespace
@@ -45,9 +83,7 @@ int MXNDArrayFromDLPack(struct DLManagedTensor* tensor, MXNDArrayHandle* out) {
   MX_CHECK_OUT(out);
   MX_CHECK(tensor != nullptr, kValue, "DLPack tensor is NULL");
   const DLTensor& t = tensor->dl_tensor;
-  MX_CHECK(t.device.device_type == kDLCPU || t.device.device_type == kDLCUDAHost,
-           kNotImplemented, "DLPack tensor on device type ", t.device.device_type,
-           ": only CPU tensors can be imported");
+  const mx::Context ctx = ImportContext(t.device);
   const int dtype = DTypeOf(t.dtype);
   MX_CHECK(dtype >= 0, kType, "DLPack dtype (code ", int(t.dtype.code), ", bits ", int(t.dtype.bits),
            ", lanes ", t.dtype.lanes, ") has no MX equivalent");
@@ -64,9 +100,23 @@ int MXNDArrayFromDLPack(struct DLManagedTensor* tensor, MXNDArrayHandle* out) {
     }
   }
   void* data = t.data ? static_cast<char*>(t.data) + t.byte_offset : nullptr;
-  *out = mx::NewHandle(mx::NDArray::Wrap(data, shape, mx::Context{mx::Context::kCPU, 0}, dtype, [tensor] {
-    if (tensor->deleter) tensor->deleter(tensor);
-  }));
+  // MX owns the tensor only once this call succeeds: before, a failure
+  // drops the array without calling the deleter.
+  auto owned = std::make_shared<bool>(false);
+  mx::NDArray array = mx::NDArray::Wrap(data, shape, ctx, dtype, [tensor, owned] {
+    if (*owned && tensor->deleter) tensor->deleter(tensor);
+  });
+  if (!ctx.is_cpu()) OrderAfterComputeStream(array);
+  *out = mx::NewHandle(std::move(array));
+  *owned = true;
+  MX_API_END();
+}
+
+int MXGetGPUDLPackStream(int dev, int64_t* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  const mx::device::Stream* stream = mx::device::Get(dev)->compute_stream();
+  *out = mx::device::Emulated() ? 1 : static_cast<int64_t>(reinterpret_cast<intptr_t>(stream->handle()));
   MX_API_END();
 }
 

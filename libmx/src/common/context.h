@@ -14,6 +14,15 @@ struct Context {
   bool operator==(const Context& o) const { return dev_type == o.dev_type && dev_id == o.dev_id; }
   bool operator!=(const Context& o) const { return !(*this == o); }
   bool is_cpu() const { return dev_type != kGPU; }
+  // Kernels running on one may touch the other's memory: any two CPU
+  // contexts (cpu, cpu_pinned and cpu_shared of any id are the host's one
+  // address space), or the same GPU.
+  bool SharesAddressSpace(const Context& o) const { return is_cpu() ? o.is_cpu() : *this == o; }
+  // The device whose kernels compute on this context's memory: cpu(id) for
+  // every CPU context (MXNet's dev_mask), else the GPU itself.  Pinned and
+  // shared memory is for transfers, not for results, temporaries or a
+  // random stream of its own.
+  Context ComputeDevice() const { return is_cpu() ? CPU(dev_id) : *this; }
 
   // "cpu(0)", "gpu(1)": the spelling of MXNet's Context repr and "ctx" attrs.
   std::string ToString() const;

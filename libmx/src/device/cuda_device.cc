@@ -56,6 +56,20 @@ class CudaDevice final : public Device {
     Check(cu_->cuMemFree(DevicePtr(ptr)), "cuMemFree");
   }
 
+  void* AllocHost(size_t bytes) override {
+    MakeCurrent();
+    void* p = nullptr;
+    const CUresult rc = cu_->cuMemHostAlloc(&p, bytes, kCudaMemHostAllocPortable);
+    if (rc == kCudaErrorOutOfMemory) return nullptr;
+    Check(rc, "cuMemHostAlloc");
+    return p;
+  }
+
+  void FreeHost(void* ptr, size_t) override {
+    MakeCurrent();
+    Check(cu_->cuMemFreeHost(ptr), "cuMemFreeHost");
+  }
+
   void MemoryInfo(uint64_t* free_bytes, uint64_t* total_bytes) override {
     MakeCurrent();
     size_t f = 0, t = 0;

@@ -28,6 +28,8 @@ std::string Resolve(void* lib, CudaDriver* d) {
   bind(d->cuMemAlloc, "cuMemAlloc_v2");
   bind(d->cuMemFree, "cuMemFree_v2");
   bind(d->cuMemGetInfo, "cuMemGetInfo_v2");
+  bind(d->cuMemHostAlloc, "cuMemHostAlloc");
+  bind(d->cuMemFreeHost, "cuMemFreeHost");
   bind(d->cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   bind(d->cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   bind(d->cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");

@@ -25,6 +25,9 @@ using CUevent = struct CUevent_st*;
 constexpr CUresult kCudaSuccess = 0;
 constexpr CUresult kCudaErrorOutOfMemory = 2;
 constexpr unsigned kCudaStreamNonBlocking = 0x1;  // CU_STREAM_NON_BLOCKING
+// CU_MEMHOSTALLOC_PORTABLE: page-locked for every context, not only the
+// allocating one.
+constexpr unsigned kCudaMemHostAllocPortable = 0x1;
 // CU_EVENT_BLOCKING_SYNC | CU_EVENT_DISABLE_TIMING: a waiting thread sleeps
 // instead of spinning, and recording skips the timestamp.
 constexpr unsigned kCudaEventFlags = 0x1 | 0x2;
@@ -40,6 +43,8 @@ struct CudaDriver {
   CUresult (*cuMemAlloc)(CUdeviceptr* ptr, size_t bytes);
   CUresult (*cuMemFree)(CUdeviceptr ptr);
   CUresult (*cuMemGetInfo)(size_t* free, size_t* total);
+  CUresult (*cuMemHostAlloc)(void** ptr, size_t bytes, unsigned flags);
+  CUresult (*cuMemFreeHost)(void* ptr);
   CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr dst, const void* src, size_t bytes, CUstream stream);
   CUresult (*cuMemcpyDtoHAsync)(void* dst, CUdeviceptr src, size_t bytes, CUstream stream);
   CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream);

@@ -92,6 +92,8 @@ std::mutex create_mu;
 
 int Count() { return TheBackend().count; }
 
+bool Emulated() { return TheBackend().emulated_bytes > 0; }
+
 Device* Get(int id) {
   const Backend& b = TheBackend();
   if (id < 0 || id >= b.count) {

@@ -52,6 +52,14 @@ class Device {
   virtual void Free(void* ptr, size_t bytes) = 0;
   virtual void MemoryInfo(uint64_t* free_bytes, uint64_t* total_bytes) = 0;
 
+  // Page-locked host memory for cpu_pinned arrays (the pinned pool,
+  // storage/), which every GPU copies to and from by DMA, so copies on a
+  // copy stream overlap host work: nullptr when out of memory.  The
+  // emulated GPU returns ordinary host memory.  FreeHost takes the size
+  // AllocHost was given.
+  virtual void* AllocHost(size_t bytes) = 0;
+  virtual void FreeHost(void* ptr, size_t bytes) = 0;
+
   Stream* compute_stream() const { return compute_.get(); }
   Stream* copy_stream() const { return copy_.get(); }
 
@@ -94,6 +102,10 @@ class Device {
 // The number of GPUs this process can use: 0 when there is no driver or no
 // device.  Never throws.
 int Count();
+
+// Whether the GPUs are emulated ones (MX_GPU_EMULATION): their streams are
+// MX's own threads, not CUDA streams another library could use.
+bool Emulated();
 
 // gpu(id), created on first use.  Throws kNotImplemented naming gpu(id) and why it
 // is unavailable (no driver, no such device, a process forked after the

@@ -27,6 +27,7 @@ namespace device {
 namespace {
 
 constexpr size_t kAlignment = 256;  // as cuMemAlloc's
+constexpr size_t kHostPage = 4096;  // as cuMemHostAlloc's
 
 struct EmulatedEvent {
   std::mutex mu;
@@ -162,6 +163,16 @@ class EmulatedDevice final : public Device {
     std::lock_guard<std::mutex> lock(mu_);
     used_ -= (bytes + kAlignment - 1) / kAlignment * kAlignment;
   }
+
+  // Rationale: ordinary host memory (nothing to pin for), page-aligned as
+  // cuMemHostAlloc's; served through the same pinned pool as on CUDA, so
+  // tests exercise that pool and its statistics.
+  void* AllocHost(size_t bytes) override {
+    void* p = nullptr;
+    return posix_memalign(&p, kHostPage, bytes) == 0 ? p : nullptr;
+  }
+
+  void FreeHost(void* ptr, size_t) override { std::free(ptr); }
 
   void MemoryInfo(uint64_t* free_bytes, uint64_t* total_bytes) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -104,6 +104,9 @@ void MarkVariable(NDArray* var, const NDArray& grad, int grad_req) {
   MX_CHECK(grad.is_none() || (grad.shape() == var->shape() && grad.dtype() == var->dtype()), kValue,
            "gradient array of shape ", grad.shape().ToString(), " does not match its variable's ",
            var->shape().ToString());
+  MX_CHECK(grad.is_none() || grad.ctx().SharesAddressSpace(var->ctx()), kValue, "gradient array on ",
+           grad.ctx().ToString(), " for a variable on ", var->ctx().ToString(),
+           ": a gradient lives on its variable's device");
   graph::NodePtr leaf = Leaf(*var);
   leaf->ag->marked = true;
   leaf->ag->grad_req = grad_req;
@@ -122,9 +125,13 @@ std::vector<NDArray> Backward(const std::vector<NDArray>& heads, const std::vect
              "arrays that have attach_grad())");
     ys.push_back(EntryOf(heads[i]));
     const bool given = i < head_grads.size() && !head_grads[i].is_none();
-    if (given)
+    if (given) {
       MX_CHECK(head_grads[i].shape() == heads[i].shape(), kValue, "head gradient ", i, " has shape ",
                head_grads[i].shape().ToString(), ", its output ", heads[i].shape().ToString());
+      MX_CHECK(head_grads[i].ctx().SharesAddressSpace(heads[i].ctx()), kValue, "head gradient ", i,
+               " is on ", head_grads[i].ctx().ToString(), ", its output on ",
+               heads[i].ctx().ToString(), "; copy it there first (as_in_context)");
+    }
     ograds.push_back(given ? graph::NodeEntry{Leaf(head_grads[i]), 0, 0} : graph::NodeEntry{});
   }
   std::vector<graph::NodeEntry> xs;

@@ -60,13 +60,19 @@ bool IsDeviceTransfer(const NDArray& from, const NDArray& to) {
   return from.ctx() != to.ctx() || from.dtype() == to.dtype();
 }
 
+// The device an op runs on and makes its outputs on: its inputs' (input
+// 0's id among CPU contexts), or its ctx parameter.
+// Rationale (MXNet's GetContext): all CPU contexts are one address space,
+// so a CPU op takes inputs from any of them; and pinned memory is for
+// transfers, so an op on a cpu_pinned(0) array makes cpu(0) arrays -- only
+// an op without inputs (zeros, random) makes them where ctx says.
 Context OutputContext(const op::OpDef* op, const op::Attrs& attrs, const std::vector<NDArray>& inputs) {
   if (!inputs.empty()) {
     const Context ctx = inputs[0].ctx();
     for (size_t i = 1; i < inputs.size(); ++i)
-      MX_CHECK(inputs[i].ctx() == ctx, kValue, "operator ", op->name, ": input ", i, " is on ",
-               inputs[i].ctx().ToString(), " but input 0 is on ", ctx.ToString());
-    return ctx;
+      MX_CHECK(inputs[i].ctx().SharesAddressSpace(ctx), kValue, "operator ", op->name, ": input ", i,
+               " is on ", inputs[i].ctx().ToString(), " but input 0 is on ", ctx.ToString());
+    return ctx.ComputeDevice();
   }
   for (const MXAttr& a : attrs.values())
     if (std::strcmp(a.name, "ctx") == 0 && a.s && *a.s) return Context::Parse(a.s);
@@ -85,6 +91,7 @@ struct KernelCallRecord {
   std::vector<int32_t> req;
   uint64_t seed;
   bool is_train;
+  Context ctx;  // where the kernel computes (its workspace's device)
   device::Stream* stream;  // a GPU's compute stream; nullptr on the CPU
   // Freed with the record, i.e. once the op completed: a GPU kernel may
   // still use it after its launch returned.
@@ -121,7 +128,7 @@ struct KernelCallRecord {
     if (kernel->workspace) {
       call.workspace_size = kernel->workspace(&call);
       if (call.workspace_size) {
-        workspace = Storage::Alloc(call.workspace_size, outputs.empty() ? inputs[0].ctx() : outputs[0].ctx());
+        workspace = Storage::Alloc(call.workspace_size, ctx);
         call.workspace = workspace.dptr;
       }
     }
@@ -204,12 +211,12 @@ int64_t PrepareOutputs(const op::OpDef* op, const op::Attrs& attrs, const std::v
     if (out.is_none()) {
       out = NDArray(out_shapes[k], ctx, out_types[k]);
     } else {
-      // Rationale: all CPU contexts share one address space, so a copy to
-      // cpu(1) is an ordinary kernel; copies that involve a GPU took the
-      // device transfer above, except a dtype conversion on one GPU.
-      MX_CHECK(out.ctx() == ctx || (op->cross_device && out.ctx().is_cpu() && ctx.is_cpu()), kValue,
-               "operator ", op->name, ": output ", k, " is on ", out.ctx().ToString(),
-               " but the op runs on ", ctx.ToString());
+      // Rationale: all CPU contexts share one address space, so a CPU op
+      // writes into arrays on any of them (a copy to cpu(1) or cpu_pinned(0)
+      // is an ordinary kernel); copies that involve a GPU took the device
+      // transfer, except a dtype conversion on one GPU.
+      MX_CHECK(out.ctx().SharesAddressSpace(ctx), kValue, "operator ", op->name, ": output ", k,
+               " is on ", out.ctx().ToString(), " but the op runs on ", ctx.ToString());
     }
     out_elements += out_shapes[k].Size();
   }
@@ -276,11 +283,18 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
     return;
   }
   MX_CHECK(!op->stateful && !op->is_backward, kInternal, "stateful operator ", op->name, " has no host op");
-  if (op->cross_device && IsDeviceTransfer(inputs[0], (*outputs)[0])) {
-    CheckDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
-    RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
-    PushDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
-    return;
+  if (op->cross_device) {
+    // An output not given goes to its input's device (_cast_like: like's,
+    // so that a gradient returns to the device of the input of a copy).
+    const Context there = inputs[op->device_input].ctx();
+    if ((*outputs)[0].is_none() && !there.SharesAddressSpace(inputs[0].ctx()))
+      PrepareOutputs(op, *attrs, inputs, outputs, there, true);
+    if (IsDeviceTransfer(inputs[0], (*outputs)[0])) {
+      CheckDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+      RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
+      PushDeviceCopy(inputs[0], (*outputs)[0], op->name.c_str());
+      return;
+    }
   }
 
   const Context ctx = OutputContext(op, *attrs, inputs);
@@ -307,6 +321,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   record->req = req ? *req : DefaultReq(inputs, *outputs);
   record->seed = op->needs_rng ? random::NextSeed(ctx) : 0;
   record->is_train = IsTraining();
+  record->ctx = ctx.ComputeDevice();
   record->stream = ctx.is_cpu() ? nullptr : device::Get(ctx)->compute_stream();
 
   // Inputs the op updates (aux states such as BatchNorm's moving mean) are

@@ -2,7 +2,11 @@
 // device to host, device to device, GPU to GPU), each an engine op on the
 // copy stream of the GPU involved -- the source's when both sides are GPUs
 // -- that reads the source's var and writes the destination's.  No dtype
-// conversion: that takes a kernel.
+// conversion: that takes a kernel.  Every host side takes the async copy:
+// from or to cpu_pinned (page-locked) memory the DMA overlaps host work;
+// with pageable memory the CUDA driver stages the bytes through a pinned
+// buffer (and a copy into pageable memory returns only once done): slower,
+// equally ordered.
 #ifndef MX_NDARRAY_DEVICE_COPY_H_
 #define MX_NDARRAY_DEVICE_COPY_H_
 

@@ -38,11 +38,13 @@ void Seed(int seed) {
 }
 
 void Seed(int seed, Context ctx) {
+  ctx = ctx.ComputeDevice();
   std::lock_guard<std::mutex> lock(mu);
   Sequences()[{ctx.dev_type, ctx.dev_id}] = Sequence{static_cast<uint64_t>(static_cast<uint32_t>(seed)), 0};
 }
 
 uint64_t NextSeed(Context ctx) {
+  ctx = ctx.ComputeDevice();
   std::lock_guard<std::mutex> lock(mu);
   auto it = Sequences().find({ctx.dev_type, ctx.dev_id});
   if (it == Sequences().end())

@@ -1,6 +1,7 @@
 // Seeds for random-number kernels.  Each call of a random op takes the next
 // seed of its device's sequence at push time, so results depend on the
-// program order of calls, never on thread scheduling.
+// program order of calls, never on thread scheduling.  cpu_pinned(i) and
+// cpu_shared(i) draw from cpu(i)'s sequence (Context::ComputeDevice).
 #ifndef MX_RANDOM_SEED_H_
 #define MX_RANDOM_SEED_H_
 

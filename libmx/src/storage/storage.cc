@@ -27,14 +27,23 @@ DeviceStorage* GPUStorage(int id) {
   return pool;
 }
 
+// Every cpu_pinned(i): page-locked memory where GPUs exist (the GPU layer
+// allocates it: CUDA pins it, an emulated GPU gives ordinary host memory
+// from a pool of its own); without GPUs there is nothing to pin for, and
+// cpu_pinned is the CPU's memory, pool and statistics.
+DeviceStorage* PinnedStorage(DeviceStorage* cpu) {
+  // Chosen once (retried if gpu(0) failed to start); leaked as the others.
+  static DeviceStorage* pool = device::Count() > 0 ? CreatePinnedPooledStorage(device::Get(0)) : cpu;
+  return pool;
+}
+
 }  // namespace
 
 DeviceStorage* Storage::Of(Context ctx) {
   // Leaked: buffers may be freed by engine workers during exit.
   static DeviceStorage* cpu = CreateCPUPooledStorage();
-  // Pinned and shared CPU memory are plain CPU memory until page-locked
-  // allocation lands.
-  if (ctx.is_cpu()) return cpu;
+  if (ctx.dev_type == Context::kCPUPinned) return PinnedStorage(cpu);
+  if (ctx.is_cpu()) return cpu;  // shared memory is plain CPU memory
   return GPUStorage(ctx.dev_id);
 }
 

@@ -56,6 +56,9 @@ class Device;
 DeviceStorage* CreateCPUPooledStorage();
 // A GPU's memory, 256-byte aligned.
 DeviceStorage* CreateGPUPooledStorage(device::Device* device);
+// Page-locked host memory (every cpu_pinned(i)) that `device` allocates,
+// 64-byte aligned.
+DeviceStorage* CreatePinnedPooledStorage(device::Device* device);
 
 }  // namespace mx
 

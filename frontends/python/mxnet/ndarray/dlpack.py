@@ -58,11 +58,40 @@ def to_dlpack_for_write(data):
     return _to_capsule(data, for_write=True)
 
 
+_KDLCUDA = 2
+
+
+def _consumer_stream(device_id):
+    """The ``stream`` MX passes to a producer's ``__dlpack__`` for a tensor
+    on gpu(device_id): the GPU's compute stream (MX orders every later use
+    of the imported array after it), or 1, the legacy default stream, on
+    emulated GPUs, which have no CUDA stream.  Raises MXNetError naming the
+    GPU when the process lacks it."""
+    out = ffi.new("int64_t*")
+    check_call(_LIB.MXGetGPUDLPackStream(int(device_id), out))
+    return int(out[0])
+
+
+def _capsule_of(obj):
+    """obj's DLPack capsule by the array API's protocol: ask
+    ``__dlpack_device__`` first, and for a CUDA tensor pass the stream MX
+    will use it on, so the producer makes it ready there (a CPU producer
+    gets no stream)."""
+    device = getattr(obj, "__dlpack_device__", None)
+    if device is not None:
+        device_type, device_id = device()
+        if device_type == _KDLCUDA:
+            return obj.__dlpack__(stream=_consumer_stream(device_id))
+    return obj.__dlpack__()
+
+
 def from_dlpack(dlpack):
     """An NDArray sharing the memory of a DLPack capsule, or of any object
-    with ``__dlpack__`` (numpy arrays, torch tensors)."""
+    with ``__dlpack__`` (numpy arrays, torch tensors): on cpu(0), on
+    gpu(i) for a CUDA tensor, on cpu_pinned(i) for CUDA host memory.  A
+    failed import leaves the capsule unconsumed (its producer frees it)."""
     from .ndarray import _new_from_handle
-    capsule = dlpack.__dlpack__() if hasattr(dlpack, "__dlpack__") else dlpack
+    capsule = _capsule_of(dlpack) if hasattr(dlpack, "__dlpack__") else dlpack
     try:
         address = _capsule_pointer(capsule, _NAME)
     except ValueError:
