@@ -17,6 +17,9 @@ from ..strides import normalize_axis, write_request
 from ..workspace import carve, size
 
 
+NO_INDEX = tl.constexpr(2 ** 62)
+
+
 @triton.jit
 def _better(v, i, best, best_i, MAX: tl.constexpr):
     """Does (v, i) replace (best, best_i): more extreme, a first NaN, or
@@ -27,18 +30,6 @@ def _better(v, i, best, best_i, MAX: tl.constexpr):
         more = v < best
     same = (v == best) | ((v != v) & (best != best))
     return more | ((v != v) & (best == best)) | (same & (i < best_i))
-
-
-@triton.jit
-def _pick_max(v1, i1, v2, i2):
-    take = _better(v2, i2, v1, i1, True)
-    return tl.where(take, v2, v1), tl.where(take, i2, i1)
-
-
-@triton.jit
-def _pick_min(v1, i1, v2, i2):
-    take = _better(v2, i2, v1, i1, False)
-    return tl.where(take, v2, v1), tl.where(take, i2, i1)
 
 
 @triton.jit
@@ -58,7 +49,7 @@ def arg_reduce_kernel(x_ptr, index_ptr, out_ptr, best_ptr, num_out, count, chunk
     lo = tl.program_id(1).to(IDX) * chunk
     hi = tl.minimum(lo + chunk, count)
     best = tl.full((BLOCK_OUT, BLOCK_RED), INIT, A)
-    best_i = tl.full((BLOCK_OUT, BLOCK_RED), 0, tl.int64)
+    best_i = tl.full((BLOCK_OUT, BLOCK_RED), NO_INDEX, tl.int64)  # a lane that took nothing never wins
     for start in range(lo, hi, BLOCK_RED):
         ks = start + tl.arange(0, BLOCK_RED).to(IDX)
         mask = out_mask[:, None] & (ks < hi)[None, :]
@@ -71,12 +62,22 @@ def arg_reduce_kernel(x_ptr, index_ptr, out_ptr, best_ptr, num_out, count, chunk
         take = mask & (_better(x, i, best, best_i, MAX) | (start == lo))
         best = tl.where(take, x, best)
         best_i = tl.where(take, i, best_i)
+    # Across lanes: the lowest index among the lanes holding a NaN, else
+    # among those holding the extreme.  (Plain reductions rather than one
+    # over (value, index) pairs with _better: Triton's interpreter calls such
+    # a combine function once per pair of elements.)
     if MAX:
-        value, index = tl.reduce((best, best_i), 1, _pick_max)
+        extreme = tl.max(best, 1)
     else:
-        value, index = tl.reduce((best, best_i), 1, _pick_min)
+        extreme = tl.min(best, 1)
+    nan = best != best
+    has_nan = tl.max(nan.to(tl.int32), 1) > 0
+    pick = tl.where(has_nan[:, None], nan, best == extreme[:, None])
+    index = tl.min(tl.where(pick, best_i, NO_INDEX), 1)
     dst = outs * tl.num_programs(1) + tl.program_id(1)
     if PARTIAL:
+        chosen = pick & (best_i == index[:, None])  # one lane: lanes hold distinct indices
+        value = tl.sum(tl.where(chosen, best, 0), 1)
         tl.store(best_ptr + dst, value, mask=out_mask)
         tl.store(out_ptr + dst, index, mask=out_mask)
     else:
