@@ -10,26 +10,17 @@ import pytest
 import mxnet as mx
 from mxnet import autograd
 from mxnet.base import MXNetError
+from _arrays import DTYPES, random_array
 
 nd = mx.nd
 PINNED = mx.cpu_pinned(0)
 NUM_GPUS = mx.context.num_gpus()
-DTYPES = [np.float32, np.float64, np.float16, np.uint8, np.int32, np.int8, np.int64, np.bool_]
-
-
-def _random(shape, dtype, rng):
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    if np.issubdtype(dtype, np.integer):
-        info = np.iinfo(dtype)
-        return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
-    return rng.standard_normal(shape).astype(dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_copies_between_cpu_pinned_cpu_and_gpus(dtype):
     rng = np.random.default_rng(1)
-    x = _random((5, 3), dtype, rng)
+    x = random_array((5, 3), dtype, rng)
     p = nd.array(x, ctx=PINNED, dtype=dtype)
     for dev in range(NUM_GPUS):
         g = p.copyto(mx.gpu(dev))

@@ -16,6 +16,7 @@ import pytest
 
 import mxnet as mx
 from mxnet.base import MXNetError, _LIB, check_call, ffi
+from _arrays import DTYPES, random_array
 from _python_plugin import PythonTestPlugin
 
 NUM_GPUS = mx.context.num_gpus()
@@ -24,16 +25,6 @@ EMULATED = bool(os.environ.get("MX_GPU_EMULATION"))
 emulated_only = pytest.mark.skipif(not EMULATED, reason="needs MX_GPU_EMULATION")
 two_gpus = pytest.mark.skipif(NUM_GPUS < 2, reason="needs two GPUs")
 
-DTYPES = [np.float32, np.float64, np.float16, np.uint8, np.int32, np.int8, np.int64, np.bool_]
-
-
-def _random(shape, dtype, rng):
-    if dtype == np.bool_:
-        return rng.random(shape) < 0.5
-    if np.issubdtype(dtype, np.integer):
-        info = np.iinfo(dtype)
-        return rng.integers(info.min, info.max, size=shape, dtype=dtype, endpoint=True)
-    return rng.standard_normal(shape).astype(dtype)
 
 
 def _address(arr):
@@ -89,7 +80,7 @@ def test_using_a_gpu_the_process_lacks_names_it():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(2, 3, 5), (7,), (0, 3), ()])
 def test_round_trip(dtype, shape):
-    x = _random(shape, dtype, np.random.default_rng(1))
+    x = random_array(shape, dtype, np.random.default_rng(1))
     a = mx.nd.array(x, ctx=mx.gpu(0), dtype=dtype)
     assert a.context == mx.gpu(0) and a.dtype == dtype and a.shape == shape
     np.testing.assert_array_equal(a.asnumpy(), x)
@@ -310,7 +301,7 @@ def test_python_gpu_kernel(dtype):
     rng = np.random.default_rng(3)
     streams = []
     for dev in range(NUM_GPUS):
-        x, y = _random((3, 4), dtype, rng), _random((3, 4), dtype, rng)
+        x, y = random_array((3, 4), dtype, rng), random_array((3, 4), dtype, rng)
         del p.calls[:]
         c = mx.nd.gpu_test_add(mx.nd.array(x, ctx=mx.gpu(dev), dtype=dtype),
                                mx.nd.array(y, ctx=mx.gpu(dev), dtype=dtype))

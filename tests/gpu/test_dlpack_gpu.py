@@ -12,11 +12,12 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError, ffi
 from mxnet.ndarray import dlpack as mx_dlpack
+from _arrays import DTYPES
+from _dlpack_producer import Producer
 
 NUM_GPUS = mx.context.num_gpus()
 EMULATED = bool(os.environ.get("MX_GPU_EMULATION"))
 emulated_only = pytest.mark.skipif(not EMULATED, reason="needs MX_GPU_EMULATION (numpy memory as GPU memory)")
-DTYPES = [np.float32, np.float64, np.float16, np.uint8, np.int8, np.int32, np.int64, np.bool_]
 
 _get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
 _get_pointer.restype, _get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
@@ -37,21 +38,6 @@ def address(arr):
 def still_works():
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     np.testing.assert_array_equal((mx.nd.array(x, ctx=mx.gpu(0)) + 1).asnumpy(), x + 1)
-
-
-class Producer:
-    """A DLPack producer that records how it is asked (protocol checks)."""
-
-    def __init__(self, capsule, device):
-        self.capsule, self.device, self.calls = capsule, device, []
-
-    def __dlpack_device__(self):
-        self.calls.append("device")
-        return self.device
-
-    def __dlpack__(self, **kwargs):
-        self.calls.append(kwargs)
-        return self.capsule
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -7,6 +7,7 @@ import pytest
 
 import mxnet as mx
 from mxnet.base import MXNetError
+from _dlpack_producer import Producer
 
 DTYPES = [np.float32, np.float64, np.float16, np.uint8, np.int8, np.int32, np.int64, np.bool_]
 
@@ -112,21 +113,6 @@ def test_torch_zero_copy_both_ways():
     assert b.dtype == np.int32 and b.asnumpy()[1, 2] == -1
 
 
-class _Producer:
-    """A DLPack producer that records how it is asked."""
-
-    def __init__(self, capsule, device):
-        self.capsule, self.device, self.calls = capsule, device, []
-
-    def __dlpack_device__(self):
-        self.calls.append("device")
-        return self.device
-
-    def __dlpack__(self, **kwargs):
-        self.calls.append(kwargs)
-        return self.capsule
-
-
 def _tensor_of(capsule):
     """The DLTensor inside an unconsumed capsule, writable."""
     get = ctypes.pythonapi.PyCapsule_GetPointer
@@ -149,7 +135,7 @@ def test_tensors_on_a_gpu_the_process_lacks_are_refused_unconsumed():
     gpu = mx.context.num_gpus()  # the first id this process lacks
     x = np.arange(3, dtype=np.float64)
     # By the protocol: refused before the producer exports anything.
-    producer = _Producer(None, (2, gpu))
+    producer = Producer(None, (2, gpu))
     with pytest.raises(MXNetError, match=r"gpu\(%d\) is not available" % gpu):
         mx.nd.from_dlpack(producer)
     assert producer.calls == ["device"]
@@ -166,6 +152,6 @@ def test_tensors_on_a_gpu_the_process_lacks_are_refused_unconsumed():
     tensor.device.device_type, tensor.device.device_id = 1, 0
     np.testing.assert_array_equal(mx.nd.from_dlpack(capsule).asnumpy(), x)  # still importable
     # A CPU producer is asked for its device, then exports with no stream.
-    cpu = _Producer(x.__dlpack__(), (1, 0))
+    cpu = Producer(x.__dlpack__(), (1, 0))
     np.testing.assert_array_equal(mx.nd.from_dlpack(cpu).asnumpy(), x)
     assert cpu.calls == ["device", {}]
