@@ -78,10 +78,14 @@ int RunRegistrations();
 
 // Runtime CPU dispatch for hot loops: GCC compiles the function for AVX-512,
 // AVX2 and baseline x86-64 and picks one at load time (never -march=native).
+// MX_CPU_STREAM_CLONES: the same without AVX-512, for loops that only
+// stream memory (see ReduceContiguous in reduce.cc).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define MX_CPU_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define MX_CPU_STREAM_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MX_CPU_CLONES
+#define MX_CPU_STREAM_CLONES
 #endif
 
 // The threads ParallelFor may use: OMP_NUM_THREADS when set (MXNet users'

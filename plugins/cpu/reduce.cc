@@ -237,8 +237,13 @@ class Cascade {
 
 // The reduction of n contiguous values: blocks of kBlock values combined
 // pairwise.
+// Rationale (no AVX-512 clone): this loop only streams memory, and on the
+// AMD EPYC (Zen 4) we measure on, 256-bit loads streamed faster than
+// 512-bit ones -- (4096, 4096) float32 sums over axis 1 (two arrays in
+// turn, so from DRAM) went from 1.15-1.29x PyTorch's time to 0.96-1.12x,
+// a (1024, 4096) one in the L3 cache from ~2.4x to 1.2-1.9x.
 template <ReduceKind K, typename T, typename A>
-MX_CPU_CLONES A ReduceContiguous(const T* x, int64_t n) {
+MX_CPU_STREAM_CLONES A ReduceContiguous(const T* x, int64_t n) {
   if (n <= kBlock) return ReduceBlock<K, T, A>(x, n);
   A levels[64];
   Cascade<K, A> cascade(levels, 1);
