@@ -60,6 +60,9 @@ CASES = {
              [arrays((5, 3))[0], np.array([0, 7, -1], dtype=np.float32)]),
     "one_hot": (lambda i: mx.nd.one_hot(i, depth=4), [np.array([1, 0, 3], dtype=np.float32)]),
     "broadcast_to": (lambda a: mx.nd.broadcast_to(a, shape=(3, 4)), arrays((1, 4))),
+    # repeated indices: the last write wins (claims in the op's workspace)
+    "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
+                   [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),
 }
 
 

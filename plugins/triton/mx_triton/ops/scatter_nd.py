@@ -4,10 +4,11 @@ coordinate into its first M axes selects the contiguous block of its
 remaining axes (negative coordinates count from the end).
 
 The scatters write in index order on the CPU, so the last of repeated
-indices wins; here a block is written only when no later index names the
-same one (each program compares its indices with every later one).  The
-gradient adds the blocks atomically.  Coordinates outside the target are
-skipped (the CPU kernels raise: a device cannot).
+indices wins; here a first launch has every index column claim its block
+with an atomic max of its number (in a workspace of one int per block),
+and a second writes the blocks each column won -- linear in the indices.
+The gradient adds the blocks atomically.  Coordinates outside the target
+are skipped (the CPU kernels raise: a device cannot).
 """
 import triton
 import triton.language as tl
@@ -17,6 +18,7 @@ from ..launch import launch
 from ..registry import ALL, ATOMIC, KernelError, register
 from ..strides import write_request
 from .fill import fill
+from ..workspace import carve, size
 from .indexing import load_index
 
 BLOCK_Y, BLOCK_Z = 32, 128
@@ -37,18 +39,23 @@ def block_offsets(idx_ptr, ys, num_y, shape, mask):
 
 
 @triton.jit
-def scatter_nd_kernel(src_ptr, idx_ptr, dst_ptr, num_y, block, shape, ADD: tl.constexpr, BLOCK_Y: tl.constexpr,
-                      BLOCK_Z: tl.constexpr):
-    """dst's block at index column y = src's block y (ADD: += atomically)."""
+def claim_kernel(idx_ptr, winner_ptr, num_y, shape, BLOCK_Y: tl.constexpr):
+    """winner[block] = the last index column naming it."""
+    ys = tl.program_id(0) * BLOCK_Y + tl.arange(0, BLOCK_Y)
+    off, inside = block_offsets(idx_ptr, ys, num_y, shape, ys < num_y)
+    tl.atomic_max(winner_ptr + off, ys.to(winner_ptr.dtype.element_ty), mask=inside, sem="relaxed")
+
+
+@triton.jit
+def scatter_nd_kernel(src_ptr, idx_ptr, dst_ptr, winner_ptr, num_y, block, shape, ADD: tl.constexpr,
+                      BLOCK_Y: tl.constexpr, BLOCK_Z: tl.constexpr):
+    """dst's block at index column y = src's block y if y won it (ADD: +=
+    atomically, every column)."""
     ys = tl.program_id(0) * BLOCK_Y + tl.arange(0, BLOCK_Y)
     zs = tl.program_id(1) * BLOCK_Z + tl.arange(0, BLOCK_Z)
     off, write = block_offsets(idx_ptr, ys, num_y, shape, ys < num_y)
-    if not ADD:  # the last of repeated indices wins
-        for start in range(tl.program_id(0) * BLOCK_Y, num_y, BLOCK_Y):
-            later = start + tl.arange(0, BLOCK_Y)
-            other, valid = block_offsets(idx_ptr, later, num_y, shape, later < num_y)
-            same = (other[None, :] == off[:, None]) & valid[None, :] & (later[None, :] > ys[:, None])
-            write = write & (tl.sum(same.to(tl.int32), 1) == 0)
+    if not ADD:
+        write = write & (tl.load(winner_ptr + off, mask=write, other=-1) == ys)
     mask = write[:, None] & (zs < block)[None, :]
     x = tl.load(src_ptr + ys[:, None].to(tl.int64) * block + zs[None, :], mask=mask)
     dst = dst_ptr + off[:, None] * block + zs[None, :]
@@ -58,7 +65,22 @@ def scatter_nd_kernel(src_ptr, idx_ptr, dst_ptr, num_y, block, shape, ADD: tl.co
         tl.store(dst, x, mask=mask)
 
 
-def _scatter(values, indices, out, add):
+def _winners(indices, out):
+    """The workspace piece of the last-write-wins claims, or None."""
+    m = indices.shape[0]
+    num_y = indices.numel // m if m else 0
+    blocks = 1
+    for d in out.shape[:m]:
+        blocks *= d
+    return None if num_y == 0 or blocks == 0 else ((blocks,), "int32" if num_y < 2 ** 31 else "int64")
+
+
+def _winners_bytes(indices, out):
+    piece = _winners(indices, out)
+    return 0 if piece is None else size([piece])
+
+
+def _scatter(values, indices, out, add, call=None):
     if not all(t.is_contiguous() for t in (values, indices, out)):
         raise KernelError("scattering needs contiguous arrays")
     m = indices.shape[0]
@@ -68,20 +90,27 @@ def _scatter(values, indices, out, add):
         block *= d
     if num_y == 0 or block == 0:
         return
+    shape = out.shape[:m]
+    winner = out  # unused when adding
+    if not add:
+        winner, = carve(call, [_winners(indices, out)])
+        fill(winner, -1)
+        launch(claim_kernel, (triton.cdiv(num_y, BLOCK_Y),), indices, winner, num_y, shape, BLOCK_Y=BLOCK_Y,
+               num_warps=4)
     launch(scatter_nd_kernel, (triton.cdiv(num_y, BLOCK_Y), triton.cdiv(block, BLOCK_Z)), values, indices, out,
-           num_y, block, out.shape[:m], ADD=add, BLOCK_Y=BLOCK_Y, BLOCK_Z=BLOCK_Z, num_warps=4)
+           winner, num_y, block, shape, ADD=add, BLOCK_Y=BLOCK_Y, BLOCK_Z=BLOCK_Z, num_warps=4)
 
 
-@register("scatter_nd", dtypes=ALL)
+@register("scatter_nd", dtypes=ALL, workspace=lambda call: _winners_bytes(call.inputs[1], call.outputs[0]))
 def scatter_nd(call):
     data, indices = call.inputs
     out = call.outputs[0]
     if write_request(call):
         fill(out, 0)
-        _scatter(data, indices, out, add=False)
+        _scatter(data, indices, out, add=False, call=call)
 
 
-@register("_scatter_set_nd", dtypes=ALL)
+@register("_scatter_set_nd", dtypes=ALL, workspace=lambda call: _winners_bytes(call.inputs[2], call.outputs[0]))
 def scatter_set_nd(call):
     lhs, rhs, indices = call.inputs
     out = call.outputs[0]
@@ -89,7 +118,7 @@ def scatter_set_nd(call):
         return
     if call.req[0] != "inplace" and lhs.ptr != out.ptr:
         copy_into(lhs, out)
-    _scatter(rhs, indices, out, add=False)
+    _scatter(rhs, indices, out, add=False, call=call)
 
 
 @register("_backward_gather_nd", dtypes=ATOMIC)
