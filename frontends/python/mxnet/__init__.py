@@ -18,6 +18,7 @@ from . import autograd
 from . import executor
 from . import operator
 from . import test_utils
+from . import util
 
 
 def runtime_version():
