@@ -154,6 +154,51 @@ def test_batch_norm_and_its_gradients(training, dtype):
     np.testing.assert_allclose(grads[2], dy.sum(axis=(0, 2, 3)), **tol)
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_over_many_elements_per_channel_in_splits(training):
+    """32768 elements per channel: each channel is cut into splits whose
+    statistics and gradient sums are combined (float64 references)."""
+    import mx_triton
+    from _run import DEVICE, with_workspace
+    x = RNG.standard_normal((4, 3, 64, 128)) * 3 + 5
+    gamma, beta = RNG.uniform(0.5, 1.5, 3), RNG.standard_normal(3)
+    moving = [RNG.standard_normal(3), RNG.uniform(0.5, 2, 3)]
+    others = (0, 2, 3)
+    mean = x.mean(axis=others) if training else moving[0]
+    var = x.var(axis=others) if training else moving[1]
+    invstd = 1 / np.sqrt(var + 1e-3)
+    c = (1, 3, 1, 1)
+    attrs = dict(eps=1e-3, momentum=0.9, fix_gamma=False, use_global_stats=not training)
+    views = [DEVICE.tensor(a, "float64") for a in (x, gamma, beta, moving[0].copy(), moving[1].copy())]
+    outs = [DEVICE.tensor(np.zeros(shape), "float64") for shape in (x.shape, (3,), (3,))]
+    call = with_workspace(mx_triton.Call("BatchNorm", views, outs, attrs=attrs, is_train=True))
+    assert (call.workspace is not None) == training  # statistics are cut only when computed
+    mx_triton.run(call)
+    y, got_mean, got_invstd = (DEVICE.read(v, np.zeros(v.shape)) for v in outs)
+    np.testing.assert_allclose(y, (x - mean.reshape(c)) * (invstd * gamma).reshape(c) + beta.reshape(c),
+                               rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(got_mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(got_invstd, invstd, rtol=1e-10)
+    new_moving = [DEVICE.read(v, np.zeros(3)) for v in views[3:]]
+    if training:  # updated in place, by one program per channel
+        np.testing.assert_allclose(new_moving[0], moving[0] * 0.9 + mean * 0.1, rtol=1e-12)
+        np.testing.assert_allclose(new_moving[1], moving[1] * 0.9 + var * 0.1, rtol=1e-12)
+    else:
+        np.testing.assert_array_equal(new_moving[0], moving[0])
+    dy = RNG.standard_normal(x.shape)
+    xc = x - mean.reshape(c)
+    k = (xc * dy).sum(axis=others) * invstd ** 2 / (x.size // 3) if training else np.zeros(3)
+    mean_dy = dy.mean(axis=others) if training else np.zeros(3)
+    grads = run_op("_backward_BatchNorm", [(dy, "float64"), (x, "float64"), (gamma, "float64"), (mean, "float64"),
+                                           (invstd, "float64")],
+                   [(x.shape, "float64"), ((3,), "float64"), ((3,), "float64")], attrs, is_train=True)
+    np.testing.assert_allclose(grads[0], (dy - mean_dy.reshape(c) - xc * k.reshape(c)) * (invstd * gamma).reshape(c),
+                               rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(grads[1], (xc * dy).sum(axis=others) * invstd, rtol=1e-9)
+    np.testing.assert_allclose(grads[2], dy.sum(axis=others), rtol=1e-9)
+    DEVICE.free()
+
+
 def test_lrn_and_its_gradient():
     x = RNG.standard_normal((2, 5, 3, 2))
     nsize, alpha, beta, knorm = 3, 0.1, 0.75, 2.0
