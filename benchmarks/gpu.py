@@ -7,7 +7,11 @@
 3. dot of two n x n matrices in TFLOP/s, float32 (IEEE products, no TF32 on
    either side) and float16 (goal: at least 70% of PyTorch's, i.e. cuBLAS).
 4. The dispatch cost of a small GPU op: microseconds per `c = a + b` on 2x2
-   arrays, N in a row, one wait at the end.
+   arrays, N in a row, one wait at the end; and per op of a dependent chain
+   (`c = c + b`: each op reads the last one's result, so it shows whether
+   ops launch behind one another on the stream).
+5. A full sum of the copy row's array, in GB/s read (one output over a long
+   extent: the reductions' split path).
 
     python benchmarks/gpu.py [--size-mb 256] [--matmul 4096] [--repeat 20] [--small-ops 1000]
     python benchmarks/gpu.py --dry-run      # the table with made-up timings
@@ -61,6 +65,13 @@ def measure_mx(args):
         for _ in range(args.small_ops):
             small_a + small_b
     results["dispatch_us"] = _seconds(small_adds, sync, 3) / args.small_ops * 1e6
+
+    def chain():
+        c = small_a
+        for _ in range(args.small_ops):
+            c = c + small_b
+    results["chain_us"] = _seconds(chain, sync, 3) / args.small_ops * 1e6
+    results["sum_gbs"] = n * 4 / _seconds(lambda: nd.sum(a), sync, args.repeat) / 1e9
     return results
 
 
@@ -90,6 +101,13 @@ def measure_torch(args):
         for _ in range(args.small_ops):
             small + small
     results["dispatch_us"] = _seconds(small_adds, sync, 3) / args.small_ops * 1e6
+
+    def chain():
+        c = small
+        for _ in range(args.small_ops):
+            c = c + small
+    results["chain_us"] = _seconds(chain, sync, 3) / args.small_ops * 1e6
+    results["sum_gbs"] = n * 4 / _seconds(lambda: torch.sum(a), sync, args.repeat) / 1e9
     return results
 
 
@@ -115,7 +133,10 @@ ROWS = [
      lambda m, t: f"{m['dot_float32_tflops'] / t['dot_float32_tflops']:.0%} of PyTorch (goal >= 70%)" if t else None),
     ("dot float16", "dot_float16_tflops", "TFLOP/s",
      lambda m, t: f"{m['dot_float16_tflops'] / t['dot_float16_tflops']:.0%} of PyTorch (goal >= 70%)" if t else None),
+    ("full sum", "sum_gbs", "GB/s",
+     lambda m, t: f"{m['sum_gbs'] / t['sum_gbs']:.2f}x PyTorch" if t else None),
     ("small op dispatch", "dispatch_us", "us", None),
+    ("dependent chain, per op", "chain_us", "us", None),
 ]
 
 
@@ -133,7 +154,7 @@ def table(mx_results, torch_results, device):
 
 
 FAKE = {"copy_gbs": 3000.0, "add_gbs": 2700.0, "softmax_gbs": 2500.0, "dot_float32_tflops": 40.0,
-        "dot_float16_tflops": 600.0, "dispatch_us": 12.0}
+        "dot_float16_tflops": 600.0, "sum_gbs": 2800.0, "dispatch_us": 12.0, "chain_us": 14.0}
 
 
 def main(argv=None):

@@ -23,7 +23,8 @@ def _benchmark():
 def test_dry_run_prints_every_row():
     result = subprocess.run([sys.executable, str(SCRIPT), "--dry-run"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    for row in ("device-to-device copy", "element-wise add", "softmax", "dot float32", "dot float16", "dispatch"):
+    for row in ("device-to-device copy", "element-wise add", "softmax", "dot float32", "dot float16", "full sum",
+                "dispatch", "dependent chain"):
         assert row in result.stdout
     assert "90% of MX's copy rate" in result.stdout
 
@@ -31,7 +32,7 @@ def test_dry_run_prints_every_row():
 def test_the_measurements_run_on_tiny_arrays():
     results = _benchmark().measure_mx(SimpleNamespace(size_mb=1 / 16, matmul=32, repeat=1, small_ops=2))
     assert set(results) == {"copy_gbs", "add_gbs", "softmax_gbs", "dot_float32_tflops", "dot_float16_tflops",
-                            "dispatch_us"}
+                            "sum_gbs", "dispatch_us", "chain_us"}
     assert all(value > 0 for value in results.values())
     assert mx.context.num_gpus() > 0
 
