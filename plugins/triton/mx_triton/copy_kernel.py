@@ -11,7 +11,7 @@ import triton
 import triton.language as tl
 
 from .elementwise import BLOCK, NUM_WARPS
-from .jit_helpers import block_indices, cast_to, offset_of
+from .jit_helpers import block_indices, cast_to, element_offset
 from .launch import launch
 from .strides import collapse, index_type, is_flat
 
@@ -20,12 +20,8 @@ from .strides import collapse, index_type, is_flat
 def copy_kernel(src_ptr, dst_ptr, n, src_base, dst_base, shape, src_strides, dst_strides,
                 FLAT: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        src_off = idx
-        dst_off = idx
-    else:
-        src_off = offset_of(idx, shape, src_strides)
-        dst_off = offset_of(idx, shape, dst_strides)
+    src_off = element_offset(idx, shape, src_strides, FLAT)
+    dst_off = element_offset(idx, shape, dst_strides, FLAT)
     x = tl.load(src_ptr + src_base + src_off, mask=mask)
     tl.store(dst_ptr + dst_base + dst_off, cast_to(x, dst_ptr.dtype.element_ty), mask=mask)
 

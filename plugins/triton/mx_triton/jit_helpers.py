@@ -16,6 +16,15 @@ def offset_of(idx, shape, strides):
 
 
 @triton.jit
+def element_offset(idx, shape, strides, FLAT: tl.constexpr):
+    """offset_of, or idx itself when FLAT (every operand of the kernel is
+    compact and in index order: no division per element)."""
+    if FLAT:
+        return idx
+    return offset_of(idx, shape, strides)
+
+
+@triton.jit
 def block_indices(n, BLOCK: tl.constexpr, IDX: tl.constexpr):
     """This program's BLOCK linear indices (in IDX) and their mask."""
     idx = tl.program_id(0).to(IDX) * BLOCK + tl.arange(0, BLOCK).to(IDX)

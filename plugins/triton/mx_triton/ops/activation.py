@@ -7,7 +7,7 @@ import triton.language as tl
 from triton.language.extra.cuda import libdevice
 
 from ..elementwise import BLOCK, NUM_WARPS, plan, plan_strides
-from ..jit_helpers import block_indices, compute_type, offset_of, scalar_from_bits
+from ..jit_helpers import block_indices, compute_type, element_offset, offset_of, scalar_from_bits
 from ..launch import launch
 from ..registry import FLOATS, NUMERIC, KernelError, register
 from ..scalars import as_bits
@@ -33,12 +33,8 @@ def leaky_relu_kernel(x_ptr, gamma_ptr, y_ptr, n, slope_bits, shape, x_strides, 
     constants, as MXNet); 3: gelu; 4: prelu, the slope read from gamma
     (broadcast over x)."""
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        x_off = idx
-        y_off = idx
-    else:
-        x_off = offset_of(idx, shape, x_strides)
-        y_off = offset_of(idx, shape, y_strides)
+    x_off = element_offset(idx, shape, x_strides, FLAT)
+    y_off = element_offset(idx, shape, y_strides, FLAT)
     C: tl.constexpr = compute_type(y_ptr.dtype.element_ty)
     x = tl.load(x_ptr + x_off, mask=mask).to(C)
     slope = scalar_from_bits(slope_bits, tl.float64, C)
@@ -90,14 +86,9 @@ def leaky_relu(call):
 def relu_backward_kernel(og_ptr, y_ptr, out_ptr, n, shape, og_strides, y_strides, out_strides,
                          FLAT: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        og_off = idx
-        y_off = idx
-        out_off = idx
-    else:
-        og_off = offset_of(idx, shape, og_strides)
-        y_off = offset_of(idx, shape, y_strides)
-        out_off = offset_of(idx, shape, out_strides)
+    og_off = element_offset(idx, shape, og_strides, FLAT)
+    y_off = element_offset(idx, shape, y_strides, FLAT)
+    out_off = element_offset(idx, shape, out_strides, FLAT)
     T: tl.constexpr = out_ptr.dtype.element_ty
     C: tl.constexpr = compute_type(T)
     v = tl.load(y_ptr + y_off, mask=mask).to(C)

@@ -14,7 +14,7 @@ import triton.language as tl
 from triton.language.extra.cuda import libdevice
 
 from ..elementwise import BLOCK, NUM_WARPS, plan
-from ..jit_helpers import block_indices, cast_to, compute_type, div_rn, offset_of, scalar_from_bits
+from ..jit_helpers import block_indices, cast_to, compute_type, div_rn, element_offset, scalar_from_bits
 from ..launch import launch
 from ..registry import NUMERIC, register
 from ..scalars import as_bits
@@ -144,14 +144,9 @@ def binary_kernel(a_ptr, b_ptr, out_ptr, scalar_bits, n, shape, a_strides, b_str
     idx, mask = block_indices(n, BLOCK, IDX)
     T: tl.constexpr = out_ptr.dtype.element_ty
     C: tl.constexpr = compute_type(T)
-    if FLAT:
-        a_off = idx
-        b_off = idx
-        out_off = idx
-    else:
-        a_off = offset_of(idx, shape, a_strides)
-        b_off = offset_of(idx, shape, b_strides)
-        out_off = offset_of(idx, shape, out_strides)
+    a_off = element_offset(idx, shape, a_strides, FLAT)
+    b_off = element_offset(idx, shape, b_strides, FLAT)
+    out_off = element_offset(idx, shape, out_strides, FLAT)
     if SOURCES == 0:
         a = tl.load(a_ptr + a_off, mask=mask).to(C)
         b = tl.load(b_ptr + b_off, mask=mask).to(C)

@@ -5,7 +5,7 @@ import triton
 import triton.language as tl
 
 from ..elementwise import BLOCK, NUM_WARPS
-from ..jit_helpers import block_indices, cast_to, compute_type, offset_of, scalar_from_bits
+from ..jit_helpers import block_indices, cast_to, compute_type, element_offset, scalar_from_bits
 from ..launch import launch
 from ..registry import ALL, register
 from ..scalars import as_bits
@@ -25,10 +25,7 @@ def arange_kernel(out_ptr, n, base, start_bits, step_bits, repeat, shape, stride
     else:
         A: tl.constexpr = compute_type(T)
     value = scalar_from_bits(start_bits, T, A) + (idx // repeat).to(A) * scalar_from_bits(step_bits, T, A)
-    if FLAT:
-        off = idx
-    else:
-        off = offset_of(idx, shape, strides)
+    off = element_offset(idx, shape, strides, FLAT)
     tl.store(out_ptr + base + off, cast_to(value, T), mask=mask)
 
 

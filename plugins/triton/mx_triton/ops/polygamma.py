@@ -12,7 +12,7 @@ import triton.language as tl
 from triton.language.extra.cuda import libdevice
 
 from ..elementwise import BLOCK, NUM_WARPS, plan
-from ..jit_helpers import block_indices, offset_of
+from ..jit_helpers import block_indices, element_offset
 from ..launch import launch
 from ..registry import register
 from ..strides import write_request
@@ -61,14 +61,9 @@ def polygamma_backward_kernel(og_ptr, x_ptr, out_ptr, n, shape, og_strides, x_st
                               ORDER: tl.constexpr, FACTOR: tl.constexpr, COEFFS: tl.constexpr, FLAT: tl.constexpr,
                               IDX: tl.constexpr, BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        og_off = idx
-        x_off = idx
-        out_off = idx
-    else:
-        og_off = offset_of(idx, shape, og_strides)
-        x_off = offset_of(idx, shape, x_strides)
-        out_off = offset_of(idx, shape, out_strides)
+    og_off = element_offset(idx, shape, og_strides, FLAT)
+    x_off = element_offset(idx, shape, x_strides, FLAT)
+    out_off = element_offset(idx, shape, out_strides, FLAT)
     x = tl.load(x_ptr + x_off, mask=mask, other=1).to(tl.float64)
     g = tl.load(og_ptr + og_off, mask=mask).to(tl.float64)
     invalid = (x != x) | ((x <= 0) & (x == libdevice.floor(x)))

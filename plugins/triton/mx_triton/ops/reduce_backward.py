@@ -9,7 +9,7 @@ import triton.language as tl
 from ..call import contiguous_strides
 from ..copy_kernel import copy_into
 from ..elementwise import BLOCK, NUM_WARPS, plan_strides
-from ..jit_helpers import block_indices, cast_to, offset_of, scalar_from_bits
+from ..jit_helpers import block_indices, cast_to, element_offset, scalar_from_bits
 from ..launch import launch
 from ..registry import NUMERIC, register
 from ..scalars import as_bits
@@ -24,12 +24,8 @@ def spread_kernel(src_ptr, dst_ptr, n, scale_bits, shape, src_strides, dst_strid
     """dst = src (read with zero strides along reduced axes), divided by
     the scale in float64 when SCALE (integers truncate, as the CPU's cast)."""
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        src_off = idx
-        dst_off = idx
-    else:
-        src_off = offset_of(idx, shape, src_strides)
-        dst_off = offset_of(idx, shape, dst_strides)
+    src_off = element_offset(idx, shape, src_strides, FLAT)
+    dst_off = element_offset(idx, shape, dst_strides, FLAT)
     x = tl.load(src_ptr + src_off, mask=mask)
     if SCALE:
         x = x.to(tl.float64) / scalar_from_bits(scale_bits, tl.float64, tl.float64)

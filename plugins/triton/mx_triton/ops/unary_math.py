@@ -11,7 +11,7 @@ import triton.language as tl
 from triton.language.extra.cuda import libdevice
 
 from ..elementwise import BLOCK, NUM_WARPS, plan
-from ..jit_helpers import block_indices, cast_to, compute_type, div_rn, offset_of, scalar_from_bits, sqrt_rn
+from ..jit_helpers import block_indices, cast_to, compute_type, div_rn, element_offset, scalar_from_bits, sqrt_rn
 from ..launch import launch
 from ..registry import NUMERIC, register
 from ..scalars import as_bits
@@ -158,12 +158,8 @@ def unary_kernel(x_ptr, y_ptr, n, a_bits, b_bits, shape, x_strides, y_strides,
                  OP: tl.constexpr, INTEGER_FORM: tl.constexpr, FLAT: tl.constexpr, IDX: tl.constexpr,
                  BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        x_off = idx
-        y_off = idx
-    else:
-        x_off = offset_of(idx, shape, x_strides)
-        y_off = offset_of(idx, shape, y_strides)
+    x_off = element_offset(idx, shape, x_strides, FLAT)
+    y_off = element_offset(idx, shape, y_strides, FLAT)
     x = tl.load(x_ptr + x_off, mask=mask)
     T: tl.constexpr = x_ptr.dtype.element_ty
     if T.is_int() and INTEGER_FORM:

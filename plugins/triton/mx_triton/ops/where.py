@@ -5,7 +5,7 @@ import triton.language as tl
 
 from ..elementwise import BLOCK, NUM_WARPS, plan_strides
 from ..strides import broadcast_strides
-from ..jit_helpers import block_indices, offset_of
+from ..jit_helpers import block_indices, element_offset
 from ..launch import launch
 from ..registry import ALL, register
 from ..strides import write_request
@@ -15,16 +15,10 @@ from ..strides import write_request
 def where_kernel(c_ptr, x_ptr, y_ptr, out_ptr, n, shape, c_strides, x_strides, y_strides, out_strides,
                  FLAT: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
-    if FLAT:
-        c_off = idx
-        x_off = idx
-        y_off = idx
-        out_off = idx
-    else:
-        c_off = offset_of(idx, shape, c_strides)
-        x_off = offset_of(idx, shape, x_strides)
-        y_off = offset_of(idx, shape, y_strides)
-        out_off = offset_of(idx, shape, out_strides)
+    c_off = element_offset(idx, shape, c_strides, FLAT)
+    x_off = element_offset(idx, shape, x_strides, FLAT)
+    y_off = element_offset(idx, shape, y_strides, FLAT)
+    out_off = element_offset(idx, shape, out_strides, FLAT)
     take_x = tl.load(c_ptr + c_off, mask=mask) != 0
     # read only the side each element takes
     x = tl.load(x_ptr + x_off, mask=mask & take_x)
