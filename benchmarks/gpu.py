@@ -42,6 +42,21 @@ def _seconds(fn, sync, repeat, runs=3):
     return best / repeat
 
 
+def _dispatch(small, sync, ops):
+    """Microseconds per small add (independent ones, then a dependent chain)
+    of a framework's 2x2 GPU array `small`."""
+    def independent():
+        for _ in range(ops):
+            small + small
+
+    def chain():
+        c = small
+        for _ in range(ops):
+            c = c + small
+    return {"dispatch_us": _seconds(independent, sync, 3) / ops * 1e6,
+            "chain_us": _seconds(chain, sync, 3) / ops * 1e6}
+
+
 def measure_mx(args):
     import mxnet as mx
     nd, ctx, sync = mx.nd, mx.gpu(0), mx.nd.waitall
@@ -59,19 +74,8 @@ def measure_mx(args):
         p, q = nd.ones((m, m), ctx=ctx, dtype=dtype), nd.ones((m, m), ctx=ctx, dtype=dtype)
         r = nd.zeros((m, m), ctx=ctx, dtype=dtype)
         results[f"dot_{dtype}_tflops"] = 2 * m**3 / _seconds(lambda: nd.dot(p, q, out=r), sync, 5) / 1e12
-    small_a, small_b = nd.ones((2, 2), ctx=ctx), nd.ones((2, 2), ctx=ctx)
-
-    def small_adds():
-        for _ in range(args.small_ops):
-            small_a + small_b
-    results["dispatch_us"] = _seconds(small_adds, sync, 3) / args.small_ops * 1e6
-
-    def chain():
-        c = small_a
-        for _ in range(args.small_ops):
-            c = c + small_b
-    results["chain_us"] = _seconds(chain, sync, 3) / args.small_ops * 1e6
     results["sum_gbs"] = n * 4 / _seconds(lambda: nd.sum(a), sync, args.repeat) / 1e9
+    results.update(_dispatch(nd.ones((2, 2), ctx=ctx), sync, args.small_ops))
     return results
 
 
@@ -95,19 +99,8 @@ def measure_torch(args):
         p = torch.ones(m, m, device=dev, dtype=getattr(torch, dtype))
         r = torch.empty_like(p)
         results[f"dot_{dtype}_tflops"] = 2 * m**3 / _seconds(lambda: torch.matmul(p, p, out=r), sync, 5) / 1e12
-    small = torch.ones(2, 2, device=dev)
-
-    def small_adds():
-        for _ in range(args.small_ops):
-            small + small
-    results["dispatch_us"] = _seconds(small_adds, sync, 3) / args.small_ops * 1e6
-
-    def chain():
-        c = small
-        for _ in range(args.small_ops):
-            c = c + small
-    results["chain_us"] = _seconds(chain, sync, 3) / args.small_ops * 1e6
     results["sum_gbs"] = n * 4 / _seconds(lambda: torch.sum(a), sync, args.repeat) / 1e9
+    results.update(_dispatch(torch.ones(2, 2, device=dev), sync, args.small_ops))
     return results
 
 

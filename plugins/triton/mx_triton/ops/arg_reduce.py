@@ -89,21 +89,22 @@ def _axes(call, axis):
     return set(range(x.ndim)) if axis is None or x.ndim <= 1 else {normalize_axis(axis, x.ndim)}
 
 
-def _partials(call, axis):
-    """The (shape, dtype) pieces of the partial values and indices a cut
-    search needs, or None when it is not cut."""
-    x, out = call.inputs[0], call.outputs[0]
-    if out.numel == 0 or x.numel == 0:
-        return None
-    num_splits, _ = plan_reduction(x, out, _axes(call, axis)).splits()
+def _cut(p, dtype):
+    """How plan p's search is cut: (splits, reduced indices per split, the
+    (shape, dtype) pieces of the partial values and indices in the
+    workspace -- None if uncut)."""
+    num_splits, chunk = p.splits()
     if num_splits == 1:
-        return None
-    value = "float32" if x.dtype in ("float16", "bfloat16") else x.dtype
-    return [((out.numel, num_splits), value), ((out.numel, num_splits), "int64")]
+        return num_splits, chunk, None
+    value = "float32" if dtype in ("float16", "bfloat16") else dtype
+    return num_splits, chunk, [((p.num_out, num_splits), value), ((p.num_out, num_splits), "int64")]
 
 
 def search_workspace(call, axis):
-    pieces = _partials(call, axis)
+    x, out = call.inputs[0], call.outputs[0]
+    if out.numel == 0:
+        return 0
+    _, _, pieces = _cut(plan_reduction(x, out, _axes(call, axis)), x.dtype)
     return 0 if pieces is None else size(pieces)
 
 
@@ -116,14 +117,13 @@ def run_search(call, is_max, axis):
         init = INT_RANGE[x.dtype][0 if is_max else 1]
     else:
         init = float("-inf") if is_max else float("inf")
-    pieces = _partials(call, axis)
+    num_splits, chunk, pieces = _cut(p, x.dtype)
     meta = dict(MAX=is_max, INIT=init, num_warps=4)
     if pieces is None:
         launch(arg_reduce_kernel, p.grid, x, x, out, out, p.num_out, p.count, p.count, *p.kept, *p.reduced,
                PARTIAL=False, FROM_PARTIALS=False, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red, IDX=p.index,
                **meta)
         return
-    num_splits, chunk = p.splits()
     values, indices = carve(call, pieces)
     launch(arg_reduce_kernel, (p.grid[0], num_splits), x, x, indices, values, p.num_out, p.count, chunk, *p.kept,
            *p.reduced, PARTIAL=True, FROM_PARTIALS=False, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red,

@@ -199,23 +199,22 @@ def _training(call):
     return call.is_train and not call.attrs.get("use_global_stats", False)
 
 
-def _partials(call, fields):
+def _partials(channels, splits, fields):
     """The workspace piece of `fields` float64 values per (channel, split)."""
-    channels, _, n = _layout(call, call.inputs[0] if call.op == "BatchNorm" else call.inputs[1])
-    if channels == 0:
-        return None
-    splits, _ = _splits(channels, n)
     return (channels * splits * fields,), "float64"
 
 
+def _workspace(call, data, fields):
+    channels, _, n = _layout(call, data)
+    return size([_partials(channels, _splits(channels, n)[0], fields)]) if channels else 0
+
+
 def _forward_workspace(call):
-    piece = _partials(call, 3) if _training(call) else None
-    return 0 if piece is None else size([piece])
+    return _workspace(call, call.inputs[0], 3) if _training(call) else 0
 
 
 def _backward_workspace(call):
-    piece = _partials(call, 2)
-    return 0 if piece is None else size([piece])
+    return _workspace(call, call.inputs[1], 2)
 
 
 @register("BatchNorm", dtypes=DTYPES, workspace=_forward_workspace)
@@ -229,7 +228,7 @@ def batch_norm(call):
     training = _training(call)
     partial = y  # unused outside training
     if training:
-        partial, = carve(call, [_partials(call, 3)])
+        partial, = carve(call, [_partials(channels, splits, 3)])
         launch(batch_norm_stats_kernel, (channels, splits), data, partial, channels, inner, n, chunk, BLOCK=BLOCK,
                num_warps=4)
     launch(batch_norm_kernel, (channels, splits), *call.inputs, y, mean, invstd, partial, channels, inner, n, chunk,
@@ -246,7 +245,7 @@ def batch_norm_backward(call):
     if channels == 0:
         return
     splits, chunk = _splits(channels, n)
-    partial, = carve(call, [_partials(call, 2)])
+    partial, = carve(call, [_partials(channels, splits, 2)])
     launch(batch_norm_backward_sums_kernel, (channels, splits), dy, data, mean, partial, channels, inner, n, chunk,
            BLOCK=BLOCK, num_warps=4)
     launch(batch_norm_backward_kernel, (channels, splits), *call.inputs, *call.outputs, partial, channels, inner, n,

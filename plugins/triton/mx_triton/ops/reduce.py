@@ -138,17 +138,19 @@ def accumulator(kind, dtype):
     return "float32" if dtype in ("float16", "bfloat16") else dtype
 
 
-def _partials(x, out, axes, kind):
-    """The (shape, dtype) of the partials workspace a reduction needs, or None."""
-    if out.numel == 0 or x.numel == 0:
-        return None
-    num_splits, _ = plan_reduction(x, out, axes).splits()
-    return None if num_splits == 1 else ((out.numel, num_splits), accumulator(kind, x.dtype))
+def _cut(p, kind, dtype):
+    """How plan p's reduction is cut: (splits, reduced indices per split,
+    the (shape, dtype) of its partials in the workspace -- None if uncut)."""
+    num_splits, chunk = p.splits()
+    piece = None if num_splits == 1 else ((p.num_out, num_splits), accumulator(kind, dtype))
+    return num_splits, chunk, piece
 
 
 def reduction_workspace(x, out, axes, kind):
     """Bytes of workspace reduce_into needs to cut this reduction."""
-    piece = _partials(x, out, axes, kind)
+    if out.numel == 0:
+        return 0
+    _, _, piece = _cut(plan_reduction(x, out, axes), kind, x.dtype)
     return 0 if piece is None else size([piece])
 
 
@@ -161,13 +163,12 @@ def reduce_into(x, out, axes, kind, accumulate=False, call=None):
     p = plan_reduction(x, out, axes)
     fold, finish = KINDS[kind]
     init = identity(kind, x.dtype)
-    piece = _partials(x, out, axes, kind) if call is not None else None
-    if piece is None:
+    num_splits, chunk, piece = _cut(p, kind, x.dtype)
+    if call is None or piece is None:
         launch(reduce_kernel, p.grid, x, out, p.num_out, p.count, p.count, p.count, *p.kept, *p.reduced, FOLD=fold,
                FINISH=finish, INIT=init, ACCUMULATE=accumulate, BLOCK_OUT=p.block_out, BLOCK_RED=p.block_red,
                IDX=p.index, num_warps=4)
         return
-    num_splits, chunk = p.splits()
     partial, = carve(call, [piece])
     launch(reduce_kernel, (p.grid[0], num_splits), x, partial, p.num_out, p.count, chunk, p.count, *p.kept,
            *p.reduced, FOLD=fold, FINISH=NO_FINISH, INIT=init, ACCUMULATE=False, BLOCK_OUT=p.block_out,
