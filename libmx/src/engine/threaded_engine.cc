@@ -362,43 +362,47 @@ class ThreadedEngine final : public Engine {
   }
 
   // Launches a device op whose vars are granted, then the device ops its
-  // launch lets go (PassToStream).  Each completes when its stream reports
-  // the work done -- or at once when it was skipped or its launch failed.
-  void LaunchDeviceOp(OprBlock* first) {
-    std::vector<OprBlock*> launchable{first};
-    while (!launchable.empty()) {
-      OprBlock* op = launchable.back();
-      launchable.pop_back();
-      ErrorRef err = RunOpr(op, &errors_);
+  // launch lets go (PassToStream), on this thread.
+  void LaunchDeviceOp(OprBlock* op) {
+    std::vector<OprBlock*> launchable;
+    for (;;) {
       std::vector<OprBlock*> ready;
-      if (!err) {
-        try {
-          if (!stopped_) {
-            PassToStream(op, &ready);
-            op->stream->OnComplete([this, op](const Error* e) {
-              ErrorRef device_err;
-              if (e) {
-                device_err = std::make_shared<OpError>(e->kind(), e->what());
-                errors_.Add(device_err);
-              }
-              CompleteDeviceOp(op, device_err);
-            });
-          } else {
-            op->stream->Synchronize();  // after shutdown: synchronous
-            CompleteDeviceOp(op, nullptr);
-          }
-        } catch (...) {
-          err = CaptureError();
-          errors_.Add(err);
-          CompleteDeviceOp(op, err);
-        }
-      } else {
-        CompleteDeviceOp(op, err);
-      }
+      LaunchOne(op, &ready);
       for (OprBlock* r : ready) {
         if (r->stream) launchable.push_back(r); else Dispatch(r);
       }
+      if (launchable.empty()) return;
+      op = launchable.back();
+      launchable.pop_back();
     }
+  }
+
+  // Launches op; it completes when its stream reports the work done -- or
+  // at once when it was skipped or its launch failed.  The ops its launch
+  // lets go go to *ready.
+  void LaunchOne(OprBlock* op, std::vector<OprBlock*>* ready) {
+    ErrorRef err = RunOpr(op, &errors_);
+    if (!err) {
+      try {
+        if (!stopped_) {
+          PassToStream(op, ready);
+          op->stream->OnComplete([this, op](const Error* e) {
+            ErrorRef device_err;
+            if (e) {
+              device_err = std::make_shared<OpError>(e->kind(), e->what());
+              errors_.Add(device_err);
+            }
+            CompleteDeviceOp(op, device_err);
+          });
+          return;
+        }
+        op->stream->Synchronize();  // after shutdown: synchronous
+      } catch (...) {
+        err = CaptureError();
+        errors_.Add(err);
+      }
+    }
+    CompleteDeviceOp(op, err);
   }
 
   // Called on a stream's completion thread (or by the launcher): runs no op
