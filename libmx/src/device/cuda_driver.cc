@@ -18,33 +18,9 @@ std::string Resolve(void* lib, CudaDriver* d) {
     if (!sym && missing.empty()) missing = name;
     fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(sym);
   };
-  bind(d->cuInit, "cuInit");
-  bind(d->cuDeviceGetCount, "cuDeviceGetCount");
-  bind(d->cuDeviceGet, "cuDeviceGet");
-  bind(d->cuDeviceGetName, "cuDeviceGetName");
-  bind(d->cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain");
-  bind(d->cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2");
-  bind(d->cuCtxSetCurrent, "cuCtxSetCurrent");
-  bind(d->cuMemAlloc, "cuMemAlloc_v2");
-  bind(d->cuMemFree, "cuMemFree_v2");
-  bind(d->cuMemGetInfo, "cuMemGetInfo_v2");
-  bind(d->cuMemHostAlloc, "cuMemHostAlloc");
-  bind(d->cuMemFreeHost, "cuMemFreeHost");
-  bind(d->cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
-  bind(d->cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
-  bind(d->cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
-  bind(d->cuMemcpyPeerAsync, "cuMemcpyPeerAsync");
-  bind(d->cuMemsetD8Async, "cuMemsetD8Async");
-  bind(d->cuMemsetD16Async, "cuMemsetD16Async");
-  bind(d->cuMemsetD32Async, "cuMemsetD32Async");
-  bind(d->cuMemsetD2D32Async, "cuMemsetD2D32Async");
-  bind(d->cuStreamCreate, "cuStreamCreate");
-  bind(d->cuEventCreate, "cuEventCreate");
-  bind(d->cuEventRecord, "cuEventRecord");
-  bind(d->cuEventSynchronize, "cuEventSynchronize");
-  bind(d->cuEventDestroy, "cuEventDestroy_v2");
-  bind(d->cuGetErrorName, "cuGetErrorName");
-  bind(d->cuGetErrorString, "cuGetErrorString");
+#define MX_CUDA_BIND(member, symbol) bind(d->member, symbol);
+  MX_CUDA_DRIVER_FUNCTIONS(MX_CUDA_BIND)
+#undef MX_CUDA_BIND
   return missing;
 }
 

@@ -32,6 +32,38 @@ constexpr unsigned kCudaMemHostAllocPortable = 0x1;
 // instead of spinning, and recording skips the timestamp.
 constexpr unsigned kCudaEventFlags = 0x1 | 0x2;
 
+// Every member of CudaDriver with the symbol libcuda exports for it: the
+// name cuda.h's macros map the plain name to (tests/c/cuda_driver_abi.cc
+// checks both lists, and each member's signature, against a real cuda.h).
+#define MX_CUDA_DRIVER_FUNCTIONS(X)                              \
+  X(cuInit, "cuInit")                                            \
+  X(cuDeviceGetCount, "cuDeviceGetCount")                        \
+  X(cuDeviceGet, "cuDeviceGet")                                  \
+  X(cuDeviceGetName, "cuDeviceGetName")                          \
+  X(cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain")        \
+  X(cuDevicePrimaryCtxRelease, "cuDevicePrimaryCtxRelease_v2")   \
+  X(cuCtxSetCurrent, "cuCtxSetCurrent")                          \
+  X(cuMemAlloc, "cuMemAlloc_v2")                                 \
+  X(cuMemFree, "cuMemFree_v2")                                   \
+  X(cuMemGetInfo, "cuMemGetInfo_v2")                             \
+  X(cuMemHostAlloc, "cuMemHostAlloc")                            \
+  X(cuMemFreeHost, "cuMemFreeHost")                              \
+  X(cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2")                   \
+  X(cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")                   \
+  X(cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2")                   \
+  X(cuMemcpyPeerAsync, "cuMemcpyPeerAsync")                      \
+  X(cuMemsetD8Async, "cuMemsetD8Async")                          \
+  X(cuMemsetD16Async, "cuMemsetD16Async")                        \
+  X(cuMemsetD32Async, "cuMemsetD32Async")                        \
+  X(cuMemsetD2D32Async, "cuMemsetD2D32Async")                    \
+  X(cuStreamCreate, "cuStreamCreate")                            \
+  X(cuEventCreate, "cuEventCreate")                              \
+  X(cuEventRecord, "cuEventRecord")                              \
+  X(cuEventSynchronize, "cuEventSynchronize")                    \
+  X(cuEventDestroy, "cuEventDestroy_v2")                         \
+  X(cuGetErrorName, "cuGetErrorName")                            \
+  X(cuGetErrorString, "cuGetErrorString")
+
 struct CudaDriver {
   CUresult (*cuInit)(unsigned flags);
   CUresult (*cuDeviceGetCount)(int* count);
