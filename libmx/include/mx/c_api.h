@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 8
+#define MX_ABI_MINOR 9
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -823,6 +823,24 @@ MX_API int MXPluginInitCallback(const char* name, MXPluginInitCallbackFn init);
  * have no CUDA streams.  A GPU that is not available is an error naming it
  * (MX_ERROR_NOT_IMPLEMENTED). */
 MX_API int MXGetGPUDLPackStream(int dev, int64_t* out);
+
+/* ------------------------------------------------------------------ */
+/* Model parallelism (since ABI 1.9)                                  */
+/* ------------------------------------------------------------------ */
+
+/* MXExecutorBind over several devices (MXNet's group2ctx): an op whose
+ * ctx_group attribute is group_names[i] runs on (group_dev_types[i],
+ * group_dev_ids[i]); other ops on their inputs' device, else on (dev_type,
+ * dev_id); the arrays may be on any of the devices, and copies join them.
+ * An op in a group not named here is an error.  With num_groups 0 it is
+ * MXExecutorBind, where every array must be on (dev_type, dev_id). */
+MX_API int MXExecutorBindGroups(MXSymbolHandle symbol, int dev_type, int dev_id,
+                                uint32_t num_groups, const char** group_names,
+                                const int* group_dev_types, const int* group_dev_ids,
+                                uint32_t num_args, MXNDArrayHandle* args,
+                                MXNDArrayHandle* arg_grads, const int* grad_reqs,
+                                uint32_t num_aux, MXNDArrayHandle* aux,
+                                int memory_flags, MXExecutorHandle* out);
 
 /* MX_CDEF_END */
 

@@ -1,7 +1,9 @@
 // Executor functions of the C ABI.
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "c_api/api_guard.h"
 #include "c_api/handle.h"
@@ -48,19 +50,35 @@ extern "C" {
 int MXExecutorBind(MXSymbolHandle symbol, int dev_type, int dev_id, uint32_t num_args,
                    MXNDArrayHandle* args, MXNDArrayHandle* arg_grads, const int* grad_reqs,
                    uint32_t num_aux, MXNDArrayHandle* aux, int memory_flags, MXExecutorHandle* out) {
+  return MXExecutorBindGroups(symbol, dev_type, dev_id, 0, nullptr, nullptr, nullptr, num_args, args,
+                              arg_grads, grad_reqs, num_aux, aux, memory_flags, out);
+}
+
+int MXExecutorBindGroups(MXSymbolHandle symbol, int dev_type, int dev_id, uint32_t num_groups,
+                         const char** group_names, const int* group_dev_types, const int* group_dev_ids,
+                         uint32_t num_args, MXNDArrayHandle* args, MXNDArrayHandle* arg_grads,
+                         const int* grad_reqs, uint32_t num_aux, MXNDArrayHandle* aux, int memory_flags,
+                         MXExecutorHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);
   MX_CHECK(memory_flags == MX_PLAN_DEFAULT || (memory_flags >= 0 && memory_flags <= 7), kValue,
            "invalid memory_flags ", memory_flags);
+  MX_CHECK(num_groups == 0 || (group_names && group_dev_types && group_dev_ids), kValue,
+           "bind: group_names, group_dev_types or group_dev_ids is NULL");
   mx::EnsureRuntime();
   const mx::graph::Symbol& sym = mx::SymbolOf(symbol);
+  std::map<std::string, mx::Context> group2ctx;
+  for (uint32_t i = 0; i < num_groups; ++i) {
+    MX_CHECK(group_names[i] != nullptr, kValue, "bind: group name ", i, " is NULL");
+    group2ctx[group_names[i]] = mx::DeviceOf(group_dev_types[i], group_dev_ids[i]);
+  }
   std::vector<int> reqs(num_args, 0);
   if (grad_reqs) reqs.assign(grad_reqs, grad_reqs + num_args);
   auto exec = std::make_unique<mx::executor::GraphExecutor>(
       sym, mx::DeviceOf(dev_type, dev_id), Arrays(num_args, args, "argument handle", false),
       Arrays(num_args, arg_grads, "gradient handle", true), std::move(reqs),
       Arrays(num_aux, aux, "auxiliary state handle", false),
-      memory_flags == MX_PLAN_DEFAULT ? DefaultPlanFlags() : memory_flags);
+      memory_flags == MX_PLAN_DEFAULT ? DefaultPlanFlags() : memory_flags, std::move(group2ctx));
   *out = new MXExecutor_{kLiveExecutor, std::move(exec)};
   MX_API_END();
 }

@@ -1,5 +1,6 @@
 #include "executor/graph_executor.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -45,11 +46,22 @@ void CheckBound(const std::vector<graph::NodePtr>& vars, const std::vector<NDArr
     MX_CHECK(!arrays[i].is_none(), kValue, "bind: ", what, " '", vars[i]->name, "' is not bound");
 }
 
+// MXNet's rule for a graph on one device.
+void CheckOnDevice(const std::vector<graph::NodePtr>& vars, const std::vector<NDArray>& arrays,
+                   Context ctx, const char* what) {
+  for (size_t i = 0; i < arrays.size(); ++i)
+    MX_CHECK(arrays[i].is_none() || arrays[i].ctx() == ctx, kValue, "bind: ", what, " '", vars[i]->name,
+             "' is in ", arrays[i].ctx().ToString(), " while binding with ctx=", ctx.ToString(),
+             ". All arguments must be in global context (", ctx.ToString(),
+             ") unless group2ctx is specified for cross-device graph.");
+}
+
 }  // namespace
 
 GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vector<NDArray> args,
                              std::vector<NDArray> arg_grads, std::vector<int> grad_reqs,
-                             std::vector<NDArray> aux, int memory_flags)
+                             std::vector<NDArray> aux, int memory_flags,
+                             std::map<std::string, Context> group2ctx)
     : symbol_(symbol.Copy()), ctx_(ctx), args_(std::move(args)), arg_grads_(std::move(arg_grads)),
       aux_(std::move(aux)), grad_reqs_(std::move(grad_reqs)) {
   using graph::Symbol;
@@ -59,6 +71,17 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
   CheckBound(aux_vars, aux_, "auxiliary states");
   MX_CHECK(grad_reqs_.size() == args_.size() && arg_grads_.size() == args_.size(), kValue,
            "bind: need one grad_req and one gradient slot per argument");
+  if (group2ctx.empty()) {
+    CheckOnDevice(arg_vars, args_, ctx_, "argument");
+    CheckOnDevice(arg_vars, arg_grads_, ctx_, "gradient of argument");
+  } else {
+    // The forward graph first: the gradient pass then differentiates its
+    // copies (into copies back).
+    placement_ = std::make_unique<graph::DevicePlacement>(ctx_, std::move(group2ctx));
+    for (size_t i = 0; i < args_.size(); ++i) placement_->Fix(arg_vars[i].get(), args_[i].ctx());
+    for (size_t i = 0; i < aux_.size(); ++i) placement_->Fix(aux_vars[i].get(), aux_[i].ctx());
+    placement_->Place(symbol_.outputs);
+  }
 
   // The gradient graph, for the arguments that want one.
   std::vector<graph::NodeEntry> xs;
@@ -84,6 +107,7 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
     std::vector<graph::NodeEntry> head_grads;
     for (const graph::NodeEntry& out : symbol_.outputs) {
       head_grad_vars_.push_back(graph::Node::Variable(out.node->name + "_head_grad"));
+      if (placement_) placement_->Fix(head_grad_vars_.back().get(), placement_->Of(out.node.get()));
       head_grads.push_back(graph::NodeEntry{head_grad_vars_.back(), 0, 0});
     }
     layout = MakeLayout(graph::Gradient(symbol_.outputs, xs, head_grads), memory_flags);
@@ -104,7 +128,9 @@ GraphExecutor::GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vect
   plan_ = std::move(layout.plan);
   const graph::IndexedGraph& g = *graph_;
   std::vector<NDArray> blocks;
-  for (size_t bytes : plan_.block_bytes) blocks.emplace_back(Shape({static_cast<int64_t>(bytes)}), ctx_, kUint8);
+  for (size_t b = 0; b < plan_.block_bytes.size(); ++b)
+    blocks.emplace_back(Shape({static_cast<int64_t>(plan_.block_bytes[b])}),
+                        layout.devices[plan_.block_device[b]], kUint8);
   for (size_t e = 0; e < g.num_entries(); ++e)
     if (plan_.storage[e] != graph::MemoryPlan::kExternal)
       values_[e] = blocks[plan_.storage[e]].View(layout.shapes[e], layout.dtypes[e]);
@@ -129,7 +155,7 @@ void GraphExecutor::CreateStates() {
       dtypes.push_back(values_[g.entry_id(e)].dtype());
     }
     try {
-      states_[id] = host->create_state(*node.attrs, ctx_, shapes, dtypes);
+      states_[id] = host->create_state(*node.attrs, DeviceOf(&node), shapes, dtypes);
     } catch (const Error& e) {
       Throw(e.kind(), "bind: ", node.Describe(), ": ", e.what());
     }
@@ -137,13 +163,14 @@ void GraphExecutor::CreateStates() {
 }
 
 GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> grad_entries,
-                                                int memory_flags) const {
+                                                int memory_flags) {
   using graph::Symbol;
   const auto arg_vars = symbol_.ListInputs(Symbol::InputKind::kArguments);
   const auto aux_vars = symbol_.ListInputs(Symbol::InputKind::kAuxiliaryStates);
   Layout layout;
   std::vector<graph::NodeEntry> heads = symbol_.outputs;
   heads.insert(heads.end(), grad_entries.begin(), grad_entries.end());
+  if (placement_) placement_->Place(heads);
   layout.graph = std::make_unique<graph::IndexedGraph>(heads);
   layout.grad_entries = std::move(grad_entries);
   const graph::IndexedGraph& g = *layout.graph;
@@ -173,7 +200,7 @@ GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> gr
     MX_CHECK(shapes[out].is_known() && dtypes[out] >= 0, kValue, "bind: cannot infer the shape of output ",
              k, " ('", symbol_.outputs[k].node->name, "')");
     if (!g.contains(head_grad_vars_[k].get())) continue;  // no gradient flows through it
-    bind(head_grad_vars_[k], NDArray(shapes[out], ctx_, dtypes[out]));
+    bind(head_grad_vars_[k], NDArray(shapes[out], DeviceOf(symbol_.outputs[k].node.get()), dtypes[out]));
   }
   if (!head_grad_vars_.empty()) {
     graph::InferShapes(g, &shapes);
@@ -198,7 +225,8 @@ GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> gr
     const graph::NodeEntry& grad = layout.grad_entries[j];
     const uint32_t e = g.entry_id(grad);
     const bool own_node = !external[e] && !forward_entry[e] && !grad.node->is_variable() &&
-                          shapes[e] == arg_grads_[i].shape() && dtypes[e] == arg_grads_[i].dtype();
+                          shapes[e] == arg_grads_[i].shape() && dtypes[e] == arg_grads_[i].dtype() &&
+                          DeviceOf(grad.node.get()) == arg_grads_[i].ctx();
     const imperative::HostOp* host = own_node ? imperative::FindHostOp(grad.node->op) : nullptr;
     const bool add_here = grad_reqs_[i] == imperative::kAddTo && host && host->adds_to_outputs && readers[e] == 0;
     if (own_node && (grad_reqs_[i] == imperative::kWriteTo || add_here)) {
@@ -210,7 +238,15 @@ GraphExecutor::Layout GraphExecutor::MakeLayout(std::vector<graph::NodeEntry> gr
       keep[e] = 1;
     }
   }
-  layout.plan = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags);
+  std::vector<int> device(n, 0);
+  for (uint32_t id = 0; id < g.num_nodes(); ++id) {
+    const Context ctx = DeviceOf(g.node(id).get());
+    auto known = std::find(layout.devices.begin(), layout.devices.end(), ctx);
+    if (known == layout.devices.end()) known = layout.devices.insert(layout.devices.end(), ctx);
+    for (uint32_t k = 0; k < g.node(id)->num_outputs(); ++k)
+      device[g.entry_id(id, k)] = static_cast<int>(known - layout.devices.begin());
+  }
+  layout.plan = graph::PlanMemory(g, shapes, dtypes, external, keep, memory_flags, device);
   return layout;
 }
 
@@ -295,9 +331,18 @@ void GraphExecutor::Backward(const std::vector<NDArray>& head_grads, bool is_tra
   for (size_t j = 0; j < grad_args_.size(); ++j) {
     if (direct_[j]) continue;
     const uint32_t i = grad_args_[j];
-    const NDArray& grad = values_[g.entry_id(grad_entries_[j])];
-    if (grad_reqs_[i] == imperative::kAddTo) Run("elemwise_add", {arg_grads_[i], grad}, arg_grads_[i]);
-    else Run("_copy", {grad}, arg_grads_[i]);
+    NDArray grad = values_[g.entry_id(grad_entries_[j])];
+    const bool here = grad.ctx() == arg_grads_[i].ctx();
+    if (grad_reqs_[i] != imperative::kAddTo) {
+      Run(here ? "_copy" : "_copyto", {grad}, arg_grads_[i]);
+      continue;
+    }
+    if (!here) {
+      NDArray there(grad.shape(), arg_grads_[i].ctx(), grad.dtype());
+      Run("_copyto", {grad}, there);
+      grad = there;
+    }
+    Run("elemwise_add", {arg_grads_[i], grad}, arg_grads_[i]);
   }
 }
 

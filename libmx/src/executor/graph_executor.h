@@ -5,15 +5,19 @@
 // order, so independent branches run concurrently and the bound arrays can
 // be read and updated with NDArray code in between.  Host ops (Custom) run
 // on the calling thread as they are reached, pushing their own work.
+// With group2ctx the graph spans devices (graph/place_device.h): each node
+// runs on its group's device, with copies between devices.
 #ifndef MX_EXECUTOR_GRAPH_EXECUTOR_H_
 #define MX_EXECUTOR_GRAPH_EXECUTOR_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "graph/indexed_graph.h"
+#include "graph/place_device.h"
 #include "graph/plan_memory.h"
 #include "graph/symbol.h"
 #include "imperative/host_op.h"
@@ -27,9 +31,10 @@ class GraphExecutor {
   // args and aux in the symbol's list_arguments / list_auxiliary_states
   // order; arg_grads[i] may be none when grad_reqs[i] is null (0).
   // grad_reqs: 0 null, 1 write, 3 add.  memory_flags: graph::PlanFlags.
+  // Without group2ctx every node runs on ctx, where the arrays must be.
   GraphExecutor(const graph::Symbol& symbol, Context ctx, std::vector<NDArray> args,
                 std::vector<NDArray> arg_grads, std::vector<int> grad_reqs, std::vector<NDArray> aux,
-                int memory_flags);
+                int memory_flags, std::map<std::string, Context> group2ctx = {});
 
   void Forward(bool is_train);
   // The forward pass one op node at a time (the predict API's partial forward).
@@ -59,9 +64,12 @@ class GraphExecutor {
     std::vector<NDArray> values;  // the bound (external) entries
     std::vector<char> direct;     // per grad_args_: written into the gradient array
     std::vector<char> add_to;     // per entry: its node adds it into an 'add' gradient array
+    std::vector<Context> devices;  // by the plan's device numbers
     graph::MemoryPlan plan;
   };
-  Layout MakeLayout(std::vector<graph::NodeEntry> grad_entries, int memory_flags) const;
+  // Places the graph's new (gradient) nodes when it spans devices.
+  Layout MakeLayout(std::vector<graph::NodeEntry> grad_entries, int memory_flags);
+  Context DeviceOf(const graph::Node* node) const { return placement_ ? placement_->Of(node) : ctx_; }
   void RunNodes(uint32_t begin, uint32_t end, bool is_train);
   void CreateStates();
 
@@ -74,6 +82,7 @@ class GraphExecutor {
   std::vector<char> direct_;                    // per grad_args_: written in place
   std::vector<char> add_to_;                    // per entry: written with MX_REQ_ADD
   std::vector<graph::NodePtr> head_grad_vars_;  // per output, when training
+  std::unique_ptr<graph::DevicePlacement> placement_;  // with group2ctx
   std::unique_ptr<graph::IndexedGraph> graph_;
   uint32_t num_forward_nodes_ = 0;
   std::vector<uint32_t> forward_ops_;  // ids of the forward op nodes, in order

@@ -10,7 +10,7 @@ namespace graph {
 
 MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
                       const std::vector<int>& dtypes, const std::vector<char>& external,
-                      const std::vector<char>& keep, int flags) {
+                      const std::vector<char>& keep, int flags, const std::vector<int>& device) {
   const size_t num_entries = g.num_entries();
   MemoryPlan plan;
   plan.storage.assign(num_entries, MemoryPlan::kExternal);
@@ -21,12 +21,19 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
     for (const NodeEntry& e : g.node(id)->inputs) ++readers[g.entry_id(e)];
   for (size_t e = 0; e < num_entries; ++e) readers[e] += keep[e] ? 1 : 0;
 
-  std::multimap<size_t, int> free_blocks;  // bytes -> block, dead blocks for co-sharing
-  std::vector<uint32_t> block_users;       // live entries per block
-  auto new_block = [&](size_t size) {
+  auto device_of = [&](size_t e) { return device.empty() ? 0 : device[e]; };
+  // (device, bytes) -> block: dead blocks for co-sharing.
+  std::multimap<std::pair<int, size_t>, int> free_blocks;
+  std::vector<uint32_t> block_users;  // live entries per block
+  auto new_block = [&](size_t size, int dev) {
     plan.block_bytes.push_back(size);
+    plan.block_device.push_back(dev);
     block_users.push_back(0);
     return static_cast<int>(plan.block_bytes.size() - 1);
+  };
+  auto release = [&](int b) {
+    if (--block_users[b] == 0 && (flags & kPlanCoshare))
+      free_blocks.emplace(std::make_pair(plan.block_device[b], plan.block_bytes[b]), b);
   };
 
   for (uint32_t id = 0; id < g.num_nodes(); ++id) {
@@ -48,7 +55,7 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
           uint32_t uses_here = 0;
           for (const NodeEntry& x : node.inputs) uses_here += g.entry_id(x) == src;
           if (b == MemoryPlan::kExternal || readers[src] != uses_here || bytes[src] != bytes[e] ||
-              block_users[b] != 1)
+              block_users[b] != 1 || device_of(src) != device_of(e))
             continue;
           block = b;
           ++plan.inplace_count;
@@ -56,8 +63,14 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
         }
       }
       if (block < 0 && (flags & kPlanCoshare)) {
-        auto it = free_blocks.lower_bound(bytes[e]);
-        if (it == free_blocks.end() && !free_blocks.empty()) it = std::prev(free_blocks.end());
+        // The smallest dead block that fits, else the largest, on this device.
+        const int dev = device_of(e);
+        auto it = free_blocks.lower_bound({dev, bytes[e]});
+        if (it == free_blocks.end() || it->first.first != dev) {
+          it = free_blocks.lower_bound({dev + 1, 0});
+          const bool largest = it != free_blocks.begin() && std::prev(it)->first.first == dev;
+          it = largest ? std::prev(it) : free_blocks.end();
+        }
         if (it != free_blocks.end()) {
           block = it->second;
           free_blocks.erase(it);
@@ -65,7 +78,7 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
           ++plan.coshare_count;
         }
       }
-      if (block < 0) block = new_block(bytes[e]);
+      if (block < 0) block = new_block(bytes[e], device_of(e));
       plan.storage[e] = block;
       ++block_users[block];
     }
@@ -73,16 +86,12 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
     for (const NodeEntry& x : node.inputs) {
       const uint32_t src = g.entry_id(x);
       if (--readers[src] != 0) continue;
-      const int b = plan.storage[src];
-      if (b == MemoryPlan::kExternal) continue;
-      if (--block_users[b] == 0 && (flags & kPlanCoshare)) free_blocks.emplace(plan.block_bytes[b], b);
+      if (plan.storage[src] != MemoryPlan::kExternal) release(plan.storage[src]);
     }
     // Outputs nobody reads die at once.
     for (uint32_t k = 0; k < node.num_outputs(); ++k) {
       const uint32_t e = g.entry_id(id, k);
-      const int b = plan.storage[e];
-      if (b == MemoryPlan::kExternal || readers[e] != 0) continue;
-      if (--block_users[b] == 0 && (flags & kPlanCoshare)) free_blocks.emplace(plan.block_bytes[b], b);
+      if (plan.storage[e] != MemoryPlan::kExternal && readers[e] == 0) release(plan.storage[e]);
     }
   }
   for (size_t b : plan.block_bytes) plan.planned_bytes += b;

@@ -1,4 +1,6 @@
 """Symbol.bind, simple_bind and eval: binding a graph to arrays (see executor.py)."""
+import json
+
 import numpy as np
 
 from ..base import _LIB, check_call, ffi
@@ -67,7 +69,10 @@ def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, gro
     grad_req : {'write', 'add', 'null'}, or list of them, or dict of str to them
     aux_states : list of NDArray or dict of str to NDArray, optional
     group2ctx : dict of str to Context, optional
-        Accepted for compatibility; every node runs on ctx.
+        Model parallelism: an op created under ``AttrScope(ctx_group=g)``
+        runs on group2ctx[g], other ops on their inputs' device (else ctx);
+        the arrays may be on any of these devices, and the executor copies
+        between them.  Without it every array must be on ctx.
     shared_exec : Executor, optional
         Accepted for compatibility.
     """
@@ -85,11 +90,43 @@ def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, gro
             reqs[i] = "null"
     aux_arrays = _arrays("aux_states", aux_states or [], self.list_auxiliary_states(), False)
     out = ffi.new("MXExecutorHandle*")
-    check_call(_LIB.MXExecutorBind(
-        self.handle, ctx.device_typeid, ctx.device_id, len(names), _handles(arg_arrays),
+    groups = sorted((group2ctx or {}).items())
+    for group, group_ctx in groups:
+        if not isinstance(group_ctx, Context):
+            raise TypeError("group2ctx[%r] must be a Context, got %r" % (group, group_ctx))
+    group_names = [ffi.new("char[]", g.encode()) for g, _ in groups]
+    check_call(_LIB.MXExecutorBindGroups(
+        self.handle, ctx.device_typeid, ctx.device_id, len(groups),
+        ffi.new("const char*[]", group_names) if groups else ffi.NULL,
+        ffi.new("int[]", [c.device_typeid for _, c in groups]) if groups else ffi.NULL,
+        ffi.new("int[]", [c.device_id for _, c in groups]) if groups else ffi.NULL,
+        len(names), _handles(arg_arrays),
         _handles(grad_arrays), ffi.new("int[]", [_GRAD_REQ[r] for r in reqs] or [0]),
         len(aux_arrays), _handles(aux_arrays), _MEMORY_FLAGS, out))
     return Executor(out[0], self, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays)
+
+
+def _input_contexts(symbol, group2ctx):
+    """Where simple_bind allocates each input (argument or auxiliary state),
+    by name: on its ctx_group's device, else on that of the first op with a
+    group that reads it, else on ctx -- where MXNet's device placement puts
+    the variable."""
+    if not group2ctx:
+        return {}
+    nodes = json.loads(symbol.tojson())["nodes"]
+    where = {}
+    for node in nodes:
+        group_ctx = group2ctx.get(node.get("attrs", {}).get("__ctx_group__"))
+        if group_ctx is None:
+            continue
+        if node["op"] == "null":
+            where[node["name"]] = group_ctx
+            continue
+        for source in node["inputs"]:
+            var = nodes[source[0]]
+            if var["op"] == "null":
+                where.setdefault(var["name"], group_ctx)
+    return where
 
 
 def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
@@ -103,6 +140,9 @@ def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, gr
         As for bind; gradient arrays are allocated for arguments not 'null'.
     type_dict : dict of str to dtype, optional
         Input dtypes (float32 where neither given nor inferred).
+    group2ctx : dict of str to Context, optional
+        As for bind; each input is allocated on its ctx_group's device, or
+        on that of the first op with a group that reads it.
     shared_arg_names : list of str, optional
         Arguments to take from shared_exec (same shape) instead of allocating.
     shared_exec : Executor, optional
@@ -117,6 +157,7 @@ def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, gr
     arg_types, _, aux_types = self.infer_type_partial(**(type_dict or {}))
     names = self.list_arguments()
     reqs = _grad_reqs(grad_req, names)
+    where = _input_contexts(self, group2ctx)
     shared = shared_exec.arg_dict if shared_exec is not None else {}
     shared_grads = shared_exec.grad_dict if shared_exec is not None else {}
     args, grads = [], []
@@ -124,15 +165,16 @@ def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, gr
         dtype = dtype or np.float32
         reuse = shared_arg_names and name in shared_arg_names and name in shared and \
             shared[name].shape == shape
-        args.append(shared[name] if reuse else zeros(shape, ctx=ctx, dtype=dtype))
+        arg_ctx = where.get(name, ctx)
+        args.append(shared[name] if reuse else zeros(shape, ctx=arg_ctx, dtype=dtype))
         if req == "null":
             grads.append(None)
         elif reuse and shared_grads.get(name) is not None:
             grads.append(shared_grads[name])
         else:
-            grads.append(zeros(shape, ctx=ctx, dtype=dtype))
-    aux = [zeros(shape, ctx=ctx, dtype=dtype or np.float32)
-           for shape, dtype in zip(aux_shapes, aux_types)]
+            grads.append(zeros(shape, ctx=arg_ctx, dtype=dtype))
+    aux = [zeros(shape, ctx=where.get(name, ctx), dtype=dtype or np.float32)
+           for name, shape, dtype in zip(self.list_auxiliary_states(), aux_shapes, aux_types)]
     return bind(self, ctx, args, args_grad=grads, grad_req=reqs, aux_states=aux,
                 group2ctx=group2ctx)
 
