@@ -54,6 +54,7 @@ def plugin():
 
 def test_num_gpus_and_memory_info():
     assert NUM_GPUS >= 1 and mx.num_gpus() == NUM_GPUS
+    assert mx.runtime.Features().is_enabled("CUDA")
     assert mx.gpu_memory_info is mx.context.gpu_memory_info
     free, total = mx.context.gpu_memory_info(0)
     assert 0 < free <= total

@@ -19,6 +19,7 @@ from . import executor
 from . import operator
 from . import test_utils
 from . import util
+from . import runtime
 
 
 def runtime_version():

@@ -842,6 +842,24 @@ MX_API int MXExecutorBindGroups(MXSymbolHandle symbol, int dev_type, int dev_id,
                                 uint32_t num_aux, MXNDArrayHandle* aux,
                                 int memory_flags, MXExecutorHandle* out);
 
+/* ------------------------------------------------------------------ */
+/* Library features (since ABI 1.9)                                   */
+/* ------------------------------------------------------------------ */
+
+/* One feature of MXNet 1.9's list (mx.runtime.Features), by its name there:
+ * "CUDA", "CUDNN", ..., "CPU_AVX2", ..., "BLAS_OPEN", ...  enabled: 1 or 0. */
+typedef struct MXLibFeature {
+  const char* name;
+  int enabled;
+} MXLibFeature;
+
+/* Every feature, in MXNet 1.9's order: *out points to *size entries that
+ * live as long as the process.  MX kernels dispatch on the CPU at run time,
+ * so CPU_* say what this machine's processor offers them; CUDA says that
+ * GPUs are usable (a CUDA driver with at least one device); features of
+ * libraries MX does not use (cuDNN, MKL-DNN, OpenCV, ...) are 0. */
+MX_API int MXLibInfoFeatures(const MXLibFeature** out, size_t* size);
+
 /* MX_CDEF_END */
 
 #ifdef __cplusplus
