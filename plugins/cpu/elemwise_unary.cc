@@ -82,7 +82,7 @@ int Negative(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(elemwise_unary) {
-  for (const char* name : {"_copy", "Reshape"})
+  for (const char* name : {"_copy", "Reshape", "BlockGrad", "make_loss"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
   for (const char* name : {"_copyto", "Cast", "_cast_like"})
     if (int rc = RegisterKernel(name, CopyConvert, nullptr, kAll)) return rc;

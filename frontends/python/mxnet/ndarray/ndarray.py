@@ -180,6 +180,12 @@ class NDArray:
     def stype(self):
         return "default"
 
+    def tostype(self, stype):
+        """A copy in storage type stype; MX arrays are dense, so only
+        'default' is accepted."""
+        _check_stype(stype)
+        return self.copy()
+
     # -- values --------------------------------------------------------------
     def asnumpy(self):
         """A numpy copy of the values (waits for pending writes)."""
@@ -425,6 +431,9 @@ class NDArray:
 
     def __pos__(self):
         return self
+
+    def __abs__(self):
+        return _new_from_handle(_invoke.call_unary(_call("abs"), self.handle))
 
     def __eq__(self, other):
         return _ufunc(self, other, "broadcast_equal", lambda x, y: 1 if x == y else 0,
