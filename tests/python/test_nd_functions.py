@@ -1,6 +1,7 @@
 """mx.nd functions and NDArray methods of MXNet 1.9 that are Python over ops:
-moveaxis, concatenate, split_v2, onehot_encode, abs(a), a.tostype, and the
-samplers' internal names (mx.nd._internal._random_uniform)."""
+moveaxis, concatenate, split_v2 (and a.split_v2), onehot_encode, abs(a),
+a.tostype, a.rcbrt, and the samplers' internal names
+(mx.nd._internal._random_uniform)."""
 import numpy as np
 import pytest
 
@@ -46,6 +47,15 @@ def test_split_v2(spec, axis):
     assert len(pieces) == len(expected)
     for got, want in zip(pieces, expected):
         np.testing.assert_array_equal(got.asnumpy(), want)
+
+
+def test_split_v2_method():
+    pieces = mx.nd.array(X).split_v2([1], axis=1)
+    assert [p.shape for p in pieces] == [(2, 1, 4), (2, 2, 4)]
+
+
+def test_rcbrt_method():
+    np.testing.assert_allclose(mx.nd.array([1, 8, 27]).rcbrt().asnumpy(), [1, 0.5, 1 / 3], rtol=1e-6)
 
 
 def test_split_v2_squeeze_and_errors():

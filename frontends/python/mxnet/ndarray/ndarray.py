@@ -475,7 +475,7 @@ _FLUENT_METHODS = (
     "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil", "trunc", "sin", "cos",
     "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh", "cosh", "tanh", "arcsinh",
     "arccosh", "arctanh", "exp", "expm1", "log", "log10", "log2", "log1p", "sqrt", "rsqrt",
-    "cbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
+    "cbrt", "rcbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
     "squeeze", "reshape_like",
 )
 
@@ -518,7 +518,14 @@ def _broadcast_like(self, other):
     return _broadcast_to(self, other.shape)
 
 
+def _split_v2(self, *args, **kwargs):
+    """Convenience fluent method for :py:func:`split_v2`."""
+    from .compose import split_v2
+    return split_v2(self, *args, **kwargs)
+
+
 NDArray.T = property(_T)
+NDArray.split_v2 = _split_v2
 NDArray.broadcast_to = _broadcast_to
 NDArray.broadcast_like = _broadcast_like
 
