@@ -9,6 +9,9 @@ namespace op {
 
 Shape DotResultShape(const Shape& a, const Shape& b, bool ta, bool tb, const std::string& name) {
   MX_CHECK(a.ndim() > 0 && b.ndim() > 0, kValue, "operator ", name, ": operands must have at least one dimension");
+  // MXNet rejects a transpose of two vectors rather than ignoring it.
+  MX_CHECK(a.ndim() > 1 || b.ndim() > 1 || (!ta && !tb), kValue, "operator ", name,
+           ": cannot transpose vectors (shapes ", a.ToString(), " and ", b.ToString(), ")");
   Shape result = Shape::Scalar();
   int64_t k_a, k_b;
   if (ta) {

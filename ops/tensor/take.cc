@@ -80,7 +80,8 @@ MX_REGISTER_OP(pick)
     .Param("mode", "{'clip', 'wrap'}", "'clip'", "Specify how out-of-bound indices behave. Default is \"clip\". \"clip\" means clip to the range. So, if all indices mentioned are too large, they are replaced by the index that addresses the last element along an axis.  \"wrap\" means to wrap around.")
     .Shapes(PickShape)
     .Types(DataTypeOnly)
-    .Gradient(AdjointGradient("_backward_pick"));
+    .Gradient(AdjointGradient("_backward_pick"))
+    .Alias("choose_element_0index");
 
 MX_REGISTER_OPS(take_pick_adjoints) {
   RegisterAdjoint("_backward_take", "take",

@@ -278,7 +278,8 @@ DOT_CASES = [
     ((3, 2), (4, 3), True, True),
     ((4, 2, 3), (4, 5), True, False),
     ((2, 3), (5, 2, 3), False, True),
-    ((3,), (3,), True, True),
+    ((3,), (3, 4), True, False),  # two vectors may not be transposed, one beside a matrix may
+    ((2, 3), (3,), False, True),
     ((0, 3), (3, 2), False, False),
     ((2, 3), (3, 0), False, False),
 ]
@@ -459,6 +460,18 @@ def test_dot_vector_vector_shape_1():
     r = mx.nd.dot(mx.nd.array([1, 2, 3]), mx.nd.array([4, 5, 6]))
     assert r.shape == (1,)
     assert r.asscalar() == 32
+
+
+@pytest.mark.parametrize("ta,tb", [(True, False), (False, True), (True, True)])
+def test_dot_transposed_vectors_rejected(ta, tb):
+    # MXNet: "Cannot transpose vectors" -- the flags are not silently ignored
+    v = mx.nd.array([1, 2, 3])
+    with pytest.raises(MXNetError, match="transpose vectors"):
+        mx.nd.dot(v, v, transpose_a=ta, transpose_b=tb)
+    assert mx.nd.dot(v, v).asscalar() == 14  # the process keeps working
+    # one vector beside a matrix may be transposed (its single axis is contracted)
+    m = mx.nd.array([[1, 2], [3, 4], [5, 6]])
+    np.testing.assert_array_equal(mx.nd.dot(v, m, transpose_a=True).asnumpy(), [22, 28])
 
 
 def test_dot_large_against_float64():

@@ -288,6 +288,7 @@ HARNESS = {
 
 ALIASES = {
     "crop": "slice",
+    "choose_element_0index": "pick",
     "_crop_assign": "_slice_assign",
     "_crop_assign_scalar": "_slice_assign_scalar",
 }

@@ -196,6 +196,10 @@ class OpNamespace:
                 module, func = module_of(op_name)
                 if module == self.module_name:
                     names[func] = op_name
+                elif module == "random" and self.module_name == "_internal":
+                    # MXNet 1.9 keeps the samplers in _internal under their full
+                    # names too (_internal._random_uniform) beside the wrappers.
+                    names[op_name] = op_name
             self._names = names
         return self._names
 

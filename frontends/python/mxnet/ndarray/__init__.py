@@ -1,5 +1,6 @@
 """mx.nd: imperative n-dimensional arrays and every op as a function."""
 from . import _internal, contrib, linalg, op, random
+from .compose import concatenate, moveaxis, onehot_encode, split_v2
 from .creation import arange, eye
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
@@ -9,7 +10,7 @@ from . import ufunc as _ufunc
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
            "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye", "save", "load",
-           "load_frombuffer"] + _ufunc.__all__
+           "load_frombuffer", "concatenate", "moveaxis", "onehot_encode", "split_v2"] + _ufunc.__all__
 
 
 def __getattr__(name):

@@ -180,6 +180,12 @@ class NDArray:
     def stype(self):
         return "default"
 
+    def tostype(self, stype):
+        """A copy in storage type stype; MX arrays are dense, so only
+        'default' is accepted."""
+        _check_stype(stype)
+        return self.copy()
+
     # -- values --------------------------------------------------------------
     def asnumpy(self):
         """A numpy copy of the values (waits for pending writes)."""
@@ -426,6 +432,9 @@ class NDArray:
     def __pos__(self):
         return self
 
+    def __abs__(self):
+        return _new_from_handle(_invoke.call_unary(_call("abs"), self.handle))
+
     def __eq__(self, other):
         return _ufunc(self, other, "broadcast_equal", lambda x, y: 1 if x == y else 0,
                       "_equal_scalar", None)
@@ -466,7 +475,7 @@ _FLUENT_METHODS = (
     "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil", "trunc", "sin", "cos",
     "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh", "cosh", "tanh", "arcsinh",
     "arccosh", "arctanh", "exp", "expm1", "log", "log10", "log2", "log1p", "sqrt", "rsqrt",
-    "cbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
+    "cbrt", "rcbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
     "squeeze", "reshape_like",
 )
 
@@ -509,7 +518,14 @@ def _broadcast_like(self, other):
     return _broadcast_to(self, other.shape)
 
 
+def _split_v2(self, *args, **kwargs):
+    """Convenience fluent method for :py:func:`split_v2`."""
+    from .compose import split_v2
+    return split_v2(self, *args, **kwargs)
+
+
 NDArray.T = property(_T)
+NDArray.split_v2 = _split_v2
 NDArray.broadcast_to = _broadcast_to
 NDArray.broadcast_like = _broadcast_like
 

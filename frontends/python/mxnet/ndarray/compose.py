@@ -1,0 +1,139 @@
+"""mx.nd functions of MXNet 1.9 that are Python over registered ops rather
+than ops themselves: ``moveaxis``, ``concatenate``, ``split_v2`` and
+``onehot_encode``."""
+from ..base import integer_types
+from . import op
+from .ndarray import NDArray
+
+__all__ = ["moveaxis", "concatenate", "split_v2", "onehot_encode"]
+
+
+def _axes(axes, ndim, what):
+    """Axes as a list of non-negative ints (an int is one axis)."""
+    axes = [axes] if isinstance(axes, integer_types) else list(axes)
+    out = []
+    for axis in axes:
+        if not -ndim <= axis < ndim:
+            raise ValueError("%s axis %d is out of bounds for an array of %d dimensions"
+                             % (what, axis, ndim))
+        out.append(axis % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError("repeated axis in `%s` argument" % what)
+    return out
+
+
+def moveaxis(tensor, source, destination):
+    """Moves axes of an array to new positions; the other axes keep their order.
+
+    Parameters
+    ----------
+    tensor : NDArray
+    source : int or sequence of int
+        Original positions of the axes to move.
+    destination : int or sequence of int
+        Their new positions.
+
+    Returns
+    -------
+    NDArray
+        The transposed array (a new array, as in MXNet).
+    """
+    ndim = len(tensor.shape)
+    source = _axes(source, ndim, "source")
+    destination = _axes(destination, ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same number "
+                         "of elements")
+    order = [n for n in range(ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return op.transpose(tensor, axes=tuple(order))
+
+
+def concatenate(arrays, axis=0, always_copy=True):
+    """Joins a list of arrays along an existing axis.
+
+    Parameters
+    ----------
+    arrays : list of NDArray
+        Arrays of one dtype whose shapes differ only along `axis`.
+    axis : int, default 0
+    always_copy : bool, default True
+        With False and a single array, that array itself is returned.
+
+    Returns
+    -------
+    NDArray
+    """
+    if not isinstance(arrays, (list, tuple)) or not arrays:
+        raise ValueError("concatenate takes a non-empty list of NDArrays")
+    if any(not isinstance(a, NDArray) for a in arrays):
+        raise TypeError("concatenate takes a list of NDArrays")
+    if not always_copy and len(arrays) == 1:
+        return arrays[0]
+    return op.concat(*arrays, dim=axis)
+
+
+def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
+    """Splits an array into sub-arrays along an axis, as numpy.split does.
+
+    Parameters
+    ----------
+    ary : NDArray
+    indices_or_sections : int or sequence of int
+        A number of equal sections, or the sorted indices where the axis is cut.
+    axis : int, default 0
+    squeeze_axis : bool, default False
+        Drop `axis` from the results (each must then have size 1 along it).
+
+    Returns
+    -------
+    NDArray or list of NDArray
+        The pieces (one NDArray when there is a single piece).
+    """
+    shape = ary.shape
+    axis = _axes(axis, len(shape), "axis")[0]
+    size = shape[axis]
+    if isinstance(indices_or_sections, integer_types):
+        sections = int(indices_or_sections)
+        if sections <= 0 or size % sections:
+            raise ValueError("array split does not result in an equal division: axis %d of "
+                             "size %d into %d sections" % (axis, size, sections))
+        bounds = [size // sections * i for i in range(sections + 1)]
+    elif isinstance(indices_or_sections, (list, tuple)):
+        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
+    else:
+        raise ValueError("indices_or_sections must be an int or a tuple of ints")
+    pieces = []
+    lead = (None,) * axis
+    for begin, end in zip(bounds[:-1], bounds[1:]):
+        # slice, not slice_axis: a repeated or decreasing index gives an empty piece
+        piece = op.slice(ary, begin=lead + (begin,), end=lead + (max(begin, end),))
+        if squeeze_axis:
+            if piece.shape[axis] != 1:
+                raise ValueError("squeeze_axis needs pieces of size 1 along axis %d, got %d"
+                                 % (axis, piece.shape[axis]))
+            piece = op.squeeze(piece, axis=axis)
+        pieces.append(piece)
+    return pieces[0] if len(pieces) == 1 else pieces
+
+
+def onehot_encode(indices, out):
+    """One-hot encodes indices into `out` (MXNet 1.x's legacy helper).
+
+    Parameters
+    ----------
+    indices : NDArray
+        1-D array of class indices.
+    out : NDArray
+        2-D array (len(indices), number of classes) that receives the result.
+
+    Returns
+    -------
+    NDArray
+        `out`.
+    """
+    if len(out.shape) != 2 or len(indices.shape) != 1 or out.shape[0] != indices.shape[0]:
+        raise ValueError("onehot_encode needs 1-D indices of shape (n,) and out of shape "
+                         "(n, depth), got %s and %s" % (indices.shape, out.shape))
+    return op.one_hot(indices, depth=out.shape[1], dtype=out.dtype, out=out)
