@@ -20,6 +20,7 @@ import traceback
 from ._registry import OpInfo, list_ops
 from .base import _DTYPE_MX_TO_NP, _LIB, c_str_array, check_call, dtype_code, ffi, py_str
 from .context import Context
+from .ndarray import _invoke
 from .ndarray.ndarray import _new_from_handle
 
 __all__ = ["CustomOp", "CustomOpProp", "register", "get_all_registered_operators",
@@ -345,6 +346,7 @@ def register(reg_name):
         except Exception:
             _drop(table.state)
             raise
+        _invoke.forget_bound_calls()
         return prop_cls
     return do_register
 

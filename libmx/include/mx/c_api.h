@@ -860,6 +860,10 @@ typedef struct MXLibFeature {
  * libraries MX does not use (cuDNN, MKL-DNN, OpenCV, ...) are 0. */
 MX_API int MXLibInfoFeatures(const MXLibFeature** out, size_t* size);
 
+/* The number of output slots MXOpCallInvoke takes for a bound call: the
+ * op's visible outputs with the bound parameters (since ABI 1.9). */
+MX_API int MXOpCallGetNumOutputs(MXOpCallHandle call, int* out);
+
 /* MX_CDEF_END */
 
 #ifdef __cplusplus

@@ -174,6 +174,14 @@ int MXOpCallFree(MXOpCallHandle call) {
   MX_API_END();
 }
 
+int MXOpCallGetNumOutputs(MXOpCallHandle handle, int* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  const MXOpCall_& call = CallOf(handle);
+  *out = call.op->NumVisibleOutputs(*call.attrs);
+  MX_API_END();
+}
+
 int MXOpCallInvoke(MXOpCallHandle handle, int num_inputs, const MXNDArrayHandle* inputs,
                    int num_outputs, MXNDArrayHandle* outputs) {
   MX_API_BEGIN();

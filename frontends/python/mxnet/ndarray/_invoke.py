@@ -84,9 +84,14 @@ _MAX_BOUND = 4096  # distinct (op, parameters) pairs kept; beyond, start over
 def bound_call(op, keys=(), vals=()):
     """The MXOpCallHandle of op (an MXOpHandle) with these parameters (str
     keys and values), parsed once and cached."""
+    return _bound_entry(op, keys, vals)[0]
+
+
+def _bound_entry(op, keys, vals):
+    """(bound call, its number of output slots), cached by (op, keys, vals)."""
     key = (op, keys, vals)
-    call = _bound.get(key)
-    if call is None:
+    entry = _bound.get(key)
+    if entry is None:
         n = len(keys)
         c_keys = [_key(k) for k in keys]
         c_vals = [ffi.new("char[]", v.encode()) for v in vals]
@@ -95,10 +100,39 @@ def bound_call(op, keys=(), vals=()):
                                ffi.new("const char*[]", c_vals) if n else _NULL, out) != 0:
             raise get_last_error()
         call = ffi.gc(out[0], _free_call)
+        n_out = ffi.new("int*")
+        if _LIB.MXOpCallGetNumOutputs(call, n_out) != 0:
+            raise get_last_error()
         if len(_bound) >= _MAX_BOUND:
             _bound.clear()
-        _bound[key] = call
-    return call
+        entry = _bound[key] = (call, n_out[0])
+    return entry
+
+
+def forget_bound_calls():
+    """Drops the cached bound calls: a Custom op's parameters resolve its
+    op_type when parsed, so they go stale when the name is registered again."""
+    _bound.clear()
+
+
+def invoke_bound(op, input_handles, keys=(), vals=(), out_handles=None):
+    """invoke() through a bound call (the parameters parsed once per distinct
+    keys and vals, which must be tuples): the path of the generated op
+    functions."""
+    call, n_out = _bound.get((op, keys, vals)) or _bound_entry(op, keys, vals)
+    b = _buffers
+    n_in = len(input_handles)
+    ins = b.inputs if n_in <= _MAX_FAST else ffi.new("MXNDArrayHandle[]", n_in)
+    for i, h in enumerate(input_handles):
+        ins[i] = h
+    if out_handles is not None and len(out_handles) != n_out:
+        return invoke(op, input_handles, keys, vals, out_handles)  # its error, or hidden outputs too
+    slots = b.given if n_out <= _MAX_FAST else ffi.new("MXNDArrayHandle[]", n_out)
+    for k in range(n_out):
+        slots[k] = _NULL if out_handles is None else out_handles[k]
+    if _call_c(call, n_in, ins, n_out, slots) != 0:
+        raise get_last_error()
+    return out_handles if out_handles is not None else [slots[k] for k in range(n_out)]
 
 
 def _slots():

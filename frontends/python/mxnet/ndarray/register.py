@@ -21,33 +21,39 @@ def make_op_function(op_name, func_name=None):
     param_names = info.param_names
     takes_ctx = "ctx" in info.param_names
 
+    input_set = frozenset(input_names)
+
+    def place_arguments(args, kwargs):
+        """The inputs from positional arguments and input keywords (None
+        inputs dropped); the remaining positionals become parameters."""
+        inputs = list(args[:n_inputs])
+        for pname, value in zip(param_names, args[n_inputs:]):
+            if pname in kwargs:
+                raise TypeError("%s() got multiple values for argument '%s'" % (func_name, pname))
+            kwargs[pname] = value
+        if len(args) > n_inputs + len(param_names):
+            raise TypeError("%s() takes at most %d positional arguments (%d given)"
+                            % (func_name, n_inputs + len(param_names), len(args)))
+        for i in range(len(inputs), n_inputs):
+            value = kwargs.pop(input_names[i], None)
+            if value is not None:
+                inputs.append(value)
+        for k in input_names:
+            if k in kwargs and kwargs[k] is None:
+                kwargs.pop(k)
+        return inputs
+
     def op_function(*args, **kwargs):
         out = kwargs.pop("out", None)
         kwargs.pop("name", None)
-        inputs = []
-        keys, vals = [], []
         if variadic:
-            inputs = list(args)
+            inputs = args
             if info.key_var_num_args and info.key_var_num_args not in kwargs:
                 kwargs[info.key_var_num_args] = len(inputs)
+        elif len(args) <= n_inputs and input_set.isdisjoint(kwargs):
+            inputs = args  # the common call: inputs positional, parameters by keyword
         else:
-            positional = list(args)
-            for i, value in enumerate(positional[:n_inputs]):
-                inputs.append(value)
-            for pname, value in zip(param_names, positional[n_inputs:]):
-                if pname in kwargs:
-                    raise TypeError("%s() got multiple values for argument '%s'" % (func_name, pname))
-                kwargs[pname] = value
-            if len(positional) > n_inputs + len(param_names):
-                raise TypeError("%s() takes at most %d positional arguments (%d given)"
-                                % (func_name, n_inputs + len(param_names), len(positional)))
-            for i in range(len(inputs), n_inputs):
-                value = kwargs.pop(input_names[i], None)
-                if value is not None:
-                    inputs.append(value)
-        for k in input_names:
-            if not variadic and k in kwargs and kwargs[k] is None:
-                kwargs.pop(k)
+            inputs = place_arguments(args, kwargs)
         handles = []
         for i, arr in enumerate(inputs):
             if arr is None:
@@ -59,18 +65,22 @@ def make_op_function(op_name, func_name=None):
             handles.append(arr.handle)
         if takes_ctx and kwargs.get("ctx") is None:
             kwargs["ctx"] = current_context()
-        for key, value in kwargs.items():
-            if value is _Null:
-                continue
-            if isinstance(value, Context):
-                value = str(value)
-            keys.append(key)
-            vals.append(param_str(key, value))
+        keys = vals = ()
+        if kwargs:
+            keys, vals = [], []
+            for key, value in kwargs.items():
+                if value is _Null:
+                    continue
+                if isinstance(value, Context):
+                    value = str(value)
+                keys.append(key)
+                vals.append(param_str(key, value))
+            keys, vals = tuple(keys), tuple(vals)
         if out is not None:
             outs = out if isinstance(out, (list, tuple)) else [out]
-            _invoke.invoke(handle, handles, keys, vals, [o.handle for o in outs])
+            _invoke.invoke_bound(handle, handles, keys, vals, [o.handle for o in outs])
             return out
-        results = [_new_from_handle(h) for h in _invoke.invoke(handle, handles, keys, vals)]
+        results = [_new_from_handle(h) for h in _invoke.invoke_bound(handle, handles, keys, vals)]
         return results[0] if len(results) == 1 else results
 
     func_name = func_name or op_name
