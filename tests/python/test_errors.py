@@ -393,6 +393,11 @@ def test_bound_op_calls():
     a = mx.nd.array([1, 2, 3])
     ins = ffi.new("MXNDArrayHandle[2]", [a.handle, a.handle])
     outs = ffi.new("MXNDArrayHandle[2]")
+    n_out = ffi.new("int*")
+    assert _LIB.MXOpCallGetNumOutputs(call, n_out) == 0 and n_out[0] == 1
+    assert _LIB.MXOpCallGetNumOutputs(call, ffi.NULL) != 0
+    assert _LIB.MXOpCallGetNumOutputs(ffi.NULL, n_out) != 0
+    assert "NULL" in str(get_last_error())
     assert _LIB.MXOpCallInvoke(call, 1, ins, 1, outs) == 0
     r = mx.nd.NDArray(outs[0])
     np.testing.assert_array_equal(r.asnumpy(), [-1, -2, -3])
@@ -412,6 +417,7 @@ def test_bound_op_calls():
     assert _LIB.MXOpCallFree(call) == 0
     assert _LIB.MXOpCallInvoke(call, 1, ins, 1, outs) != 0          # freed call
     assert isinstance(get_last_error(), MXNetError)
+    assert _LIB.MXOpCallGetNumOutputs(call, n_out) != 0
     assert _LIB.MXOpCallFree(call) != 0                             # double free
     still_works()
 
