@@ -1,7 +1,8 @@
 """Cost of dispatching small ops, side by side in one process.
 
 1. Microseconds per `c = a + b` on 2x2 arrays (N times, one wait at the end),
-   per `c = a * 2.0`, and milliseconds per 1M-element add, for MX, numpy,
+   per `c = a * 2.0`, per op function call (`relu(a)`: a generated
+   `mx.nd` function with its parameters), and milliseconds per 1M-element add, for MX, numpy,
    PyTorch (CPU) and MXNet 1.9.1 when they are importable, with ratios to MX.
 2. Autograd's overhead: `c = a * 2.0` on an array that requires a gradient,
    recorded, against the same op not recorded (MX and PyTorch).
@@ -28,15 +29,21 @@ def _best_of(fn, runs=5):
 
 
 def _framework(name):
-    """(label, make array from numpy, wait-all) of an importable framework."""
+    """(label, make array from numpy, wait-all, a function op: softmax over
+    the last axis) of an importable framework."""
     if name == "mx":
         import mxnet as mx
-        return "MX", lambda x: mx.nd.array(x, dtype=x.dtype), mx.nd.waitall
+        return ("MX", lambda x: mx.nd.array(x, dtype=x.dtype), mx.nd.waitall,
+                lambda x: mx.nd.softmax(x, axis=-1))
     if name == "numpy":
-        return "numpy", lambda x: x.copy(), lambda: None
+        def softmax(x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        return "numpy", lambda x: x.copy(), lambda: None, softmax
     if name == "torch":
         torch = importlib.import_module("torch")
-        return "PyTorch " + torch.__version__, torch.from_numpy, lambda: None
+        return ("PyTorch " + torch.__version__, torch.from_numpy, lambda: None,
+                lambda x: torch.softmax(x, dim=-1))
     if name == "mxnet191":
         # Real MXNet 1.9.1 would import as `mxnet` too; it can only be compared
         # from an environment where it, not MX, is installed.
@@ -48,7 +55,7 @@ def measure(name, repeat):
     fw = _framework(name)
     if fw is None:
         return None
-    label, make, wait = fw
+    label, make, wait, function = fw
     a = make(np.ones((2, 2), np.float32))
     b = make(np.ones((2, 2), np.float32))
 
@@ -61,6 +68,12 @@ def measure(name, repeat):
     def small_scalar():
         for _ in range(repeat):
             c = a * 2.0
+        wait()
+        return c
+
+    def small_function():
+        for _ in range(repeat):
+            c = function(a)
         wait()
         return c
 
@@ -78,6 +91,7 @@ def measure(name, repeat):
         "name": label,
         "small_add_us": _best_of(small_add) / repeat * 1e6,
         "small_scalar_us": _best_of(small_scalar) / repeat * 1e6,
+        "small_function_us": _best_of(small_function) / repeat * 1e6,
         "add_1m_ms": _best_of(big_add) / 20 * 1e3,
     }
 
@@ -207,12 +221,14 @@ def main(argv=None):
         if row:
             rows.append(row)
     mx_row = rows[0]
-    print("%-22s %14s %16s %14s   %s" % ("framework", "a+b 2x2 (us)", "a*2.0 2x2 (us)",
-                                          "1M add (ms)", "ratio to MX (small add / 1M add)"))
+    print("%-22s %14s %16s %18s %14s   %s" % (
+        "framework", "a+b 2x2 (us)", "a*2.0 2x2 (us)", "softmax 2x2 (us)", "1M add (ms)",
+        "ratio to MX (small add / softmax / 1M add)"))
     for r in rows:
-        print("%-22s %14.2f %16.2f %14.3f   %.2fx / %.2fx" % (
-            r["name"], r["small_add_us"], r["small_scalar_us"], r["add_1m_ms"],
-            r["small_add_us"] / mx_row["small_add_us"], r["add_1m_ms"] / mx_row["add_1m_ms"]))
+        print("%-22s %14.2f %16.2f %18.2f %14.3f   %.2fx / %.2fx / %.2fx" % (
+            r["name"], r["small_add_us"], r["small_scalar_us"], r["small_function_us"], r["add_1m_ms"],
+            r["small_add_us"] / mx_row["small_add_us"],
+            r["small_function_us"] / mx_row["small_function_us"], r["add_1m_ms"] / mx_row["add_1m_ms"]))
     print("MXNet 1.9.1: not importable beside MX (both are `import mxnet`); "
           "reference from the issue: ~33 us per small op on this machine.", file=sys.stderr)
 
