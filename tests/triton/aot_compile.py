@@ -140,6 +140,9 @@ def layer_ops():
              [((4, 5), dtype), ((4,), dtype), ((4,), dtype)], axis=-1, eps=1e-5)
         call("_backward_LayerNorm", [((4, 5), dtype), ((4, 5), dtype), ((5,), dtype), ((4,), dtype), ((4,), dtype)],
              [((4, 5), dtype), ((5,), dtype), ((5,), dtype)], axis=-1)
+        for axes in ((1,), (0,)):  # read in place, then copied into rows
+            call("moments", [((4, 5), dtype)], [((4,) if axes == (1,) else (5,), dtype)] * 2, axes=axes,
+                 keepdims=False)
         call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),
              stride=(2, 2), pad=(1, 1), pool_type="lp", p_value=2)
         w, y = ((4, 3, 3, 3), dtype), ((2, 4, 4, 4), dtype)

@@ -157,6 +157,12 @@ def test_where_full_and_per_row_condition():
                                          [((3, 4), "float64")]), np.where(rows[:, None] != 0, x, y))
 
 
+@pytest.mark.parametrize("op", ["BlockGrad", "make_loss", "MakeLoss"])
+def test_gradient_control_identities_copy(op):
+    x = np.arange(-3, 3).reshape(2, 3)
+    np.testing.assert_array_equal(run_op(op, [(x, "int8")], [((2, 3), "int8")]), x)
+
+
 @pytest.mark.parametrize("to", ["int8", "uint8", "int32", "int64", "bool", "float16", "bfloat16", "float64"])
 def test_cast_truncates_saturates_and_maps_nan_to_zero(to):
     x = np.array([1.7, -2.5, 300.0, -1e20, np.nan, 0.0, 1e20])
