@@ -107,6 +107,9 @@ CASES = {
     "diag": (lambda a, v: nd.diag(a, k=1).sum() + nd.diag(v, k=-1), [r(3, 4), r(3)], [1, 1]),
     "sequence_mask": (lambda a, n: nd.SequenceMask(a, n, use_sequence_length=True, value=-1),
                       [r(4, 2, 3), idx(2, 4)], [1, 0]),
+    "sequence_last_reverse": (lambda a, n: nd.SequenceLast(nd.SequenceReverse(a, n, use_sequence_length=True), n,
+                                                           use_sequence_length=True) +
+                              nd.SequenceLast(a.transpose((1, 0, 2)), axis=1), [r(4, 2, 3), idx(2, 4)], [1, 0]),
     "norm_max_prod": (lambda a: nd.norm(a, axis=1) + a.max(axis=1) + a.prod(axis=1), [r(3, 4, low=0.5)], [1]),
     "stack_split": (lambda a, b: nd.stack(a, b, axis=1).split(num_outputs=2, axis=2)[1], [r(2, 4), r(2, 4)],
                     [1, 1]),

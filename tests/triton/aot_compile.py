@@ -179,6 +179,14 @@ def layer_ops():
     call("_random_gamma", [], [((8,), "float16")], alpha=0.5, beta=1.0)
     call("SequenceMask", [((4, 2, 3), "int8"), ((2,), "float32")], [((4, 2, 3), "int8")], use_sequence_length=True,
          value=-1.0, axis=0)
+    for axis in (0, 1):
+        seq = ((4, 2, 3) if axis == 0 else (2, 4, 3), "float16")
+        lengths = [seq, ((2,), "int64")]
+        call("SequenceLast", lengths, [((2, 3), "float16")], use_sequence_length=True, axis=axis)
+        call("_backward_SequenceLast", [((2, 3), "float16")] + lengths, [seq], use_sequence_length=True, axis=axis)
+        call("SequenceLast", [seq], [((2, 3), "float16")], use_sequence_length=False, axis=axis)
+    call("SequenceReverse", [((4, 2, 3), "int32"), ((2,), "float32")], [((4, 2, 3), "int32")],
+         use_sequence_length=True, axis=0)
     call("Embedding", [((2,), "float32"), ((4, 3), "float16")], [((2, 3), "float16")], input_dim=4, output_dim=3)
     for dtype in ("int32", "int64"):
         call("_random_randint", [], [((8,), dtype)], low=-3, high=7)
