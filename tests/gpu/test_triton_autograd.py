@@ -104,6 +104,8 @@ CASES = {
                       nd.batch_dot(c, c, transpose_a=True).sum(), [r(3, 4), r(5, 4), r(2, 3, 4)], [1, 1, 1]),
     "softmax_log_softmax": (lambda a: nd.log_softmax(a, axis=0) * nd.softmax(a), [r(3, 4)], [1]),
     "gammaln": (lambda a: nd.gammaln(a), [r(3, 3, low=0.2, high=4)], [1]),
+    "log_sigmoid_mish_hard_sigmoid": (lambda a: nd.log_sigmoid(a) * nd.mish(a) + nd.hard_sigmoid(a, alpha=0.5),
+                                      [r(3, 4, low=-3, high=3)], [1]),
     "diag": (lambda a, v: nd.diag(a, k=1).sum() + nd.diag(v, k=-1), [r(3, 4), r(3)], [1, 1]),
     "sequence_mask": (lambda a, n: nd.SequenceMask(a, n, use_sequence_length=True, value=-1),
                       [r(4, 2, 3), idx(2, 4)], [1, 0]),

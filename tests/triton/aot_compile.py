@@ -202,7 +202,7 @@ def main():
     matmul.tuned_config = lambda key, configs, run, **kw: [run(c) for c in configs[1:]] and configs[0]
     m = ((4, 5), "float32")
     for name, code in UNARY_OPS.items():  # float32 and float64 (libdevice's two widths); int32 where exact
-        if name in ("softrelu", "clip", "smooth_l1"):
+        if name in ("softrelu", "clip", "smooth_l1", "hard_sigmoid"):
             continue
         for dtype in ("float32", "float64") + (("int32",) if code in INTEGER_FORM or name == "sqrt" else ()):
             call(name, [((8,), dtype)], [((8,), dtype)])
@@ -210,6 +210,8 @@ def main():
         call("exp", [((8,), dtype)], [((8,), dtype)])
         call("abs", [((8,), dtype)], [((8,), dtype)])
     call("clip", [m], [m], a_min=0.0, a_max=1.0)
+    for dtype in ("float32", "float16"):
+        call("hard_sigmoid", [((8,), dtype)], [((8,), dtype)], alpha=0.2, beta=0.5)
     call("smooth_l1", [((4,), "int32")], [((4,), "int32")], scalar=1.0)
     for name in ("broadcast_add", "broadcast_div", "broadcast_mod", "broadcast_power", "broadcast_maximum",
                  "broadcast_hypot", "broadcast_greater", "broadcast_logical_xor"):
