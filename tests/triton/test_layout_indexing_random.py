@@ -10,6 +10,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 RNG = np.random.default_rng(2)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "bool"])
+def test_depth_to_space_and_back(dtype):
+    x = (RNG.standard_normal((2, 8, 2, 3)) * 5).astype(dtype)
+    y = x.reshape(2, 2, 2, 2, 2, 3).transpose(0, 3, 4, 1, 5, 2).reshape(2, 2, 4, 6)
+    np.testing.assert_array_equal(run_op("depth_to_space", [(x, dtype)], [(y.shape, dtype)], {"block_size": 2}), y)
+    np.testing.assert_array_equal(run_op("space_to_depth", [(y, dtype)], [(x.shape, dtype)], {"block_size": 2}), x)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "int8", "bool", "float16"])
 def test_layout_ops(dtype):
     x = (RNG.standard_normal((2, 3, 4)) * 5).astype(dtype)
