@@ -93,6 +93,8 @@ def test_take_pick_embedding_one_hot_gather_nd():
     picks = np.array([0, 2, 1, 7])
     np.testing.assert_array_equal(run_op("pick", [(a, "float64"), (picks, "int64")], [((4,), "float64")],
                                          {"axis": 1, "mode": "clip"}), a[np.arange(4), np.clip(picks, 0, 2)])
+    np.testing.assert_array_equal(run_op("batch_take", [(a.reshape(2, 2, 3), "float64"), (picks, "int32")],
+                                         [((4,), "float64")]), a[np.arange(4), np.clip(picks, 0, 2)])
     hot = run_op("one_hot", [(np.array([1, 0, 5, -1]), "int32")], [((4, 3), "float32")],
                  {"depth": 3, "on_value": 2.0, "off_value": -1.0})
     np.testing.assert_array_equal(hot, [[-1, 2, -1], [2, -1, -1], [-1, -1, -1], [-1, -1, -1]])
