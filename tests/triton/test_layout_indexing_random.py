@@ -200,3 +200,16 @@ def test_diag_eye_and_shape_array():
     np.testing.assert_array_equal(run_op("_eye", [], [((3, 5), "int8")], {"N": 3, "M": 5, "k": 2}), np.eye(3, 5, 2))
     np.testing.assert_array_equal(run_op("shape_array", [(x, "float64")], [((3,), "int64")]), [3, 4, 2])
     np.testing.assert_array_equal(run_op("size_array", [(x, "bool")], [((1,), "int64")]), [24])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "uint8"])
+def test_ravel_and_unravel(dtype):
+    index = np.array([[3, 6, 6], [4, 5, 1]])
+    for shape in ((7, 6), (-1, 6)):
+        flat = run_op("_ravel_multi_index", [(index, dtype)], [((3,), dtype)], {"shape": shape})
+        np.testing.assert_array_equal(flat, [22, 41, 37])
+        np.testing.assert_array_equal(run_op("_unravel_index", [(flat, dtype)], [((2, 3), dtype)], {"shape": shape}),
+                                      index)
+    grid = np.arange(24).reshape(2, 12)
+    got = run_op("_unravel_index", [(grid, dtype)], [((3, 2, 12), dtype)], {"shape": (2, 3, 4)})
+    np.testing.assert_array_equal(got, np.stack(np.unravel_index(grid, (2, 3, 4))))
