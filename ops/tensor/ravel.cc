@@ -28,9 +28,12 @@ Shape IndexSpace(const Attrs& attrs) {
   return shape;
 }
 
+// Both check the shape parameter once some shape is known, so that partial
+// inference of a graph without shapes still succeeds.
 bool RavelShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  const Shape space = IndexSpace(attrs);
   const Shape& data = (*in)[0];
+  if (!data.is_known() && !(*out)[0].is_known()) return false;
+  const Shape space = IndexSpace(attrs);
   if (data.is_known()) {
     MX_CHECK(data.ndim() == 2 && data[0] == space.ndim(), kValue,
              "ravel_multi_index: data must be (", space.ndim(), ", N) -- one multi-index into shape ",
@@ -38,15 +41,14 @@ bool RavelShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* 
     AssignShape(&(*out)[0], Shape{data[1]}, *attrs.op(), "output");
     return true;
   }
-  if (!(*out)[0].is_known()) return false;
   AssignShape(&(*in)[0], Shape{space.ndim(), (*out)[0][0]}, *attrs.op(), "data");
   return true;
 }
 
 bool UnravelShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  const Shape space = IndexSpace(attrs);
   const Shape& data = (*in)[0];
   if (!data.is_known()) return false;
+  const Shape space = IndexSpace(attrs);
   Shape result{space.ndim()};
   for (int64_t d : data) result.push_back(d);
   AssignShape(&(*out)[0], result, *attrs.op(), "output");
