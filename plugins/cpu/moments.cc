@@ -2,6 +2,8 @@
 // it (two passes over the input, in double: no cancellation of E[x^2] -
 // E[x]^2).  The input is walked with reduce_plan.h's runs; the outputs are
 // shared among threads.
+#include <algorithm>
+#include <initializer_list>
 #include <limits>
 
 #include "kernel_util.h"
@@ -23,9 +25,14 @@ void ForEachReduced(const T* base, const Plan& plan, F&& f) {
 
 template <typename T>
 void Moments(const DLTensor& in, const bool* reduce_axis, T* mean, T* var, int64_t num_out) {
+  if (NumElements(in) == 0) {  // no plan over a 0-size dim: an empty reduction's moments are NaN, as mean's
+    const T nan = static_cast<T>(std::numeric_limits<double>::quiet_NaN());
+    for (T* out : {mean, var})
+      if (out) std::fill(out, out + num_out, nan);
+    return;
+  }
   const Plan plan(in, reduce_axis);
   const T* x = Data<T>(in);
-  // An empty reduction has no mean: NaN, as mean's.
   const double count = static_cast<double>(plan.count);
   ParallelFor(num_out, ItemGrain(plan.count), [&](int64_t begin, int64_t end) {
     Odometer kept(plan.kept, plan.num_kept);  // enumerates the outputs in order
@@ -34,11 +41,11 @@ void Moments(const DLTensor& in, const bool* reduce_axis, T* mean, T* var, int64
       const T* base = x + kept.offset;
       double sum = 0;
       ForEachReduced(base, plan, [&](double v) { sum += v; });
-      const double m = plan.count ? sum / count : std::numeric_limits<double>::quiet_NaN();
+      const double m = sum / count;
       double squares = 0;
       ForEachReduced(base, plan, [&](double v) { squares += (v - m) * (v - m); });
       if (mean) mean[o] = static_cast<T>(m);
-      if (var) var[o] = static_cast<T>(plan.count ? squares / count : m);
+      if (var) var[o] = static_cast<T>(squares / count);
     }
   });
 }
