@@ -1,6 +1,6 @@
 // Element-wise unary math: MXNet 1.9's abs, exp, sin, floor, relu, ...
 // (one table, one registration loop), plus the unary ops that take a
-// parameter (clip, smooth_l1) and zeros_like / ones_like.
+// parameter (clip, smooth_l1, hard_sigmoid) and zeros_like / ones_like.
 //
 // dtype rule (MXNet 1.9's UnaryOp::Compute): the output has the input's
 // dtype, and every numeric dtype is accepted, integers included -- a
@@ -14,6 +14,7 @@
 // abs(0) and relu(0) have 0, log(0) has inf, relu's NaN gives NaN.
 #include <cmath>
 
+#include "ops/elemwise/float_types.h"
 #include "ops/gradient_shorthands.h"
 #include "ops/op.h"
 
@@ -77,6 +78,18 @@ Value ReluGrad(GradBuilder& b, Value og, Value, Value y) { return b.Apply("_back
 Value SigmoidGrad(GradBuilder& b, Value og, Value, Value y) { return Mul(b, og, Mul(b, y, RMinusScalar(b, y, 1))); }
 Value SoftsignGrad(GradBuilder& b, Value og, Value x, Value) {
   return Div(b, og, Square(b, PlusScalar(b, Unary(b, "abs", x), 1)));
+}
+// d/dx log(sigmoid(x)) = 1 - sigmoid(x) = sigmoid(-x)
+Value LogSigmoidGrad(GradBuilder& b, Value og, Value x, Value) {
+  return Mul(b, og, Unary(b, "sigmoid", Neg(b, x)));
+}
+// mish = x tanh(softplus(x)): tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), as
+// softplus' = sigmoid.  Large x: exp overflows to inf, tanh gives 1 and the
+// second term 0.
+Value MishGrad(GradBuilder& b, Value og, Value x, Value) {
+  const Value t = Unary(b, "tanh", Unary(b, "log1p", Unary(b, "exp", x)));
+  const Value slope = Mul(b, Mul(b, x, Unary(b, "sigmoid", x)), RMinusScalar(b, Square(b, t), 1));
+  return Mul(b, og, Add(b, t, slope));
 }
 Value ErfGrad(GradBuilder& b, Value og, Value x, Value) {
   return Mul(b, og, Scale(b, Unary(b, "exp", Neg(b, Square(b, x))), 2 / std::sqrt(kPi)));
@@ -175,6 +188,8 @@ const UnaryMathDef kUnaryMath[] = {
     {"relu", "Computes rectified linear activation: max(x, 0) (NaN stays NaN).", ReluGrad},
     {"sigmoid", "Computes sigmoid of x element-wise: y = 1 / (1 + exp(-x)).", SigmoidGrad},
     {"softsign", "Computes softsign of x element-wise: y = x / (1 + abs(x)).", SoftsignGrad},
+    {"log_sigmoid", "Computes log_sigmoid of x element-wise: y = log(1 / (1 + exp(-x))).", LogSigmoidGrad},
+    {"mish", "Computes mish of x element-wise: y = x * tanh(log(1 + exp(x))).", MishGrad},
     {"erf", "Returns element-wise gauss error function of the input.\n\n"
             "Example::\n\n   erf([0, -1., 10.]) = [0., -0.8427, 1.]", ErfGrad},
     {"erfinv", "Returns element-wise inverse gauss error function of the input; "
@@ -233,6 +248,30 @@ MX_REGISTER_OP(smooth_l1)
     .Types(SameTypes)
     .Inplace({{0, 0}})
     .Gradient(SmoothL1Gradient);
+
+namespace {
+
+// alpha og where 0 < alpha x + beta < 1 (the unclipped part), else 0.
+std::vector<Value> HardSigmoidGradient(GradBuilder& b) {
+  const double alpha = b.attrs().Float("alpha");
+  const Value z = PlusScalar(b, Scale(b, b.input(0), alpha), b.attrs().Float("beta"));
+  const Value inside = Mul(b, GreaterScalar(b, z, 0), WithScalar(b, "_lesser_scalar", z, 1));
+  return {Scale(b, Mul(b, b.out_grad(0), inside), alpha)};
+}
+
+}  // namespace
+
+MX_REGISTER_OP(hard_sigmoid)
+    .Describe("Computes hard sigmoid of x element-wise.\n\n"
+              ".. math::\n   y = max(0, min(1, alpha * x + beta))\n\n"
+              "Floating-point dtypes only, as MXNet 1.9.")
+    .Inputs({"data"})
+    .Param("alpha", "float", "0.2", "Slope of hard sigmoid")
+    .Param("beta", "float", "0.5", "Bias of hard sigmoid.")
+    .Shapes(SameShapes)
+    .Types(FloatTypes)
+    .Inplace({{0, 0}})
+    .Gradient(HardSigmoidGradient);
 
 MX_REGISTER_OP(zeros_like)
     .Describe("Return an array of zeros with the same shape and dtype as the input.\n\n"

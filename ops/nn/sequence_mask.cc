@@ -3,7 +3,7 @@
 // axis=1; sequence_length (batch,) is an input only when use_sequence_length
 // is true -- without it the op is an identity copy.  Lengths of any numeric
 // dtype are truncated toward zero, as MXNet reads them.
-#include "common/dtype.h"
+#include "ops/nn/sequence_inputs.h"
 #include "ops/op.h"
 
 namespace mx {
@@ -12,31 +12,8 @@ namespace op {
 namespace {
 
 bool SequenceMaskShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  const Shape& data = (*in)[0];
-  const int64_t axis = attrs.Int("axis");
-  MX_CHECK(axis == 0 || axis == 1, kValue, "SequenceMask: axis must be 0 or 1, got ", axis);
-  if (!data.is_known()) return false;
-  MX_CHECK(data.ndim() >= 2, kValue, "SequenceMask: data must have rank 2 or greater, got shape ",
-           data.ToString());
-  if (attrs.Bool("use_sequence_length")) {
-    const Shape expected{data[1 - axis]};
-    Shape& length = (*in)[1];
-    MX_CHECK(!length.is_known() || length == expected, kValue, "SequenceMask: sequence_length must have shape ",
-             expected.ToString(), " (the batch size of data ", data.ToString(), " for axis=", axis,
-             "), got ", length.ToString());
-    AssignShape(&length, expected, *attrs.op(), "sequence_length");
-  }
-  AssignShape(&(*out)[0], data, *attrs.op(), "output");
-  return true;
-}
-
-bool SequenceMaskType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
-  for (size_t i = 0; i < in->size(); ++i)
-    MX_CHECK((*in)[i] != kBool, kType, "SequenceMask: ", i ? "sequence_length" : "data",
-             " must have a numeric dtype, got bool");
-  const int data = (*in)[0];
-  if (data < 0) return false;
-  AssignType(&(*out)[0], data, *attrs.op(), "output");
+  if (!SequenceInputShapes(attrs, in)) return false;
+  AssignShape(&(*out)[0], (*in)[0], *attrs.op(), "output");
   return true;
 }
 
@@ -52,15 +29,14 @@ MX_REGISTER_OP(SequenceMask)
         "To use this parameter, set `use_sequence_length` to `True`, otherwise each example in "
         "the batch is assumed to have the max sequence length and this operator works as the "
         "`identity` operator.")
-    .InputsFn({"data", "sequence_length"},
-              [](const Attrs& attrs) { return attrs.Bool("use_sequence_length") ? 2 : 1; })
+    .InputsFn({"data", "sequence_length"}, SequenceNumInputs)
     .Param("use_sequence_length", "boolean", "False",
            "If set to true, this layer takes in an extra input parameter `sequence_length` to "
            "specify variable length sequence")
     .Param("value", "float", "0", "The value to be used as a mask.")
     .Param("axis", "int", "0", "The sequence axis. Only values of 0 and 1 are currently supported.")
     .Shapes(SequenceMaskShape)
-    .Types(SequenceMaskType)
+    .Types(SequenceTypes)
     .Inplace({{0, 0}})
     .Gradient([](GradBuilder& b) {
       // Masked steps are constants: the gradient masks them with zeros.

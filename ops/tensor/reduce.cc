@@ -24,15 +24,15 @@
 namespace mx {
 namespace op {
 
-Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool exclude) {
+Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool exclude, const char* axis_param) {
   const std::string& name = attrs.op()->name;
-  if (attrs.IsNone("axis") || attrs.Tuple("axis").ndim() == 0) {
+  if (attrs.IsNone(axis_param) || attrs.Tuple(axis_param).ndim() == 0) {
     if (!keepdims) return Shape{1};
     Shape all_ones;
     for (int i = 0; i < in.ndim(); ++i) all_ones.push_back(1);
     return in.ndim() == 0 ? Shape{1} : all_ones;
   }
-  Shape axes = attrs.Tuple("axis");
+  Shape axes = attrs.Tuple(axis_param);
   for (int i = 0; i < axes.ndim(); ++i) {
     const int64_t given = axes[i];
     if (axes[i] < 0) axes[i] += in.ndim();
@@ -42,7 +42,7 @@ Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool e
   std::sort(axes.data(), axes.data() + axes.ndim());
   for (int i = 1; i < axes.ndim(); ++i)
     MX_CHECK(axes[i - 1] != axes[i], kValue, "operator ", name, ": reduction axes ",
-             attrs.Tuple("axis").ToString(), " have duplicates");
+             attrs.Tuple(axis_param).ToString(), " have duplicates");
   bool listed[Shape::kMaxNDim] = {false};
   for (int i = 0; i < axes.ndim(); ++i) listed[axes[i]] = true;
   Shape out = Shape::Scalar();

@@ -9,8 +9,10 @@ namespace mx {
 namespace op {
 
 // The output shape of reducing `in` over attrs' `axis` (None or () for all
-// axes) with MXNet 1.9's legacy rules; throws kValue for a bad axis.
-Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool exclude);
+// axes; `axis_param` names it: moments calls it `axes`) with MXNet 1.9's
+// legacy rules; throws kValue for a bad axis.
+Shape ReduceAxesShape(const Shape& in, const Attrs& attrs, bool keepdims, bool exclude,
+                      const char* axis_param = "axis");
 
 }  // namespace op
 }  // namespace mx

@@ -1,9 +1,13 @@
 // take (pick whole slices along an axis by index) and pick (one element per
 // position along an axis).  Index arrays may have any dtype; float indices
 // are truncated.  Out-of-range indices are clipped or wrapped per `mode`.
+// batch_take, MXNet's deprecated pick: one element of each row along the
+// last axis, int32 indices (as MXNet 1.9 requires) clipped; no gradient.
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "common/dtype.h"
 #include "ops/op.h"
 #include "ops/tensor/adjoint.h"
 #include "ops/tensor/indexing.h"
@@ -53,6 +57,25 @@ bool PickShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* o
   return true;
 }
 
+// The output has the indices' shape: one per row of a's last axis.
+bool BatchTakeShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape &a = (*in)[0], &indices = (*in)[1];
+  if (indices.is_known()) AssignShape(&(*out)[0], indices, *attrs.op(), "output");
+  else if ((*out)[0].is_known()) AssignShape(&(*in)[1], (*out)[0], *attrs.op(), "indices");
+  if (!a.is_known() || !(*out)[0].is_known()) return false;
+  MX_CHECK(a.ndim() >= 2, kValue, "batch_take: data must have at least 2 dimensions, got shape ", a.ToString());
+  const int64_t rows = a.Size() / std::max<int64_t>(a[a.ndim() - 1], 1);
+  MX_CHECK(a[a.ndim() - 1] > 0 ? rows == (*out)[0].Size() : (*out)[0].Size() == 0, kValue,
+           "batch_take: the indices (shape ", (*out)[0].ToString(), ") must have one entry per row of data ",
+           a.ToString(), " along its last axis (", rows, ")");
+  return true;
+}
+
+bool BatchTakeType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
+  AssignType(&(*in)[1], kInt32, *attrs.op(), "indices");
+  return DataTypeOnly(attrs, in, out);
+}
+
 }  // namespace
 
 MX_REGISTER_OP(take)
@@ -82,6 +105,19 @@ MX_REGISTER_OP(pick)
     .Types(DataTypeOnly)
     .Gradient(AdjointGradient("_backward_pick"))
     .Alias("choose_element_0index");
+
+MX_REGISTER_OP(batch_take)
+    .Describe(
+        "Takes elements from a data batch.\n\n"
+        ".. note::\n  `batch_take` is deprecated. Use `pick` instead.\n\n"
+        "Given an input array of shape ``(d0, d1)`` and indices of shape ``(i0,)``, the result will be "
+        "an output array of shape ``(i0,)`` with::\n\n  output[i] = input[i, indices[i]]\n\n"
+        "Indices (int32) out of range are clipped. Data of more dimensions is read as rows along its last "
+        "axis.\n\nExamples::\n\n  x = [[ 1.,  2.],\n       [ 3.,  4.],\n       [ 5.,  6.]]\n\n"
+        "  // takes elements with specified indices\n  batch_take(x, [0,1,0]) = [ 1.  4.  5.]")
+    .Inputs({"a", "indices"})
+    .Shapes(BatchTakeShape)
+    .Types(BatchTakeType);
 
 MX_REGISTER_OPS(take_pick_adjoints) {
   RegisterAdjoint("_backward_take", "take",

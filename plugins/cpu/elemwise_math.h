@@ -195,7 +195,7 @@ enum class UnaryOp {
   kAbs, kSign, kReciprocal, kSquare, kSqrt, kRsqrt, kCbrt, kRcbrt, kExp, kExpm1, kLog, kLog1p,
   kLog2, kLog10, kSin, kCos, kTan, kArcsin, kArccos, kArctan, kSinh, kCosh, kTanh, kArcsinh,
   kArccosh, kArctanh, kDegrees, kRadians, kFloor, kCeil, kRound, kRint, kTrunc, kFix, kRelu,
-  kSigmoid, kSoftsign, kSoftrelu, kErf, kErfinv, kGamma, kGammaln, kLogicalNot,
+  kSigmoid, kSoftsign, kSoftrelu, kErf, kErfinv, kGamma, kGammaln, kLogicalNot, kLogSigmoid, kMish,
 };
 
 // Ops whose floating-point body is a few vectorisable instructions.
@@ -303,6 +303,9 @@ inline C Eval(C x) {
   if constexpr (OP == U::kSigmoid) return C(1) / (C(1) + std::exp(-x));
   if constexpr (OP == U::kSoftsign) return x / (C(1) + std::fabs(x));
   if constexpr (OP == U::kSoftrelu) return x > C(20) ? x : std::log1p(std::exp(x));  // MXNet's cut-off
+  // log(sigmoid(x)) = -softplus(-x), and mish's softplus, without overflow.
+  if constexpr (OP == U::kLogSigmoid) return std::fmin(x, C(0)) - std::log1p(std::exp(-std::fabs(x)));
+  if constexpr (OP == U::kMish) return x * std::tanh(std::fmax(x, C(0)) + std::log1p(std::exp(-std::fabs(x))));
   if constexpr (OP == U::kErf) return std::erf(x);
   if constexpr (OP == U::kErfinv) return static_cast<C>(ErfInv(static_cast<double>(x)));
   if constexpr (OP == U::kGamma) return std::tgamma(x);

@@ -1,5 +1,6 @@
 // Unary element-wise kernels of the foundation: negative and copies (also
-// the kernel of Reshape, whose output may alias its input).
+// the kernel of Reshape, whose output may alias its input, and of the
+// identities that only change the gradient: BlockGrad, make_loss, MakeLoss).
 #include <cstring>
 #include <limits>
 
@@ -82,7 +83,7 @@ int Negative(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(elemwise_unary) {
-  for (const char* name : {"_copy", "Reshape"})
+  for (const char* name : {"_copy", "Reshape", "BlockGrad", "make_loss", "MakeLoss"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
   for (const char* name : {"_copyto", "Cast", "_cast_like"})
     if (int rc = RegisterKernel(name, CopyConvert, nullptr, kAll)) return rc;

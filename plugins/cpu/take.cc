@@ -1,4 +1,5 @@
-// Kernels of take and pick and the gradients of take, pick and topk.  The
+// Kernels of take, pick (and batch_take, a pick) and the gradients of take,
+// pick and topk.  The
 // data is viewed as (outer, n, inner) around the axis; take copies whole
 // inner blocks, pick single elements, and the gradients add them back.
 #include <algorithm>
@@ -76,15 +77,17 @@ int Take(const MXKernelCall* call) {
   return 0;
 }
 
-int Pick(const MXKernelCall* call) {
+// out[p] = data[o, idx[p], i] for the data seen as (outer, n, inner) around
+// `axis`, p = (o, i).
+int PickAlong(const MXKernelCall* call, int axis, Mode mode, const char* op) {
   const DLTensor& data = call->inputs[0];
   const DLTensor& out = call->outputs[0];
   std::vector<int64_t> idx;
-  if (!LoadIndices(call->inputs[1], &idx)) return Fail("pick: unsupported index dtype");
+  if (!LoadIndices(call->inputs[1], &idx)) return Fail((std::string(op) + ": unsupported index dtype").c_str());
   if (NumElements(out) == 0) return 0;
   int64_t outer, n, inner;
-  AxisSizes(data, AxisOf(call, data), &outer, &n, &inner);
-  if (!ResolveIndices(&idx, n, ModeOf(call), "pick")) return -1;
+  AxisSizes(data, axis, &outer, &n, &inner);
+  if (!ResolveIndices(&idx, n, mode, op)) return -1;
   const bool ok = DispatchElementSize(data.dtype, [&](auto zero) {
     using U = decltype(zero);
     const U* src = Data<U>(data);
@@ -96,8 +99,15 @@ int Pick(const MXKernelCall* call) {
       }
     });
   });
-  return ok ? 0 : Fail("pick: unsupported dtype");
+  return ok ? 0 : Fail((std::string(op) + ": unsupported dtype").c_str());
 }
+
+int Pick(const MXKernelCall* call) {
+  return PickAlong(call, AxisOf(call, call->inputs[0]), ModeOf(call), "pick");
+}
+
+// batch_take: pick along the last axis, indices clipped.
+int BatchTake(const MXKernelCall* call) { return PickAlong(call, call->inputs[0].ndim - 1, kClip, "batch_take"); }
 
 // -- gradients: ograd added back where each element was taken ------------------
 
@@ -188,6 +198,7 @@ int TopKBackward(const MXKernelCall* call) {
 MX_CPU_KERNELS(take) {
   if (int rc = RegisterKernel("take", Take, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("pick", Pick, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("batch_take", BatchTake, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("_backward_take", TakeBackward, nullptr, kNumeric)) return rc;
   if (int rc = RegisterKernel("_backward_pick", PickBackward, nullptr, kNumeric)) return rc;
   return RegisterKernel("_backward_topk", TopKBackward, nullptr, kNumeric);

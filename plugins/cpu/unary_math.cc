@@ -1,6 +1,6 @@
 // Kernels of the unary math ops (ops/elemwise/unary_math.cc): one template
-// (RunUnary in elemwise_math.h) instantiated per op, plus clip, smooth_l1
-// and zeros_like / ones_like.
+// (RunUnary in elemwise_math.h) instantiated per op, plus clip, smooth_l1,
+// hard_sigmoid and zeros_like / ones_like.
 #include <algorithm>
 #include <limits>
 
@@ -65,7 +65,8 @@ const UnaryKernelEntry kUnaryKernels[] = {
     MX_UNARY_ENTRY("softsign", kSoftsign), MX_UNARY_ENTRY(nullptr, kSoftrelu),
     MX_UNARY_ENTRY("erf", kErf),         MX_UNARY_ENTRY("erfinv", kErfinv),
     MX_UNARY_ENTRY("gamma", kGamma),     MX_UNARY_ENTRY("gammaln", kGammaln),
-    MX_UNARY_ENTRY("logical_not", kLogicalNot),
+    MX_UNARY_ENTRY("logical_not", kLogicalNot), MX_UNARY_ENTRY("log_sigmoid", kLogSigmoid),
+    MX_UNARY_ENTRY("mish", kMish),
 };
 #undef MX_UNARY_ENTRY
 
@@ -145,6 +146,34 @@ int SmoothL1Kernel(const MXKernelCall* call) {
   return ok ? 0 : Fail("smooth_l1: unsupported dtype");
 }
 
+// hard_sigmoid(x, alpha, beta) = clip(alpha x + beta, 0, 1); floats only.
+int HardSigmoidKernel(const MXKernelCall* call) {
+  if (int rc = CheckUnaryCall(call, "hard_sigmoid does not support req=add")) return rc < 0 ? rc : 0;
+  const MXAttr* alpha = mx_attr_find(call->attrs, call->num_attrs, "alpha");
+  const MXAttr* beta = mx_attr_find(call->attrs, call->num_attrs, "beta");
+  if (!alpha || !beta) return Fail("hard_sigmoid: missing parameter alpha or beta");
+  const DLTensor &in = call->inputs[0], &out = call->outputs[0];
+  const int64_t n = NumElements(in);
+  bool ok = false;
+  DispatchDType(MXDType(in.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    if constexpr (std::is_floating_point_v<T> || std::is_same_v<T, half>) {
+      using C = typename Acc<T>::type;
+      const C a = static_cast<C>(alpha->f), b = static_cast<C>(beta->f);
+      const T* x = Data<T>(in);
+      T* y = Data<T>(out);
+      ParallelElements(n, kGrainCheap, [&](int64_t lo, int64_t hi) {
+        MapLoop(x + lo, y + lo, hi - lo, [a, b](T v) {
+          const C z = a * static_cast<C>(v) + b;
+          return static_cast<T>(z > C(1) ? C(1) : z < C(0) ? C(0) : z);  // NaN stays NaN
+        });
+      });
+      ok = true;
+    }
+  });
+  return ok ? 0 : Fail("hard_sigmoid: unsupported dtype");
+}
+
 // zeros_like / ones_like: fill the output (the input's values are unused).
 template <int VALUE>
 int FillLikeKernel(const MXKernelCall* call) {
@@ -175,6 +204,7 @@ MX_CPU_KERNELS(unary_math) {
   }
   if (int rc = RegisterKernel("clip", ClipKernel, nullptr, kNumeric)) return rc;
   if (int rc = RegisterKernel("smooth_l1", SmoothL1Kernel, nullptr, kNumeric)) return rc;
+  if (int rc = RegisterKernel("hard_sigmoid", HardSigmoidKernel, nullptr, {kF32, kF64, kF16})) return rc;
   if (int rc = RegisterKernel("zeros_like", FillLikeKernel<0>, nullptr, kAll)) return rc;
   return RegisterKernel("ones_like", FillLikeKernel<1>, nullptr, kAll);
 }

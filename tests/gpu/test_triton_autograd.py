@@ -104,15 +104,26 @@ CASES = {
                       nd.batch_dot(c, c, transpose_a=True).sum(), [r(3, 4), r(5, 4), r(2, 3, 4)], [1, 1, 1]),
     "softmax_log_softmax": (lambda a: nd.log_softmax(a, axis=0) * nd.softmax(a), [r(3, 4)], [1]),
     "gammaln": (lambda a: nd.gammaln(a), [r(3, 3, low=0.2, high=4)], [1]),
+    "log_sigmoid_mish_hard_sigmoid": (lambda a: nd.log_sigmoid(a) * nd.mish(a) + nd.hard_sigmoid(a, alpha=0.5),
+                                      [r(3, 4, low=-3, high=3)], [1]),
     "diag": (lambda a, v: nd.diag(a, k=1).sum() + nd.diag(v, k=-1), [r(3, 4), r(3)], [1, 1]),
     "sequence_mask": (lambda a, n: nd.SequenceMask(a, n, use_sequence_length=True, value=-1),
                       [r(4, 2, 3), idx(2, 4)], [1, 0]),
+    "sequence_last_reverse": (lambda a, n: nd.SequenceLast(nd.SequenceReverse(a, n, use_sequence_length=True), n,
+                                                           use_sequence_length=True) +
+                              nd.SequenceLast(a.transpose((1, 0, 2)), axis=1), [r(4, 2, 3), idx(2, 4)], [1, 0]),
     "norm_max_prod": (lambda a: nd.norm(a, axis=1) + a.max(axis=1) + a.prod(axis=1), [r(3, 4, low=0.5)], [1]),
     "stack_split": (lambda a, b: nd.stack(a, b, axis=1).split(num_outputs=2, axis=2)[1], [r(2, 4), r(2, 4)],
                     [1, 1]),
     "flip_transpose_power": (lambda a: nd.flip(nd.expand_dims(a, axis=0), axis=2).transpose((2, 0, 1)) ** 2,
                              [r(2, 3)], [1]),
     "add_n_setitem": (lambda a, b: nd.add_n(a, b, a * b), [r(2, 3), r(2, 3)], [1, 1]),
+    "depth_space": (lambda a: nd.space_to_depth(nd.depth_to_space(a, block_size=2) ** 2, block_size=2),
+                    [r(1, 8, 2, 3)], [1]),
+    "gradient_control": (lambda a, w: nd.MakeLoss(nd.BlockGrad(a) * w + nd.make_loss(a), normalization="valid",
+                                                  valid_thresh=0.5) + nd.MakeLoss(a, normalization="batch"),
+                         [r(3, 4), r(3, 4)], [1, 1]),
+    "moments": (lambda a: nd.moments(a, axes=(0, 2)) + nd.moments(a, axes=(2,), keepdims=True), [r(2, 3, 4)], [1]),
 }
 
 

@@ -41,6 +41,7 @@ SMOOTH_DOMAIN = {
     "tanh": uniform(-1.5, 1.5), "arcsinh": uniform(-2, 2), "arccosh": uniform(1.2, 3),
     "arctanh": uniform(-0.8, 0.8), "degrees": uniform(-2, 2), "radians": uniform(-2, 2),
     "relu": signed(0.2, 2), "sigmoid": uniform(-2, 2), "softsign": signed(0.2, 2), "erf": uniform(-1.5, 1.5),
+    "log_sigmoid": uniform(-3, 3), "mish": uniform(-3, 3),
     "erfinv": uniform(-0.8, 0.8),
     # positive, and negative between the poles
     "gamma": np.array([[0.6, 1.7, 3.2], [-0.4, -1.3, -2.6]]),
@@ -131,6 +132,20 @@ def smooth_l1_grad():
     for sigma in (1.0, 2.0, 0.5):
         check_gradient(lambda v: mx.nd.smooth_l1(v, scalar=sigma), [x])
         check_second_order(lambda v: mx.nd.smooth_l1(v, scalar=sigma), [x])
+
+
+def test_log_sigmoid_and_mish_gradients_stay_finite_far_out():
+    x = np.array([-800.0, -40.0, 40.0, 800.0])
+    np.testing.assert_allclose(grad_of(mx.nd.log_sigmoid, x), [1, 1, 0, 0], atol=1e-15)
+    np.testing.assert_allclose(grad_of(mx.nd.mish, x), [0, 0, 1, 1], atol=1e-15)
+
+
+def hard_sigmoid_grad():
+    x = np.array([[-4.0, -2.0, 0.3], [1.0, 2.4, 3.0]])  # both clipped sides and the slope
+    for kwargs in ({}, {"alpha": 0.5, "beta": 0.25}):
+        check_gradient(lambda v: mx.nd.hard_sigmoid(v, **kwargs), [x])
+        check_second_order(lambda v: mx.nd.hard_sigmoid(v, **kwargs) * v, [x])
+    np.testing.assert_array_equal(grad_of(mx.nd.hard_sigmoid, [-3.0, 0.0, 3.0]), [0, 0.2, 0])
 
 
 # -- Cast, where ------------------------------------------------------------------------
@@ -331,6 +346,7 @@ GRAD_HARNESS.update({name: step_grad(name) for name in STEPS})
 GRAD_HARNESS.update({
     "clip": clip_grad,
     "smooth_l1": smooth_l1_grad,
+    "hard_sigmoid": hard_sigmoid_grad,
     "Cast": cast_grad,
     "where": where_grad,
     "Activation": activation_grad,

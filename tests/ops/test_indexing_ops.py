@@ -267,7 +267,68 @@ backward_gather_nd_checker = adjoint_checker(
      ((3, 4, 2), [np.zeros((1, 0))], {}, lambda x: x[:0])], "_backward_gather_nd")
 
 
+def batch_take_checker(fn, dtype):
+    """pick along the last axis, indices int32 and clipped (MXNet 1.9)."""
+    rng = np.random.default_rng(1)
+    for shape, index_shape in (((3, 2), (3,)), ((2, 3, 4), (6,)), ((2, 3, 4), (2, 3)), ((0, 3), (0,))):
+        x = data(shape, dtype)
+        idx = rng.integers(-2, shape[-1] + 2, size=index_shape).astype(np.int32)
+        rows = x.reshape(-1, shape[-1])
+        expected = rows[np.arange(rows.shape[0]), np.clip(idx.ravel(), 0, shape[-1] - 1)].reshape(index_shape)
+        check(fn(nd(x), nd(idx)), expected, dtype)
+    x = nd(data((3, 2), dtype))
+    check(fn(x, nd(np.array([0, 1, 0], np.int32))), data((3, 2), dtype)[[0, 1, 2], [0, 1, 0]], dtype)
+    with pytest.raises(MXNetError, match="int32"):
+        fn(x, nd(np.array([0, 1, 0], np.float32)))
+    with pytest.raises(MXNetError, match="one entry per row"):
+        fn(x, nd(np.array([0, 1], np.int32)))
+    with pytest.raises(MXNetError, match="at least 2 dimensions"):
+        fn(nd(data((3,), dtype)), nd(np.array([0, 1, 0], np.int32)))
+    with pytest.raises(MXNetError, match="one entry per row"):
+        fn(nd(data((2, 0), dtype)), nd(np.array([0, 0], np.int32)))  # no element to take
+
+
+def ravel_checker(fn, dtype):
+    """numpy's ravel_multi_index, columns as multi-indices; a leading -1 is unbounded."""
+    rng = np.random.default_rng(2)
+    for shape in ((7, 6), (-1, 6), (2, 3, 4), (5,), (3, 1, 2)):  # flat indices fit int8
+        bounds = [4 if d == -1 else d for d in shape]
+        index = np.stack([rng.integers(0, d, size=5) for d in bounds])
+        expected = np.ravel_multi_index(tuple(index), bounds)
+        check(fn(nd(index.astype(dtype)), shape=shape), expected.astype(dtype), dtype)
+    check(fn(nd(np.zeros((2, 0), dtype)), shape=(3, 3)), np.zeros((0,), dtype), dtype)
+    index_space_errors(fn, nd(np.array([[3, 6, 6], [4, 5, 1]], dtype)))
+    with pytest.raises(MXNetError, match=r"must be \(2, N\)"):
+        fn(nd(np.zeros((3, 2), dtype)), shape=(7, 6))
+    with pytest.raises(MXNetError, match=r"must be \(2, N\)"):
+        fn(nd(np.zeros((2,), dtype)), shape=(7, 6))
+
+
+def unravel_checker(fn, dtype):
+    rng = np.random.default_rng(3)
+    for shape in ((7, 6), (-1, 6), (2, 3, 4), (5,)):
+        bounds = [4 if d == -1 else d for d in shape]
+        flat = rng.integers(0, min(np.prod(bounds), 100), size=(2, 3))
+        expected = np.stack(np.unravel_index(flat, bounds))
+        check(fn(nd(flat.astype(dtype)), shape=shape), expected.astype(dtype), dtype)
+    # out of range: the leading coordinate wraps (MXNet's remainders), unless it is -1
+    np.testing.assert_array_equal(fn(nd(np.array([45, 7], dtype)), shape=(7, 6)).asnumpy(), [[0, 1], [3, 1]])
+    np.testing.assert_array_equal(fn(nd(np.array([45, 7], dtype)), shape=(-1, 6)).asnumpy(), [[7, 1], [3, 1]])
+    index_space_errors(fn, nd(np.array([22, 41, 37], dtype)))
+
+
+def index_space_errors(fn, x):
+    for bad in ((), (7, -1), (0, 6), (-2, 6)):
+        with pytest.raises(MXNetError, match="shape"):
+            fn(x, shape=bad)
+    with pytest.raises(MXNetError, match="shape parameter must be given"):
+        fn(x)
+
+
 HARNESS = {
+    "_ravel_multi_index": ravel_checker,
+    "_unravel_index": unravel_checker,
+    "batch_take": batch_take_checker,
     "_backward_slice_axis": backward_slice_axis_checker,
     "_backward_slice_like": backward_slice_like_checker,
     "_backward_take": backward_take_checker,
@@ -287,6 +348,8 @@ HARNESS = {
 }
 
 ALIASES = {
+    "ravel_multi_index": "_ravel_multi_index",
+    "unravel_index": "_unravel_index",
     "crop": "slice",
     "choose_element_0index": "pick",
     "_crop_assign": "_slice_assign",
@@ -369,6 +432,9 @@ def _adjoint_gradient(fn, ograd_shape, *constants):
     return lambda: check_linear_gradient(fn, GRAD_RNG.standard_normal(ograd_shape), X, *constants)
 
 
+# MXNet 1.9 defines no gradient for batch_take (deprecated for pick)
+NO_GRADIENT = {"batch_take"}
+
 GRAD_HARNESS = {
     "slice": lambda: check_linear_gradient(lambda x: mx.nd.slice(x, **BOX), X),
     "slice_axis": lambda: check_linear_gradient(lambda x: mx.nd.slice_axis(x, axis=-2, begin=1, end=-1), X),
@@ -385,6 +451,10 @@ GRAD_HARNESS = {
     "_slice_assign": _slice_assign_gradient,
     "_slice_assign_scalar": _slice_assign_scalar_gradient,
     # Half-integer indices: the finite differences do not move them.
+    "_ravel_multi_index": lambda: check_zero_gradient(lambda i: mx.nd.ravel_multi_index(i, shape=(4, 5)),
+                                                      [np.array([[0.5, 2.5], [1.5, 3.5]])]),
+    "_unravel_index": lambda: check_zero_gradient(lambda i: mx.nd.unravel_index(i, shape=(4, 5)),
+                                                  [np.array([0.5, 7.5, 13.5])]),
     "one_hot": lambda: check_zero_gradient(lambda i: mx.nd.one_hot(i, depth=3), [np.array([0.5, 2.5, 1.5])]),
     "_backward_slice_axis": _adjoint_gradient(
         lambda g, x: mx.nd._internal._backward_slice_axis(g, x, axis=1, begin=1, end=3), (3, 2, 2)),

@@ -107,6 +107,8 @@ UNARY = {
     "relu": (_relu, (-4, 4), (-6, 6)),
     "sigmoid": (lambda x: 1 / (1 + np.exp(-x)), (-8, 8), (-6, 6)),
     "softsign": (lambda x: x / (1 + np.abs(x)), (-4, 4), (-6, 6)),
+    "log_sigmoid": (lambda x: -np.logaddexp(0, -x), (-8, 8), (-6, 6)),
+    "mish": (lambda x: x * np.tanh(np.logaddexp(0, x)), (-6, 6), (-6, 6)),
     "erf": (special.erf, (-3, 3), (-3, 3)),
     "erfinv": (special.erfinv, (-1, 1), (-1, 1)),
     "gamma": (_gamma, "gamma", (1, 5)),
@@ -264,6 +266,26 @@ def smooth_l1_checker(fn, dtype):
     np.testing.assert_array_equal(got, want.astype(dtype))
 
 
+def hard_sigmoid_checker(fn, dtype):
+    if not is_float(dtype):  # floats only, as MXNet 1.9
+        with pytest.raises(MXNetError, match="float"):
+            fn(nd(np.array([1, 2]), dtype))
+        return
+    rng = rng_for("hard_sigmoid", dtype)
+    x = rng.uniform(-6, 6, (4, 7)).astype(dtype)
+    for kwargs in ({}, {"alpha": 0.5, "beta": 0.25}, {"alpha": -1.0, "beta": 0.0}):
+        alpha, beta = kwargs.get("alpha", 0.2), kwargs.get("beta", 0.5)
+        want = np.clip(alpha * x.astype(np.float64) + beta, 0, 1)
+        check_float(fn(nd(x, dtype), **kwargs).asnumpy(), want.astype(dtype), dtype)
+    got = fn(nd(np.array([np.nan, -np.inf, np.inf, 0.0]), dtype)).asnumpy()
+    np.testing.assert_array_equal(got, np.array([np.nan, 0, 1, 0.5], dtype=dtype))
+    a = nd(x, dtype)
+    assert fn(a, out=a) is a  # in place
+    check_float(a.asnumpy(), np.clip(0.2 * x.astype(np.float64) + 0.5, 0, 1).astype(dtype), dtype)
+    with pytest.raises(MXNetError, match="alpha"):
+        fn(nd(x, dtype), alpha="steep")
+
+
 def fill_like_checker(value):
     def run(fn, dtype):
         rng = rng_for("fill_like", value, dtype)
@@ -405,6 +427,7 @@ HARNESS = {name: unary_checker(name) for name in UNARY}
 HARNESS.update({
     "clip": clip_checker,
     "smooth_l1": smooth_l1_checker,
+    "hard_sigmoid": hard_sigmoid_checker,
     "zeros_like": fill_like_checker(0),
     "ones_like": fill_like_checker(1),
     "Activation": activation_checker,

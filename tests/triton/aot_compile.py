@@ -140,6 +140,9 @@ def layer_ops():
              [((4, 5), dtype), ((4,), dtype), ((4,), dtype)], axis=-1, eps=1e-5)
         call("_backward_LayerNorm", [((4, 5), dtype), ((4, 5), dtype), ((5,), dtype), ((4,), dtype), ((4,), dtype)],
              [((4, 5), dtype), ((5,), dtype), ((5,), dtype)], axis=-1)
+        for axes in ((1,), (0,)):  # read in place, then copied into rows
+            call("moments", [((4, 5), dtype)], [((4,) if axes == (1,) else (5,), dtype)] * 2, axes=axes,
+                 keepdims=False)
         call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),
              stride=(2, 2), pad=(1, 1), pool_type="lp", p_value=2)
         w, y = ((4, 3, 3, 3), dtype), ((2, 4, 4, 4), dtype)
@@ -176,6 +179,14 @@ def layer_ops():
     call("_random_gamma", [], [((8,), "float16")], alpha=0.5, beta=1.0)
     call("SequenceMask", [((4, 2, 3), "int8"), ((2,), "float32")], [((4, 2, 3), "int8")], use_sequence_length=True,
          value=-1.0, axis=0)
+    for axis in (0, 1):
+        seq = ((4, 2, 3) if axis == 0 else (2, 4, 3), "float16")
+        lengths = [seq, ((2,), "int64")]
+        call("SequenceLast", lengths, [((2, 3), "float16")], use_sequence_length=True, axis=axis)
+        call("_backward_SequenceLast", [((2, 3), "float16")] + lengths, [seq], use_sequence_length=True, axis=axis)
+        call("SequenceLast", [seq], [((2, 3), "float16")], use_sequence_length=False, axis=axis)
+    call("SequenceReverse", [((4, 2, 3), "int32"), ((2,), "float32")], [((4, 2, 3), "int32")],
+         use_sequence_length=True, axis=0)
     call("Embedding", [((2,), "float32"), ((4, 3), "float16")], [((2, 3), "float16")], input_dim=4, output_dim=3)
     for dtype in ("int32", "int64"):
         call("_random_randint", [], [((8,), dtype)], low=-3, high=7)
@@ -191,7 +202,7 @@ def main():
     matmul.tuned_config = lambda key, configs, run, **kw: [run(c) for c in configs[1:]] and configs[0]
     m = ((4, 5), "float32")
     for name, code in UNARY_OPS.items():  # float32 and float64 (libdevice's two widths); int32 where exact
-        if name in ("softrelu", "clip", "smooth_l1"):
+        if name in ("softrelu", "clip", "smooth_l1", "hard_sigmoid"):
             continue
         for dtype in ("float32", "float64") + (("int32",) if code in INTEGER_FORM or name == "sqrt" else ()):
             call(name, [((8,), dtype)], [((8,), dtype)])
@@ -199,6 +210,8 @@ def main():
         call("exp", [((8,), dtype)], [((8,), dtype)])
         call("abs", [((8,), dtype)], [((8,), dtype)])
     call("clip", [m], [m], a_min=0.0, a_max=1.0)
+    for dtype in ("float32", "float16"):
+        call("hard_sigmoid", [((8,), dtype)], [((8,), dtype)], alpha=0.2, beta=0.5)
     call("smooth_l1", [((4,), "int32")], [((4,), "int32")], scalar=1.0)
     for name in ("broadcast_add", "broadcast_div", "broadcast_mod", "broadcast_power", "broadcast_maximum",
                  "broadcast_hypot", "broadcast_greater", "broadcast_logical_xor"):
@@ -210,6 +223,8 @@ def main():
     for to in ("int8", "uint8", "int32", "int64", "bool", "float16", "bfloat16", "float64"):
         call("Cast", [m], [((4, 5), to)], dtype=to)
     call("transpose", [((2, 3, 4), "float16")], [((4, 3, 2), "float16")], axes=())
+    call("depth_to_space", [((1, 8, 2, 3), "int8")], [((1, 2, 4, 6), "int8")], block_size=2)
+    call("space_to_depth", [((1, 2, 4, 6), "float32")], [((1, 8, 2, 3), "float32")], block_size=2)
     call("_arange", [], [((5,), "int64")], start=0.0, stop=None, step=1.0, repeat=1)
     call("_full", [], [((5,), "bool")], value=1.0)
     call("Pad", [((1, 1, 2, 2), "float32")], [((1, 1, 4, 4), "float32")], mode="reflect",
@@ -243,6 +258,9 @@ def main():
     call("argsort", [((3, 5), "float64")], [((3, 5), "float32")], axis=-1, is_ascend=True)
     call("take", [((4, 3), "float32"), ((2,), "float32")], [((2, 3), "float32")], axis=0, mode="wrap")
     call("pick", [((4, 3), "bool"), ((4,), "int64")], [((4,), "bool")], axis=1, mode="clip")
+    call("batch_take", [((2, 2, 3), "float16"), ((2, 2), "int32")], [((2, 2), "float16")])
+    call("_ravel_multi_index", [((2, 5), "float32")], [((5,), "float32")], shape=(-1, 6))
+    call("_unravel_index", [((5,), "int64")], [((3, 5), "int64")], shape=(-1, 6, 4))
     call("one_hot", [((4,), "int32")], [((4, 3), "bfloat16")], depth=3, on_value=1.0, off_value=0.0)
     call("gather_nd", [((3, 4, 2), "float16"), ((2, 3), "int32")], [((3, 2), "float16")])
     for dtype in ("float32", "float16", "float64"):

@@ -30,6 +30,7 @@ UNARY = {
     "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "softsign": lambda x: x / (1 + np.abs(x)),
     "reciprocal": lambda x: 1 / x, "rsqrt": lambda x: 1 / np.sqrt(x), "degrees": np.degrees,
     "logical_not": lambda x: (x == 0).astype(np.float64), "negative": np.negative, "expm1": np.expm1,
+    "log_sigmoid": lambda x: -np.logaddexp(0, -x), "mish": lambda x: x * np.tanh(np.logaddexp(0, x)),
 }
 
 
@@ -155,6 +156,19 @@ def test_where_full_and_per_row_condition():
     rows = np.array([1.0, 0.0, 2.0])
     np.testing.assert_array_equal(run_op("where", [(rows, "float32"), (x, "float64"), (y, "float64")],
                                          [((3, 4), "float64")]), np.where(rows[:, None] != 0, x, y))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_hard_sigmoid(dtype):
+    x = rounded(np.array([-9, -2.5, -1, 0, 0.5, 2.4, 2.6, 9, np.nan]), dtype)
+    got = run_op("hard_sigmoid", [(x, dtype)], [(x.shape, dtype)], {"alpha": 0.2, "beta": 0.5})
+    np.testing.assert_allclose(got, rounded(np.clip(0.2 * x + 0.5, 0, 1), dtype), rtol=TOLERANCE[dtype])
+
+
+@pytest.mark.parametrize("op", ["BlockGrad", "make_loss", "MakeLoss"])
+def test_gradient_control_identities_copy(op):
+    x = np.arange(-3, 3).reshape(2, 3)
+    np.testing.assert_array_equal(run_op(op, [(x, "int8")], [((2, 3), "int8")]), x)
 
 
 @pytest.mark.parametrize("to", ["int8", "uint8", "int32", "int64", "bool", "float16", "bfloat16", "float64"])

@@ -10,6 +10,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 RNG = np.random.default_rng(2)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "bool"])
+def test_depth_to_space_and_back(dtype):
+    x = (RNG.standard_normal((2, 8, 2, 3)) * 5).astype(dtype)
+    y = x.reshape(2, 2, 2, 2, 2, 3).transpose(0, 3, 4, 1, 5, 2).reshape(2, 2, 4, 6)
+    np.testing.assert_array_equal(run_op("depth_to_space", [(x, dtype)], [(y.shape, dtype)], {"block_size": 2}), y)
+    np.testing.assert_array_equal(run_op("space_to_depth", [(y, dtype)], [(x.shape, dtype)], {"block_size": 2}), x)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "int8", "bool", "float16"])
 def test_layout_ops(dtype):
     x = (RNG.standard_normal((2, 3, 4)) * 5).astype(dtype)
@@ -85,6 +93,8 @@ def test_take_pick_embedding_one_hot_gather_nd():
     picks = np.array([0, 2, 1, 7])
     np.testing.assert_array_equal(run_op("pick", [(a, "float64"), (picks, "int64")], [((4,), "float64")],
                                          {"axis": 1, "mode": "clip"}), a[np.arange(4), np.clip(picks, 0, 2)])
+    np.testing.assert_array_equal(run_op("batch_take", [(a.reshape(2, 2, 3), "float64"), (picks, "int32")],
+                                         [((4,), "float64")]), a[np.arange(4), np.clip(picks, 0, 2)])
     hot = run_op("one_hot", [(np.array([1, 0, 5, -1]), "int32")], [((4, 3), "float32")],
                  {"depth": 3, "on_value": 2.0, "off_value": -1.0})
     np.testing.assert_array_equal(hot, [[-1, 2, -1], [2, -1, -1], [-1, -1, -1], [-1, -1, -1]])
@@ -190,3 +200,16 @@ def test_diag_eye_and_shape_array():
     np.testing.assert_array_equal(run_op("_eye", [], [((3, 5), "int8")], {"N": 3, "M": 5, "k": 2}), np.eye(3, 5, 2))
     np.testing.assert_array_equal(run_op("shape_array", [(x, "float64")], [((3,), "int64")]), [3, 4, 2])
     np.testing.assert_array_equal(run_op("size_array", [(x, "bool")], [((1,), "int64")]), [24])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "uint8"])
+def test_ravel_and_unravel(dtype):
+    index = np.array([[3, 6, 6], [4, 5, 1]])
+    for shape in ((7, 6), (-1, 6)):
+        flat = run_op("_ravel_multi_index", [(index, dtype)], [((3,), dtype)], {"shape": shape})
+        np.testing.assert_array_equal(flat, [22, 41, 37])
+        np.testing.assert_array_equal(run_op("_unravel_index", [(flat, dtype)], [((2, 3), dtype)], {"shape": shape}),
+                                      index)
+    grid = np.arange(24).reshape(2, 12)
+    got = run_op("_unravel_index", [(grid, dtype)], [((3, 2, 12), dtype)], {"shape": (2, 3, 4)})
+    np.testing.assert_array_equal(got, np.stack(np.unravel_index(grid, (2, 3, 4))))

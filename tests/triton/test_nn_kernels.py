@@ -244,3 +244,45 @@ def test_dropout_masks_as_the_cpu_plugin_and_its_gradient():
     mask = np.where(keep, 2.0, 0.0)
     np.testing.assert_array_equal(run_op("_backward_Dropout", [(dy, "float64"), (mask, "float64")],
                                          [(x.shape, "float64")], {"p": 0.5}), dy * mask)
+
+
+def _steps(x, lengths, axis):
+    """x as (max_len, batch, rest...) and the lengths each sequence has."""
+    seq = np.moveaxis(x, axis, 0)
+    if lengths is None:
+        return seq, np.full(seq.shape[1], seq.shape[0])
+    return seq, np.trunc(lengths).astype(np.int64)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+@pytest.mark.parametrize("with_lengths", [False, True])
+def test_sequence_last_and_its_gradient(axis, with_lengths):
+    x = RNG.standard_normal((4, 3, 2) if axis == 0 else (3, 4, 2))
+    lengths = np.array([2.7, -1, 9]) if with_lengths else None  # clipped to [1, 4]
+    seq, n = _steps(x, lengths, axis)
+    n = np.clip(n, 1, seq.shape[0])
+    extra = [(lengths, "float32")] if with_lengths else []
+    attrs = {"use_sequence_length": with_lengths, "axis": axis}
+    expected = seq[n - 1, np.arange(3)]
+    np.testing.assert_array_equal(run_op("SequenceLast", [(x, "float64")] + extra, [((3, 2), "float64")], attrs),
+                                  expected)
+    og = RNG.standard_normal((3, 2))
+    grad = np.zeros_like(seq)
+    grad[n - 1, np.arange(3)] = og
+    got = run_op("_backward_SequenceLast", [(og, "float64"), (x, "float64")] + extra, [(x.shape, "float64")], attrs,
+                 req=["add"], initial=[np.ones_like(x)])
+    np.testing.assert_array_equal(got, 1 + np.moveaxis(grad, 0, axis))
+
+
+@pytest.mark.parametrize("dtype", ["int8", "float16"])
+def test_sequence_reverse_keeps_the_steps_past_each_length(dtype):
+    x = np.arange(5 * 4 * 2).reshape(5, 4, 2) % 100
+    for lengths in (None, np.array([0, 3, 5, 7])):
+        seq, n = _steps(x, lengths, 0)
+        expected = x.copy()
+        for b, k in enumerate(np.clip(n, 0, 5)):
+            expected[:k, b] = x[:k, b][::-1]
+        extra = [] if lengths is None else [(lengths, "int32")]
+        got = run_op("SequenceReverse", [(x, dtype)] + extra, [(x.shape, dtype)],
+                     {"use_sequence_length": lengths is not None, "axis": 0})
+        np.testing.assert_array_equal(got, expected)

@@ -199,3 +199,17 @@ def test_fully_connected_linalg_gemm_and_req_add():
     got = run_op("_linalg_gemm", [(a, "float64"), (b, "float64"), (c, "float64")], [((2, 4, 3, 6), "float64")],
                  {"axis": 1, "alpha": 2.0, "beta": 0.5})
     np.testing.assert_allclose(got, 2.0 * np.einsum("imjk,ikjn->imjn", a, b) + 0.5 * c, rtol=1e-12)
+
+
+# moments: axes already last (read in place) or not (copied into rows in the workspace).
+@pytest.mark.parametrize("axes, keepdims", [(None, False), ((2,), True), ((0, 2), False), ((1,), False),
+                                            ((-1, -2), True)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_moments(axes, keepdims, dtype):
+    x = rounded(RNG.uniform(-1.5, 1.5, (3, 7, 5)), dtype)
+    mean = x.mean(axis=axes, keepdims=keepdims)
+    var = x.var(axis=axes, keepdims=keepdims)
+    shape = np.shape(mean) if np.ndim(mean) else (1,)
+    got = run_op("moments", [(x, dtype)], [(shape, dtype), (shape, dtype)], {"axes": axes, "keepdims": keepdims})
+    for g, e in zip(got, (mean, var)):
+        np.testing.assert_allclose(g, rounded(np.reshape(e, shape), dtype), rtol=TOLERANCE[dtype] * 4, atol=1e-6)

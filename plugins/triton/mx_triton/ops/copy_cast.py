@@ -1,4 +1,5 @@
-"""Copies and conversions: _copy (identity), _copyto, Cast, _cast_like, and
+"""Copies and conversions: _copy (identity, and the identities that only change
+the gradient: BlockGrad, make_loss, MakeLoss), _copyto, Cast, _cast_like, and
 the reshaping ops whose kernel is a copy of the elements in order (Reshape,
 Flatten, expand_dims, squeeze, reshape_like)."""
 from ..copy_kernel import copy_into, strided_copy
@@ -7,6 +8,9 @@ from ..strides import write_request
 
 
 @register("_copy", "identity", dtypes=ALL)
+@register("BlockGrad", "stop_gradient", dtypes=ALL)
+@register("make_loss", dtypes=ALL)
+@register("MakeLoss", dtypes=ALL)
 @register("_copyto", dtypes=ALL)
 @register("Cast", "cast", dtypes=ALL)
 @register("_cast_like", dtypes=ALL)

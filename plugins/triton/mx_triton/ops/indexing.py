@@ -1,6 +1,6 @@
-"""take, Embedding, pick, one_hot and gather_nd, and the gradients of take,
-Embedding, pick and topk.  Index arrays may have any dtype (floats truncate
-toward zero, NaN reads as 0).  take and pick clip or wrap out-of-range
+"""take, Embedding, pick (and batch_take, a pick along the last axis),
+one_hot and gather_nd, and the gradients of take, Embedding, pick and topk.
+Index arrays may have any dtype (floats truncate toward zero, NaN reads as 0).  take and pick clip or wrap out-of-range
 indices per `mode`; Embedding clips; gather_nd reads 0 for coordinates
 outside the data (the CPU kernel raises: a device cannot).  take's
 mode='raise' needs the indices on the host and is refused.
@@ -125,13 +125,20 @@ def embedding(call):
     _take(call, weight, data, 0, CLIP)
 
 
-@register("pick", dtypes=ALL)
-def pick(call):
+def _pick(call, n, inner, mode):
+    """out[p] = x[o, index[p], i] for x seen as (outer, n, inner), p = (o, i)."""
     x, index = call.inputs
     out = call.outputs[0]
     if not write_request(call) or out.numel == 0:
         return
     _contiguous(x, index, out)
+    launch(pick_kernel, (triton.cdiv(out.numel, BLOCK),), x, index, out, out.numel, n, inner, MODE=mode,
+           IDX=_index_type(out.numel, x.numel), BLOCK=BLOCK, num_warps=NUM_WARPS)
+
+
+@register("pick", dtypes=ALL)
+def pick(call):
+    x = call.inputs[0]
     axis = call.attrs.get("axis", -1)
     if axis is None:
         n, inner = x.numel, 1
@@ -141,9 +148,13 @@ def pick(call):
         inner = 1
         for d in x.shape[axis + 1:]:
             inner *= d
-    mode = WRAP if call.attrs.get("mode", "clip") == "wrap" else CLIP
-    launch(pick_kernel, (triton.cdiv(out.numel, BLOCK),), x, index, out, out.numel, n, inner, MODE=mode,
-           IDX=_index_type(out.numel, x.numel), BLOCK=BLOCK, num_warps=NUM_WARPS)
+    _pick(call, n, inner, WRAP if call.attrs.get("mode", "clip") == "wrap" else CLIP)
+
+
+@register("batch_take", dtypes=ALL)
+def batch_take(call):
+    """pick along the last axis, indices clipped."""
+    _pick(call, call.inputs[0].shape[-1], 1, CLIP)
 
 
 @register("one_hot", dtypes=ALL)

@@ -1,5 +1,6 @@
 """MXNet 1.9's element-wise unary math (abs, exp, sin, floor, relu, ...),
-negative, clip and smooth_l1: one kernel, the op a compile-time constant.
+negative, clip, smooth_l1 and hard_sigmoid: one kernel, the op a
+compile-time constant.
 
 dtypes as plugins/cpu: the output has the input's dtype; float16 and
 bfloat16 compute in float32; integers use an exact integer form where the op
@@ -23,12 +24,12 @@ UNARY_OPS = {name: code for code, name in enumerate((
     "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
     "arccosh", "arctanh", "degrees", "radians", "floor", "ceil", "round", "rint", "trunc", "fix", "relu",
     "sigmoid", "softsign", "softrelu", "erf", "erfinv", "gamma", "gammaln", "logical_not", "negative",
-    "clip", "smooth_l1"))}
+    "clip", "smooth_l1", "log_sigmoid", "mish", "hard_sigmoid"))}
 # Ops computed exactly on integers (the rest go through float64).
 INTEGER_FORM = {UNARY_OPS[n] for n in ("abs", "sign", "square", "floor", "ceil", "round", "rint", "trunc", "fix",
                                        "relu", "logical_not", "negative", "clip")}
 # Ops with their own parameters, read by the launcher.
-PARAMETRIC = ("clip", "smooth_l1")
+PARAMETRIC = ("clip", "smooth_l1", "hard_sigmoid")
 
 
 @triton.jit
@@ -124,10 +125,17 @@ def _float_op(x, OP: tl.constexpr, a, b):
         y = -x
     elif OP == 44:
         y = tl.where(x > b, b, tl.where(x < a, a, x))  # NaN stays NaN
-    else:
+    elif OP == 45:
         bsq = b * b  # smooth_l1, b = sigma
         ibsq = 1.0 / bsq
         y = tl.where(x > ibsq, x - 0.5 * ibsq, tl.where(x < -ibsq, -x - 0.5 * ibsq, 0.5 * x * x * bsq))
+    elif OP == 46:  # log(sigmoid(x)) = -softplus(-x), without overflow
+        y = tl.minimum(x, 0.0) - libdevice.log1p(libdevice.exp(-tl.abs(x)))
+    elif OP == 47:  # mish
+        y = x * libdevice.tanh(tl.maximum(x, 0.0) + libdevice.log1p(libdevice.exp(-tl.abs(x))))
+    else:  # hard_sigmoid: a = alpha, b = beta; NaN stays NaN
+        z = a * x + b
+        y = tl.where(z > 1.0, 1.0, tl.where(z < 0.0, 0.0, z)).to(x.dtype)
     return y
 
 
@@ -176,14 +184,16 @@ def unary_kernel(x_ptr, y_ptr, n, a_bits, b_bits, shape, x_strides, y_strides,
     tl.store(y_ptr + y_off, y, mask=mask)
 
 
-def run_unary(call, name, a=0.0, b=0.0):
-    """y = name(x) for call's input 0 into output 0."""
+def run_unary(call, name, a=0.0, b=0.0, param_dtype=None):
+    """y = name(x) for call's input 0 into output 0; the parameters a, b
+    are converted to param_dtype (default: x's dtype) first."""
     x, y = call.inputs[0], call.outputs[0]
     if not write_request(call) or y.numel == 0:
         return
     p = plan(y, x)
     code = UNARY_OPS[name]
-    launch(unary_kernel, p.grid, x, y, p.numel, as_bits(a, x.dtype), as_bits(b, x.dtype), p.shape,
+    param_dtype = param_dtype or x.dtype
+    launch(unary_kernel, p.grid, x, y, p.numel, as_bits(a, param_dtype), as_bits(b, param_dtype), p.shape,
            p.strides[1], p.strides[0], OP=code, INTEGER_FORM=code in INTEGER_FORM, FLAT=p.flat,
            IDX=p.index, BLOCK=BLOCK, num_warps=NUM_WARPS)
 
@@ -207,3 +217,10 @@ def clip(call):
 @register("smooth_l1", dtypes=NUMERIC)
 def smooth_l1(call):
     run_unary(call, "smooth_l1", 0.0, call.attrs["scalar"])
+
+
+@register("hard_sigmoid", dtypes=("float32", "float64", "float16", "bfloat16"))
+def hard_sigmoid(call):
+    # MXNet computes with alpha and beta as given (not in the array's dtype): float64 here, the
+    # compute type in the kernel, as the CPU's.
+    run_unary(call, "hard_sigmoid", call.attrs["alpha"], call.attrs["beta"], param_dtype="float64")
