@@ -14,19 +14,22 @@ from ..strides import INT32_LIMIT, write_request
 from .indexing import load_index
 
 
+@triton.jit
+def step_and_sequence(row, max_len, batch, AXIS: tl.constexpr):
+    """The (step, sequence) of a row of `rest` elements, for the sequence
+    ops' views of data: (max_len, batch, rest) or (batch, max_len, rest)."""
+    if AXIS == 0:
+        return row // batch, row % batch
+    return row % max_len, row // max_len
+
+
 @triton.jit(do_not_specialize=["value_bits"])
 def sequence_mask_kernel(x_ptr, length_ptr, out_ptr, n, max_len, batch, rest, value_bits, AXIS: tl.constexpr,
                          HAS_LENGTH: tl.constexpr, ACCUMULATE: tl.constexpr, IDX: tl.constexpr,
                          BLOCK: tl.constexpr):
     idx, mask = block_indices(n, BLOCK, IDX)
     T: tl.constexpr = out_ptr.dtype.element_ty
-    row = idx // rest
-    if AXIS == 0:
-        step = row // batch
-        sequence = row % batch
-    else:
-        step = row % max_len
-        sequence = row // max_len
+    step, sequence = step_and_sequence(idx // rest, max_len, batch, AXIS)
     x = tl.load(x_ptr + idx, mask=mask)
     if HAS_LENGTH:
         inside = step < load_index(length_ptr, sequence, mask)

@@ -14,6 +14,7 @@ from ..launch import launch
 from ..registry import NUMERIC, KernelError, register
 from ..strides import INT32_LIMIT, write_request
 from .indexing import load_index
+from .sequence_mask import step_and_sequence
 
 LAST, LAST_BACKWARD, REVERSE = 0, 1, 2  # MODE (written as numbers inside the kernel)
 
@@ -27,13 +28,7 @@ def sequence_steps_kernel(x_ptr, length_ptr, out_ptr, n, max_len, batch, rest, M
     if MODE == 0:  # SequenceLast: the output is (batch, rest)
         sequence = idx // rest
     else:  # the output has data's shape
-        row = idx // rest
-        if AXIS == 0:
-            step = row // batch
-            sequence = row % batch
-        else:
-            step = row % max_len
-            sequence = row // max_len
+        step, sequence = step_and_sequence(idx // rest, max_len, batch, AXIS)
     if HAS_LENGTH:
         length = tl.minimum(tl.maximum(load_index(length_ptr, sequence, mask), LOW), max_len).to(IDX)
     else:
