@@ -31,15 +31,18 @@ static int equal(MXNDArrayHandle h, const float* want, int n) {
   return 1;
 }
 
-/* y = a * b + a, as symbols. */
-static MXSymbolHandle expression(void) {
+/* y = a * b + a, as symbols; the product in ctx_group mul_group and the
+ * sum in add_group when they are given. */
+static MXSymbolHandle grouped_expression(const char* mul_group, const char* add_group) {
   MXSymbolHandle a = NULL, b = NULL, mul = NULL, add = NULL;
   CHECK_OK(MXSymbolCreateVariable("a", &a));
   CHECK_OK(MXSymbolCreateVariable("b", &b));
   CHECK_OK(MXSymbolCreateAtomicSymbol(op("elemwise_mul"), "mul", 0, NULL, NULL, &mul));
+  if (mul_group) CHECK_OK(MXSymbolSetAttr(mul, "ctx_group", mul_group));
   MXSymbolHandle mul_args[2] = {a, b};
   CHECK_OK(MXSymbolCompose(mul, NULL, 2, NULL, mul_args));
   CHECK_OK(MXSymbolCreateAtomicSymbol(op("elemwise_add"), "add", 0, NULL, NULL, &add));
+  if (add_group) CHECK_OK(MXSymbolSetAttr(add, "ctx_group", add_group));
   const char* keys[2] = {"lhs", "rhs"};
   MXSymbolHandle add_args[2] = {mul, a};
   CHECK_OK(MXSymbolCompose(add, NULL, 2, keys, add_args));
@@ -48,6 +51,8 @@ static MXSymbolHandle expression(void) {
   MXSymbolFree(mul);
   return add;
 }
+
+static MXSymbolHandle expression(void) { return grouped_expression(NULL, NULL); }
 
 static void test_symbol_and_executor(void) {
   MXSymbolHandle y = expression();
@@ -180,8 +185,60 @@ static void test_ndarray_file(void) {
   MXNDArrayFree(x);
 }
 
+static MXNDArrayHandle array_on(const float* values, int64_t n, int dev_id) {
+  MXNDArrayHandle h = NULL;
+  CHECK_OK(MXNDArrayCreate(&n, 1, 1, dev_id, 0, &h));
+  CHECK_OK(MXNDArraySyncCopyFromCPU(h, values, (size_t)n));
+  return h;
+}
+
+/* The expression over three CPUs with group2ctx: the product on cpu(1),
+ * the sum on cpu(2), b and its gradient on cpu(3) (copies between). */
+static void test_model_parallel(void) {
+  MXSymbolHandle y = grouped_expression("g1", "g2");
+  const float av[3] = {1, 2, 3}, bv[3] = {4, 5, 6}, zeros[3] = {0, 0, 0};
+  MXNDArrayHandle args[2] = {array_on(av, 3, 1), array_on(bv, 3, 3)};
+  MXNDArrayHandle grads[2] = {array_on(zeros, 3, 1), array_on(zeros, 3, 3)};
+  const int reqs[2] = {1, 3};
+  const char* groups[2] = {"g1", "g2"};
+  const int types[2] = {1, 1}, ids[2] = {1, 2};
+  MXExecutorHandle ex = NULL;
+  CHECK_OK(MXExecutorBindGroups(y, 1, 0, 2, groups, types, ids, 2, args, grads, reqs, 0, NULL,
+                                MX_PLAN_DEFAULT, &ex));
+  const float want_y[3] = {5, 12, 21}, want_da[3] = {5, 6, 7}, twice_a[3] = {2, 4, 6};
+  for (int pass = 0; pass < 2; ++pass) {  /* b's gradient is 'add': a, then 2a */
+    CHECK_OK(MXExecutorForward(ex, 1));
+    CHECK_OK(MXExecutorBackward(ex, 0, NULL, 1));
+  }
+  uint32_t n = 0;
+  MXNDArrayHandle* outs = NULL;
+  CHECK_OK(MXExecutorOutputs(ex, &n, &outs));
+  int dev_type = 0, dev_id = 0;
+  CHECK_OK(MXNDArrayGetContext(outs[0], &dev_type, &dev_id));
+  CHECK(n == 1 && dev_id == 2 && equal(outs[0], want_y, 3));
+  CHECK(equal(grads[0], want_da, 3) && equal(grads[1], twice_a, 3));
+  MXNDArrayFree(outs[0]);
+  CHECK_OK(MXExecutorFree(ex));
+
+  /* Errors: a group without a device, NULL group arrays; arrays on
+   * another device than ctx without group2ctx. */
+  CHECK(MXExecutorBindGroups(y, 1, 0, 1, groups, types, ids, 2, args, grads, reqs, 0, NULL,
+                             MX_PLAN_DEFAULT, &ex) == -1);
+  CHECK(strstr(MXGetLastError(), "'g2'") != NULL);
+  CHECK(MXExecutorBindGroups(y, 1, 0, 2, NULL, types, ids, 2, args, grads, reqs, 0, NULL,
+                             MX_PLAN_DEFAULT, &ex) == -1);
+  CHECK(MXExecutorBind(y, 1, 0, 2, args, grads, reqs, 0, NULL, MX_PLAN_DEFAULT, &ex) == -1);
+  CHECK(strstr(MXGetLastError(), "group2ctx") != NULL);
+  for (int i = 0; i < 2; ++i) {
+    MXNDArrayFree(args[i]);
+    MXNDArrayFree(grads[i]);
+  }
+  MXSymbolFree(y);
+}
+
 int main(void) {
   test_symbol_and_executor();
+  test_model_parallel();
   test_autograd();
   test_ndarray_file();
   return REPORT();
