@@ -108,3 +108,26 @@ def test_kernel_failures_are_clear_errors():
     with pytest.raises(MXNetError, match=r"input 1 is on cpu\(0\) but input 0 is on gpu\(0\)"):
         a + mx.nd.ones((3,))
     np.testing.assert_array_equal((a * 2).asnumpy(), [2, 4, 6])  # the device keeps working
+
+
+def test_a_kernel_with_a_workspace_parses_its_call_once(monkeypatch):
+    """The workspace function's Call is the kernel's (plugin.py's _sized):
+    one parse per launch, and the kernel sees its workspace."""
+    from mx_triton import plugin
+    parsed = []
+    original = plugin.to_call
+
+    def counting(ffi, op, c):
+        parsed.append(op)
+        return original(ffi, op, c)
+
+    monkeypatch.setattr(plugin, "to_call", counting)
+    data = mx.nd.array(np.arange(12, dtype=np.float32).reshape(3, 4), ctx=GPU)
+    indices = mx.nd.array([[0, 2, 0], [1, 3, 1]], ctx=GPU)
+    out = mx.nd.scatter_nd(mx.nd.array([5.0, 6.0, 7.0], ctx=GPU), indices, shape=(3, 4))
+    want = np.zeros((3, 4), np.float32)
+    want[0, 1], want[2, 3] = 7, 6  # (0, 1) written twice: the last write wins
+    np.testing.assert_array_equal(out.asnumpy(), want)
+    assert parsed == ["scatter_nd"]
+    (data * 2).wait_to_read()  # a kernel without a workspace parses its own call
+    assert parsed == ["scatter_nd", "_mul_scalar"]

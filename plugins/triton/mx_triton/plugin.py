@@ -76,17 +76,37 @@ def to_call(ffi, op, c):
         stream=int(ffi.cast("uintptr_t", c.stream)),
         seed=int(c.seed),
         is_train=bool(c.is_train) if has_is_train else False,
-        workspace=None if c.workspace == ffi.NULL else TensorView(
-            int(ffi.cast("uintptr_t", c.workspace)), (c.workspace_size,), "uint8",
-            device_id=c.outputs[0].device.device_id if c.num_outputs else 0))
+        workspace=_workspace(ffi, c))
 
 
-def _kernel_fn(ffi, host, op):
+def _workspace(ffi, c):
+    if c.workspace == ffi.NULL:
+        return None
+    return TensorView(int(ffi.cast("uintptr_t", c.workspace)), (c.workspace_size,), "uint8",
+                      device_id=c.outputs[0].device.device_id if c.num_outputs else 0)
+
+
+# The Call a workspace function parsed, per thread: libmx calls that
+# kernel next, on the same thread, with the same MXKernelCall (its workspace
+# now filled in), so the kernel takes it instead of parsing the frame again.
+# Only kernels with a workspace function look here: each of their calls is
+# sized first, so what they find is their own.
+_sized = threading.local()
+
+
+def _kernel_fn(ffi, host, op, sized_first):
     from . import run
 
     def fn(c):
         try:
-            run(to_call(ffi, op, c))
+            sized = getattr(_sized, "call", None) if sized_first else None
+            if sized is not None and sized[0] == c:
+                _sized.call = None
+                call = sized[1]
+                call.workspace = _workspace(ffi, c)
+            else:
+                call = to_call(ffi, op, c)
+            run(call)
             return 0
         except Exception as e:  # every failure goes back through the host table
             message = str(e) if isinstance(e, KernelError) else f"{type(e).__name__}: {e}"
@@ -99,8 +119,11 @@ def _workspace_fn(ffi, kernel):
     def size(c):
         # No error channel here: a call this cannot size gets none, and the
         # kernel then reports what it lacks.
+        _sized.call = None
         try:
-            return kernel.workspace(to_call(ffi, kernel.op, c))
+            call = to_call(ffi, kernel.op, c)
+            _sized.call = (c, call)
+            return kernel.workspace(call)
         except Exception:
             return 0
     return ffi.callback("MXWorkspaceFn", size, error=0)
@@ -129,7 +152,7 @@ def _init(host, abi_version):
             continue
         name = ffi.new("char[]", kernel.op.encode())
         dtypes = ffi.new("int32_t[]", codes)
-        callback = _kernel_fn(ffi, host, kernel.op)
+        callback = _kernel_fn(ffi, host, kernel.op, kernel.workspace is not None)
         desc = ffi.new("MXKernelDesc*")
         desc.struct_size = ffi.sizeof("MXKernelDesc")
         desc.abi_major = host.abi_major
