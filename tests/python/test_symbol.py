@@ -375,3 +375,44 @@ def test_creation_and_number_functions():
     assert mx.sym.maximum(2, 3) == 3 and mx.sym.pow(2, 3) == 8
     with pytest.raises(TypeError):
         mx.sym.maximum("a", a)
+
+
+def test_linspace():
+    s = mx.sym.linspace(2.0, 3.0, 5, endpoint=False, name="ls")
+    assert s.name == "ls" and s.infer_type()[1] == [np.float32]
+    np.testing.assert_allclose(s.eval()[0].asnumpy(), [2.0, 2.2, 2.4, 2.6, 2.8], rtol=1e-6)
+    ints = mx.sym.linspace(0, 10, 4, dtype="int32").eval()[0]
+    assert ints.dtype is np.int32
+    np.testing.assert_array_equal(ints.asnumpy(), [0, 3, 6, 10])
+    assert mx.sym.linspace(0, 1, 0).eval()[0].shape == (0,)
+
+
+def test_hidden_attributes_are_listed_under_both_names():
+    # MXNet stores lr_mult as __lr_mult__ and lists it under both names.
+    with mx.AttrScope(group="4"):
+        data = mx.sym.var("data", attr={"force_mirroring": "True"}, lr_mult=1)
+    assert data.list_attr() == {"__lr_mult__": "1", "lr_mult": "1", "group": "4",
+                                "__force_mirroring__": "True", "force_mirroring": "True"}
+    conv = mx.sym.Convolution(data=data, name="conv", kernel=(1, 1), num_filter=1,
+                              attr={"__mood__": "so so", "wd_mult": "x"})
+    attrs = conv.list_attr()
+    assert attrs["wd_mult"] == attrs["__wd_mult__"] == "x" and attrs["__mood__"] == "so so"
+    assert "mood" not in attrs  # only MXNet's hidden keys get a plain twin
+    nodes = conv.attr_dict()
+    assert nodes["data"]["lr_mult"] == nodes["data"]["__lr_mult__"] == "1"
+    assert nodes["conv"]["wd_mult"] == "x"
+    with pytest.raises(DeprecationWarning):
+        conv.list_attr(recursive=True)
+
+
+def test_inplace_operators_and_bool_are_refused():
+    from mxnet.base import NotImplementedForSymbol
+    a = mx.sym.var("a")
+    for fn in (lambda s: s.__iadd__(1), lambda s: s.__isub__(a), lambda s: s.__imul__(2),
+               lambda s: s.__itruediv__(2), lambda s: bool(s)):
+        with pytest.raises(NotImplementedForSymbol, match="not implemented for Symbol"):
+            fn(a)
+    b = a
+    with pytest.raises(MXNetError):
+        b += 1
+    assert b is a and a.list_arguments() == ["a"]

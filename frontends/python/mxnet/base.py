@@ -3,7 +3,7 @@ import numpy as np
 
 from ._ffi import ffi, lib as _LIB
 
-__all__ = ["MXNetError", "check_call", "mx_real_t", "numeric_types", "integer_types",
+__all__ = ["MXNetError", "NotImplementedForSymbol", "check_call", "mx_real_t", "numeric_types", "integer_types",
            "string_types", "py_str", "c_str"]
 
 string_types = (str,)
@@ -18,6 +18,24 @@ class MXNetError(RuntimeError):
 
 class InternalError(MXNetError):
     """A broken invariant inside MX."""
+
+
+class NotImplementedForSymbol(MXNetError, NotImplementedError):
+    """An NDArray-only operation (``+=``, ``bool``...) used on a Symbol."""
+
+    def __init__(self, function, alias, *args):
+        super().__init__()
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        msg = "Function %s" % self.function
+        if self.alias:
+            msg += ' (namely operator "%s")' % self.alias
+        if self.args:
+            msg += " with arguments (%s)" % ", ".join(self.args)
+        return msg + " is not implemented for Symbol and only available in NDArray."
 
 
 def _error_class(name, builtin):
