@@ -153,3 +153,26 @@ def test_environment_and_misc():
         assert len(calls) == 2
     flaky()
     assert len(calls) == 2
+
+
+def test_star_import_gives_what_mxnet_test_files_use():
+    names = {}
+    exec("from mxnet.test_utils import *", names)
+    assert names["np"] is np and names["mx"] is mx
+    for name in ("assert_almost_equal", "same", "discard_stderr", "rand_ndarray", "effective_dtype"):
+        assert callable(names[name])
+    names = {}
+    exec("from mxnet.autograd import *", names)
+    assert names["NDArray"] is mx.nd.NDArray and callable(names["mark_variables"])
+
+
+def test_discard_stderr_silences_fd_2(capfd):
+    with tu.discard_stderr():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
+
+
+def test_effective_dtype():
+    assert tu.effective_dtype(mx.nd.ones(2)) == np.float32
+    assert tu.effective_dtype(np.ones(2, dtype=np.float16)) == np.float16

@@ -8,9 +8,11 @@ import contextlib
 import functools
 import os
 import random as _pyrandom
+import sys
 
 import numpy as np
 
+import mxnet as mx
 from .context import Context, current_context, num_gpus
 from . import ndarray as nd
 from .ndarray.ndarray import NDArray
@@ -26,7 +28,11 @@ __all__ = [
     "numeric_grad", "check_numeric_gradient", "check_symbolic_forward",
     "check_symbolic_backward", "check_speed", "check_consistency", "list_gpus", "set_env_var",
     "environment", "gen_buckets_probs_with_ppf", "mean_check", "var_check", "chi_square_check",
-    "verify_generator", "is_cd_run", "has_tvm_ops", "is_op_runnable", "download"]
+    "verify_generator", "is_cd_run", "has_tvm_ops", "is_op_runnable", "download",
+    "discard_stderr", "effective_dtype",
+    # MXNet's test_utils has no __all__: test files written for it take np
+    # and mx from `from mxnet.test_utils import *`.
+    "np", "mx"]
 
 
 # ---------------------------------------------------------------------------
@@ -305,6 +311,28 @@ def assert_exception(f, exception_type, *args, **kwargs):
         return
     raise AssertionError("%s did not raise %s" % (getattr(f, "__name__", f),
                                                   exception_type.__name__))
+
+
+@contextlib.contextmanager
+def discard_stderr():
+    """Discards what the body writes to the process's stderr: file descriptor
+    2, so the output of C code and of Python's sys.stderr alike."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr.flush()
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def effective_dtype(dat):
+    """The dtype whose tolerances apply to dat's values.  MXNet narrows float32
+    to float16 on GPUs whose GEMMs use TF32; MX computes float32 in float32."""
+    return np.dtype(dat.dtype)
 
 
 def same_array(array1, array2):
