@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 9
+#define MX_ABI_MINOR 10
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -859,6 +859,19 @@ typedef struct MXLibFeature {
  * GPUs are usable (a CUDA driver with at least one device); features of
  * libraries MX does not use (cuDNN, MKL-DNN, OpenCV, ...) are 0. */
 MX_API int MXLibInfoFeatures(const MXLibFeature** out, size_t* size);
+
+/* ------------------------------------------------------------------ */
+/* Gradient freshness (since ABI 1.10)                                */
+/* ------------------------------------------------------------------ */
+
+/* Whether a backward pass wrote the gradient of this marked variable since
+ * the flag was last cleared (MXNet's NDArray._fresh_grad): *out = 1 or 0;
+ * 0 for an array that is not a marked variable. */
+MX_API int MXNDArrayGetGradState(MXNDArrayHandle handle, int* out);
+
+/* Sets that flag (state 0 or 1); an error for an array that is not a marked
+ * variable (attach_grad / MXAutogradMarkVariables). */
+MX_API int MXNDArraySetGradState(MXNDArrayHandle handle, int state);
 
 /* MX_CDEF_END */
 

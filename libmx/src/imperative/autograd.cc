@@ -44,6 +44,7 @@ const op::OpDef* Op(const char* name) { return op::Registry::Get().FindOrThrow(n
 // Writes `grad` into a marked variable's gradient array per its grad_req.
 void Deliver(AGState* state, const NDArray& grad) {
   if (state->grad_req == kNullOp || state->grad.is_none()) return;
+  state->fresh_grad = true;
   std::vector<NDArray> out{state->grad};
   if (state->grad_req == kAddTo)
     Invoke(Op("elemwise_add"), Op("elemwise_add")->Defaults(), {state->grad, grad}, &out);

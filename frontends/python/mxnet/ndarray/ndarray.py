@@ -123,6 +123,18 @@ class NDArray:
         check_call(_LIB.MXNDArrayGetGrad(self.handle, out))
         return None if out[0] == ffi.NULL else _new_from_handle(out[0])
 
+    @property
+    def _fresh_grad(self):
+        """Whether a backward pass wrote this variable's gradient since the flag
+        was last cleared (Gluon's Trainer clears it after each update)."""
+        out = ffi.new("int*")
+        check_call(_LIB.MXNDArrayGetGradState(self.handle, out))
+        return bool(out[0])
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state):
+        check_call(_LIB.MXNDArraySetGradState(self.handle, 1 if state else 0))
+
     def detach(self):
         """The same data, outside any recorded graph."""
         out = ffi.new("MXNDArrayHandle*")
