@@ -167,6 +167,28 @@ def test_reshape_shares_parameters():
     assert big.forward()[0].shape == (8, 16)
 
 
+def test_reshape_down_views_the_old_inputs():
+    # MXNet: a smaller input is a view of the first elements of the old one.
+    x = mx.sym.var("x")
+    y = mx.sym.FullyConnected(x, num_hidden=4, name="fc")
+    ex = y.simple_bind(mx.cpu(), x=(5, 4))
+    ex.arg_dict["x"][:] = mx.nd.array(np.arange(20.0).reshape(5, 4))
+    ex.arg_dict["fc_weight"][:] = 1
+    ex.arg_dict["fc_bias"][:] = 0
+    small = ex.reshape(x=(3, 4))
+    np.testing.assert_array_equal(small.arg_dict["x"].asnumpy(), np.arange(12.0).reshape(3, 4))
+    np.testing.assert_array_equal(small.forward()[0].asnumpy(),
+                                  np.repeat(np.arange(12.0).reshape(3, 4).sum(1, keepdims=True), 4, 1))
+    small.arg_dict["x"][:] = -1
+    small.grad_dict["x"][:] = 7
+    assert (ex.arg_dict["x"].asnumpy()[:3] == -1).all() and (ex.arg_dict["x"].asnumpy()[3:] >= 12).all()
+    assert (ex.grad_dict["x"].asnumpy()[:3] == 7).all()  # gradients too
+    big = ex.reshape(x=(6, 4), allow_up_sizing=True)
+    big.arg_dict["x"][:] = 0  # a bigger input is a new array
+    assert (ex.arg_dict["x"].asnumpy()[:3] == -1).all()
+    assert big.arg_dict["fc_weight"] is ex.arg_dict["fc_weight"]
+
+
 def test_bind_errors():
     a, b = mx.sym.var("a"), mx.sym.var("b")
     c = a + b
