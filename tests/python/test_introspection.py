@@ -183,6 +183,13 @@ def test_random_seed():
         mx.random.seed(1.5)
 
 
+def test_random_seed_takes_numpy_integers():
+    mx.random.seed(np.int64(11))
+    first = mx.nd.random.uniform(shape=(4,)).asnumpy()
+    mx.random.seed(np.int32(11), ctx=mx.cpu(0))
+    np.testing.assert_array_equal(mx.nd.random.uniform(shape=(4,)).asnumpy(), first)
+
+
 def test_versions():
     assert mx.__version__.startswith("1.9")
     v = mx.runtime_version()

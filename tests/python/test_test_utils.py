@@ -176,3 +176,13 @@ def test_discard_stderr_silences_fd_2(capfd):
 def test_effective_dtype():
     assert tu.effective_dtype(mx.nd.ones(2)) == np.float32
     assert tu.effective_dtype(np.ones(2, dtype=np.float16)) == np.float16
+
+
+def test_env_manager_restores_the_previous_value():
+    os.environ.pop("MX_TEST_ENV_MANAGER", None)
+    with tu.EnvManager("MX_TEST_ENV_MANAGER", "42"):
+        assert os.environ["MX_TEST_ENV_MANAGER"] == "42"
+        with tu.EnvManager("MX_TEST_ENV_MANAGER", "7"):
+            assert os.environ["MX_TEST_ENV_MANAGER"] == "7"
+        assert os.environ["MX_TEST_ENV_MANAGER"] == "42"
+    assert "MX_TEST_ENV_MANAGER" not in os.environ

@@ -29,7 +29,7 @@ __all__ = [
     "check_symbolic_backward", "check_speed", "check_consistency", "list_gpus", "set_env_var",
     "environment", "gen_buckets_probs_with_ppf", "mean_check", "var_check", "chi_square_check",
     "verify_generator", "is_cd_run", "has_tvm_ops", "is_op_runnable", "download",
-    "discard_stderr", "effective_dtype",
+    "discard_stderr", "effective_dtype", "EnvManager",
     # MXNet's test_utils has no __all__: test files written for it take np
     # and mx from `from mxnet.test_utils import *`.
     "np", "mx"]
@@ -705,6 +705,20 @@ def environment(*args):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+class EnvManager:
+    """MXNet's older spelling of environment(key, val), as a class:
+    ``with EnvManager('K', 'v'): ...``."""
+
+    def __init__(self, key, val):
+        self._scope = environment(key, val)
+
+    def __enter__(self):
+        return self._scope.__enter__()
+
+    def __exit__(self, ptype, value, trace):
+        return self._scope.__exit__(ptype, value, trace)
 
 
 def is_cd_run():
