@@ -405,6 +405,15 @@ def test_hidden_attributes_are_listed_under_both_names():
         conv.list_attr(recursive=True)
 
 
+def test_an_input_that_is_not_a_symbol_is_a_type_error():
+    with pytest.raises(TypeError, match="input data must be a Symbol"):
+        mx.sym.FullyConnected(1, num_hidden=2)
+    with pytest.raises(TypeError, match="input weight must be a Symbol"):
+        mx.sym.FullyConnected(mx.sym.var("x"), weight=np.ones((2, 2)), num_hidden=2)
+    assert mx.sym.FullyConnected(mx.sym.var("x"), None, num_hidden=2, name="fc").list_arguments() \
+        == ["x", "fc_weight", "fc_bias"]
+
+
 def test_inplace_operators_and_bool_are_refused():
     from mxnet.base import NotImplementedForSymbol
     a = mx.sym.var("a")
