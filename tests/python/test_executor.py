@@ -133,8 +133,10 @@ def test_dictionaries_outputs_and_copy_params():
     with pytest.raises(ValueError, match="not in the arguments"):
         ex.copy_params_from({"nope": mx.nd.ones(1)})
     ex.copy_params_from({"nope": mx.nd.ones(1)}, allow_extra_params=True)
-    with pytest.raises(ValueError, match="Unknown argument"):
+    with pytest.raises(TypeError, match="Unknown argument"):  # MXNet's classes
         ex.forward(bogus=np.ones(1))
+    with pytest.raises(ValueError, match="only accept keyword argument of NDArrays"):
+        ex.forward(data=[[1, 2, 3], [4, 5, 6]])
     with pytest.raises(ValueError, match="Shape not match"):
         ex.forward(data=np.ones((3, 3)))
 

@@ -54,11 +54,14 @@ class Executor:
             The outputs (also ``self.outputs``).
         """
         for name, value in kwargs.items():
+            # MXNet's checks and error classes, in its order.
+            if not isinstance(value, (NDArray, np.ndarray)):
+                raise ValueError("only accept keyword argument of NDArrays and numpy.ndarray")
             if name not in self.arg_dict:
-                raise ValueError("Unknown argument %s" % name)
+                raise TypeError("Unknown argument %s" % name)
             target = self.arg_dict[name]
             if not isinstance(value, NDArray):
-                value = _array(np.asarray(value), dtype=target.dtype)
+                value = _array(value, dtype=target.dtype)
             if target.shape != value.shape:
                 raise ValueError("Shape not match! Argument %s, need: %s, received: %s"
                                  % (name, str(target.shape), str(value.shape)))
