@@ -85,6 +85,17 @@ def test_compose_positional_keyword_and_call():
         mx.sym.FullyConnected(num_hidden=2, name="g", bogus=mx.sym.var("z"))
 
 
+def test_compose_with_a_name_renames_the_head():
+    fc = mx.sym.FullyConnected(num_hidden=4, name="fc")
+    head = mx.sym.Activation(fc, act_type="relu", name="act")
+    composed = head(fc_data=mx.sym.var("x"), name="composed")
+    assert composed.name == "composed" and composed.list_outputs() == ["composed_output"]
+    assert composed.list_arguments() == ["x", "fc_weight", "fc_bias"]  # inputs keep their names
+    assert head.name == "act"  # __call__ composed a copy
+    head._compose(fc_data=mx.sym.var("y"), name="in_place")
+    assert head.name == "in_place"
+
+
 def test_variadic_ops_count_their_inputs():
     a, b, c = (mx.sym.var(n) for n in "abc")
     cat = mx.sym.Concat(a, b, c, dim=1)
