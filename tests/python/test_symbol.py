@@ -432,6 +432,10 @@ def test_inplace_operators_and_bool_are_refused():
                lambda s: s.__itruediv__(2), lambda s: bool(s)):
         with pytest.raises(NotImplementedForSymbol, match="not implemented for Symbol"):
             fn(a)
+    for method in ("wait_to_read", "asnumpy", "asscalar", "copy", "as_in_context", "detach",
+                   "backward"):
+        with pytest.raises(NotImplementedForSymbol, match=method):
+            getattr(a, method)()
     b = a
     with pytest.raises(MXNetError):
         b += 1

@@ -317,6 +317,20 @@ for _name, _alias in (("__iadd__", "+="), ("__isub__", "-="), ("__imul__", "*=")
     setattr(Symbol, _name, _no_inplace(_name, _alias))
 
 
+def _ndarray_only(name):
+    # MXNet's Symbol has these NDArray methods too, so that code written for
+    # both (Gluon's F) fails clearly on a Symbol.
+    def method(self, *args, **kwargs):
+        raise NotImplementedForSymbol(getattr(self, name), None)
+    method.__name__ = name
+    return method
+
+
+for _name in ("wait_to_read", "asnumpy", "asscalar", "copy", "as_in_context", "detach",
+              "backward"):
+    setattr(Symbol, _name, _ndarray_only(_name))
+
+
 def _op_module():
     from . import op
     return op
