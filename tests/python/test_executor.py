@@ -346,7 +346,9 @@ def test_monitor_callback_sees_every_op_output_and_optionally_inputs():
     np.testing.assert_allclose(seen["relu1_output"], np.maximum(x @ w.T, 0), rtol=1e-5)
 
     names = []
-    exe.set_monitor_callback(lambda name, arr: names.append(name), monitor_all=True)
+    # code written for MXNet (whose callbacks get bytes) decodes names with py_str
+    exe.set_monitor_callback(lambda name, arr: names.append(mx.base.py_str(name)),
+                             monitor_all=True)
     exe.forward(is_train=True)
     assert names == ["fc1_data", "fc1_weight", "fc1_bias", "fc1_output", "relu1_data",
                      "relu1_output"]

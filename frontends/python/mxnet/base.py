@@ -81,6 +81,12 @@ def check_call(ret):
 
 
 def py_str(cdata):
+    """A C string (cdata) as str; bytes and str also pass, since code written
+    for MXNet calls py_str on the names its callbacks receive."""
+    if isinstance(cdata, str):
+        return cdata
+    if isinstance(cdata, bytes):
+        return cdata.decode("utf-8")
     return ffi.string(cdata).decode("utf-8")
 
 
