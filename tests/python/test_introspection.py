@@ -249,3 +249,13 @@ def test_an_op_input_named_out_still_gets_a_function():
     params = list(inspect.signature(fn).parameters)
     assert params[0] == "out" and params.count("out") == 1 and "name" in params
     assert "introspection_input_named_out" in dir(mx.sym)
+
+
+def test_base_helpers_of_mxnet():
+    from mxnet import base
+    assert base._as_list(3) == [3] and base._as_list((1, 2)) == (1, 2)
+    with mx.test_utils.environment("MXNET_HOME", "/tmp/mx_home_test"):
+        assert base.data_dir() == "/tmp/mx_home_test"
+    with mx.test_utils.environment("MXNET_HOME", None):
+        assert base.data_dir() == base.data_dir_default()
+        assert base.data_dir().endswith("mxnet")

@@ -1,4 +1,7 @@
 """Shared basics: errors, check_call, dtype tables, numeric types."""
+import os
+import platform
+
 import numpy as np
 
 from ._ffi import ffi, lib as _LIB
@@ -88,6 +91,23 @@ def py_str(cdata):
     if isinstance(cdata, bytes):
         return cdata.decode("utf-8")
     return ffi.string(cdata).decode("utf-8")
+
+
+def _as_list(obj):
+    """obj itself if it is a list or tuple, else [obj]."""
+    return obj if isinstance(obj, (list, tuple)) else [obj]
+
+
+def data_dir_default():
+    """Where MX keeps downloaded data by default: %APPDATA%\\mxnet or ~/.mxnet."""
+    if platform.system() == "Windows":
+        return os.path.join(os.environ.get("APPDATA", ""), "mxnet")
+    return os.path.join(os.path.expanduser("~"), ".mxnet")
+
+
+def data_dir():
+    """Where MX keeps downloaded data: $MXNET_HOME, else data_dir_default()."""
+    return os.getenv("MXNET_HOME", data_dir_default())
 
 
 def c_str(s):
