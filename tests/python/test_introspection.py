@@ -259,3 +259,15 @@ def test_base_helpers_of_mxnet():
     with mx.test_utils.environment("MXNET_HOME", None):
         assert base.data_dir() == base.data_dir_default()
         assert base.data_dir().endswith("mxnet")
+
+
+def test_default_context_storage_is_mxnets():
+    saved = mx.current_context()
+    try:
+        mx.Context._default_ctx.value = mx.cpu(3)  # as MXNet's test_utils does
+        assert mx.current_context() == mx.cpu(3) and mx.nd.zeros(1).context == mx.cpu(3)
+        mx.Context.default_ctx = mx.cpu(2)
+        assert mx.current_context() == mx.cpu(2) == mx.Context.default_ctx
+    finally:
+        mx.Context._default_ctx.value = saved
+    assert mx.current_context() == saved

@@ -46,7 +46,7 @@ def default_context():
 
 def set_default_context(ctx):
     """Sets the default context of this thread."""
-    Context._default.value = ctx
+    Context._default_ctx.value = ctx
 
 
 def default_dtype():
