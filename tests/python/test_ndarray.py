@@ -979,3 +979,9 @@ def test_linspace_dtype_and_context():
 def test_arange_warns_for_any_infer_range():
     with pytest.warns(DeprecationWarning):
         np.testing.assert_array_equal(mx.nd.arange(3, infer_range=False).asnumpy(), [0, 1, 2])
+
+
+def test_mxnet_dtype_and_grad_req_tables():
+    assert mx.nd._DTYPE_NP_TO_MX[np.float32] == 0 and mx.nd._DTYPE_NP_TO_MX[np.int64] == 6
+    assert mx.nd.ndarray._DTYPE_MX_TO_NP[2] is np.float16
+    assert mx.nd._GRAD_REQ_MAP == {"null": 0, "write": 1, "add": 3}

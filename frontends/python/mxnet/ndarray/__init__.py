@@ -3,7 +3,8 @@ from . import _internal, contrib, linalg, op, random
 from .compose import concatenate, moveaxis, onehot_encode, split_v2
 from .creation import arange, eye, linspace
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
-from .ndarray import NDArray, array, empty, full, ones, waitall, zeros
+from .ndarray import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, NDArray, array, empty,
+                      full, ones, waitall, zeros)
 from .utils import load, load_frombuffer, save
 from .ufunc import *  # noqa: F401,F403  (add, maximum, equal, ...)
 from . import ufunc as _ufunc

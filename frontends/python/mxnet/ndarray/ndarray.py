@@ -6,6 +6,7 @@ import numpy as np
 
 from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_t,
                     numeric_types, integer_types)
+from ..base import _DTYPE_NP_TO_MX  # noqa: F401  (mx.nd.ndarray._DTYPE_NP_TO_MX, as in MXNet)
 from ..context import Context, _as_context
 from .._registry import fluent_method, op_handle as _op
 from . import _invoke
@@ -13,6 +14,9 @@ from . import dlpack as _dlpack
 from . import indexing as _indexing
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
+
+# grad_req names -> MXNet's codes (also mx.nd._GRAD_REQ_MAP, as in MXNet).
+_GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
 
 def _new_from_handle(handle, writable=True):
     arr = NDArray.__new__(NDArray)
