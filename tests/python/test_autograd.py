@@ -378,3 +378,23 @@ def test_fresh_grad_of_a_plain_array():
     with pytest.raises(MXNetError, match="not been marked as a variable"):
         a._fresh_grad = True
     assert (a + 1).sum().asscalar() == 4  # the process keeps working
+
+
+def test_outputs_of_a_freed_graph_are_constants_in_a_new_recording():
+    # MXNet clears a graph's autograd info after backward without
+    # retain_graph: its outputs may then feed a new recording as constants.
+    w, b = mx.nd.ones(3), mx.nd.ones(3)
+    w.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        b2 = b + 1
+        (w * b2 * 2).backward()
+    with autograd.record():
+        b3 = b2 + 1  # b2 is a constant now: b gets no gradient through it
+        out = w * b3 * 2
+    out.backward(retain_graph=True)
+    out.backward()
+    np.testing.assert_array_equal(w.grad.asnumpy(), [6, 6, 6])
+    np.testing.assert_array_equal(b.grad.asnumpy(), [2, 2, 2])  # from the first pass only
+    with pytest.raises(MXNetError, match="retain_graph"):
+        out.backward()  # the second graph is freed now
