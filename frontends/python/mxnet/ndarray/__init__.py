@@ -1,5 +1,6 @@
 """mx.nd: imperative n-dimensional arrays and every op as a function."""
 from . import _internal, contrib, linalg, op, random
+from .cached_op import CachedOp
 from .compose import concatenate, moveaxis, onehot_encode, split_v2
 from .creation import arange, eye, linspace
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
@@ -9,7 +10,7 @@ from .utils import load, load_frombuffer, save
 from .ufunc import *  # noqa: F401,F403  (add, maximum, equal, ...)
 from . import ufunc as _ufunc
 
-__all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
+__all__ = ["NDArray", "CachedOp", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
            "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye", "linspace", "save", "load",
            "load_frombuffer", "concatenate", "moveaxis", "onehot_encode", "split_v2"] + _ufunc.__all__
 
