@@ -79,6 +79,19 @@ def test_numeric_gradient_checks_a_correct_symbol_and_catches_a_wrong_expectatio
     np.testing.assert_allclose(grads["x"], 2 * point, rtol=1e-3)
 
 
+def test_numeric_gradient_honours_each_grad_req():
+    # MXNet's contract: 'write' compares the gradient, 'add' what was added to
+    # the (random) initial gradient, 'null' that the initial gradient is untouched.
+    x, w = mx.sym.Variable("x"), mx.sym.Variable("w")
+    net = mx.sym.tanh(x * w)
+    location = {"x": np.random.randn(5), "w": np.random.randn(5)}
+    for reqs in ({"x": "write", "w": "add"}, {"x": "add", "w": "null"}, {"x": "null"}):
+        tu.check_numeric_gradient(net, location, grad_nodes=reqs, numeric_eps=1e-4, rtol=1e-3,
+                                  atol=1e-5, dtype=np.float64)
+    with pytest.raises(ValueError, match="Invalid grad_req inplace"):
+        tu.check_numeric_gradient(net, location, grad_nodes={"x": "inplace"}, dtype=np.float64)
+
+
 def test_symbolic_forward_and_backward():
     x, y = mx.sym.Variable("x"), mx.sym.Variable("y")
     net = x * y + x

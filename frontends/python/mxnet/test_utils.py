@@ -481,21 +481,34 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     proj = np.random.uniform(size=out_shape).astype(dtype) + 0.1
     from . import symbol
     projected = sym * symbol.Variable("__random_proj")
-    args_grad = {k: nd.zeros(location[k].shape, ctx=ctx, dtype=dtype) for k in grad_nodes}
+    # Random initial gradients, as MXNet's: 'add' must add to them, 'null' keep them.
+    initial = {k: np.random.normal(size=location[k].shape) for k in grad_nodes}
+    args_grad = {k: nd.array(initial[k], ctx=ctx, dtype=dtype) for k in grad_nodes}
+    initial = {k: v.asnumpy().astype(np.float64) for k, v in args_grad.items()}
     exe = projected.bind(ctx, args=dict(location, __random_proj=nd.array(proj, ctx=ctx, dtype=dtype)),
                          args_grad=args_grad, grad_req=dict(grad_req, __random_proj="null"),
                          aux_states=aux)
     exe.forward(is_train=True)
-    exe.backward()
+    if any(grad_req[k] != "null" for k in grad_nodes):  # MX refuses a backward with no gradient
+        exe.backward()
     symbolic = {k: args_grad[k].asnumpy() for k in grad_nodes}
 
     numeric = numeric_grad(exe, {k: location_np[k] for k in grad_nodes}, aux_np,
                            eps=numeric_eps, use_forward_train=use_forward_train, dtype=dtype)
+    atol = get_atol(atol, dtype) if atol is None else atol
     for name in grad_nodes:
-        # The gradient arrays started at zero, so 'add' gives what 'write' does.
-        assert_almost_equal(numeric[name], symbolic[name].astype(np.float64), rtol=rtol,
-                            atol=get_atol(atol, dtype) if atol is None else atol,
-                            names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        got = symbolic[name].astype(np.float64)
+        if grad_req[name] == "write":
+            assert_almost_equal(numeric[name], got, rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        elif grad_req[name] == "add":
+            assert_almost_equal(numeric[name], got - initial[name], rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        elif grad_req[name] == "null":
+            assert_almost_equal(initial[name], got, rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        else:  # 'inplace', which bind accepts
+            raise ValueError("Invalid grad_req %s for argument %s" % (grad_req[name], name))
 
 
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None,
