@@ -305,7 +305,9 @@ def test_infer_type():
     args, outs, aux = net.infer_type(data="float64")
     assert args == [np.float64] * 5 and outs == [np.float64] and aux == []
     assert net.infer_type(np.float16)[1] == [np.float16]
-    assert net.infer_type() == (None, None, None)
+    with pytest.warns(UserWarning, match=r"Cannot decide type for the following arguments\. "
+                      r"Consider providing them as input:\n\tdata: None"):
+        assert net.infer_type() == (None, None, None)
     partial = net.infer_type_partial()
     assert partial[0] == [None] * 5
     a = mx.sym.var("a", dtype="float16")
