@@ -123,7 +123,7 @@ class Symbol:
             keys = ffi.NULL
             handles = ffi.new("MXSymbolHandle[]", [s.handle for s in args])
         check_call(_LIB.MXSymbolCompose(self.handle, c_name, len(kwargs) or len(args), keys, handles))
-        if name and self.name is not None:
+        if name and self.name not in (None, name):
             # MXNet (nnvm's Compose) renames the head node to `name` whatever the graph.
             self._set_attr(name=name)
 
