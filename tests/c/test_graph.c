@@ -131,6 +131,9 @@ static void test_autograd(void) {
   MXNDArrayHandle vars[2] = {a, b}, var_grads[2] = {ga, NULL};
   const int reqs[2] = {1, 0};  /* b: a variable without a gradient array */
   CHECK_OK(MXAutogradMarkVariables(2, vars, reqs, var_grads));
+  int fresh = -1;
+  CHECK_OK(MXNDArrayGetGradState(a, &fresh));
+  CHECK(fresh == 0);
   int prev = -1;
   CHECK_OK(MXAutogradSetIsRecording(1, &prev));
   CHECK(prev == 0);
@@ -147,6 +150,20 @@ static void test_autograd(void) {
   CHECK_OK(MXAutogradBackward(1, &y, NULL, 0, NULL, 1, 0, 1, NULL));
   const float want[3] = {5, 6, 7};
   CHECK(equal(ga, want, 3));
+  /* backward wrote a's gradient, not b's (grad_req null) */
+  CHECK_OK(MXNDArrayGetGradState(a, &fresh));
+  CHECK(fresh == 1);
+  CHECK_OK(MXNDArrayGetGradState(b, &fresh));
+  CHECK(fresh == 0);
+  CHECK_OK(MXNDArraySetGradState(a, 0));
+  CHECK_OK(MXNDArrayGetGradState(a, &fresh));
+  CHECK(fresh == 0);
+  CHECK_OK(MXNDArrayGetGradState(prod, &fresh)); /* not a variable: never fresh */
+  CHECK(fresh == 0);
+  CHECK(MXNDArraySetGradState(prod, 1) == -1);
+  CHECK(MXGetLastErrorKind() == MX_ERROR_VALUE && strstr(MXGetLastError(), "marked") != NULL);
+  CHECK(MXNDArrayGetGradState(a, NULL) == -1);
+  CHECK(MXNDArrayGetGradState(NULL, &fresh) == -1);
   MXNDArrayHandle* grads = NULL;
   if (CHECK_OK(MXAutogradBackward(1, &y, NULL, 1, &b, 0, 0, 1, &grads))) {
     CHECK(equal(grads[0], av, 3));

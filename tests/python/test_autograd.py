@@ -349,3 +349,52 @@ def test_get_symbol_keeps_parameters_and_needs_a_recorded_array():
     np.testing.assert_allclose(sym.eval(var0=x)[0].asnumpy(), [1.0 - 1.0, 2.0 + 0.5])
     with pytest.raises(MXNetError, match="recorded graph"):
         autograd.get_symbol(mx.nd.ones((2,)))
+
+
+def test_fresh_grad_flags_variables_that_backward_wrote():
+    x, y = mx.nd.ones((2, 2)), mx.nd.ones((2, 2))
+    dx, dy = mx.nd.zeros((2, 2)), mx.nd.zeros((2, 2))
+    autograd.mark_variables([x, y], [dx, dy])
+    assert x._fresh_grad is False and y._fresh_grad is False
+    with autograd.record():
+        (x + 2 + y).backward()
+    assert x._fresh_grad and y._fresh_grad
+    x._fresh_grad = False
+    y._fresh_grad = False
+    assert not x._fresh_grad and not y._fresh_grad
+    with autograd.record():
+        ((x + 2).detach() + y).backward()  # x is cut off: its gradient is not written
+    assert y._fresh_grad and not x._fresh_grad
+    z = mx.nd.ones(2)
+    z.attach_grad(grad_req="null")
+    with autograd.record():
+        (z * 2).backward()
+    assert not z._fresh_grad  # grad_req 'null' writes nothing
+
+
+def test_fresh_grad_of_a_plain_array():
+    a = mx.nd.ones(2)
+    assert a._fresh_grad is False
+    with pytest.raises(MXNetError, match="not been marked as a variable"):
+        a._fresh_grad = True
+    assert (a + 1).sum().asscalar() == 4  # the process keeps working
+
+
+def test_outputs_of_a_freed_graph_are_constants_in_a_new_recording():
+    # MXNet clears a graph's autograd info after backward without
+    # retain_graph: its outputs may then feed a new recording as constants.
+    w, b = mx.nd.ones(3), mx.nd.ones(3)
+    w.attach_grad()
+    b.attach_grad()
+    with autograd.record():
+        b2 = b + 1
+        (w * b2 * 2).backward()
+    with autograd.record():
+        b3 = b2 + 1  # b2 is a constant now: b gets no gradient through it
+        out = w * b3 * 2
+    out.backward(retain_graph=True)
+    out.backward()
+    np.testing.assert_array_equal(w.grad.asnumpy(), [6, 6, 6])
+    np.testing.assert_array_equal(b.grad.asnumpy(), [2, 2, 2])  # from the first pass only
+    with pytest.raises(MXNetError, match="retain_graph"):
+        out.backward()  # the second graph is freed now

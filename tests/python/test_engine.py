@@ -213,6 +213,14 @@ def test_bulk_compat():
     np.testing.assert_array_equal(a.asnumpy(), [2, 2])
 
 
+def test_set_bulk_size_returns_the_previous_size():
+    previous = mx.engine.set_bulk_size(5)
+    assert mx.engine.set_bulk_size(7) == 5
+    with mx.engine.bulk(3):
+        assert mx.engine.set_bulk_size(3) == 3
+    assert mx.engine.set_bulk_size(previous) == 7  # bulk() restored it
+
+
 _NAIVE_SCRIPT = textwrap.dedent("""
     import numpy as np
     import mxnet as mx

@@ -133,8 +133,10 @@ def test_dictionaries_outputs_and_copy_params():
     with pytest.raises(ValueError, match="not in the arguments"):
         ex.copy_params_from({"nope": mx.nd.ones(1)})
     ex.copy_params_from({"nope": mx.nd.ones(1)}, allow_extra_params=True)
-    with pytest.raises(ValueError, match="Unknown argument"):
+    with pytest.raises(TypeError, match="Unknown argument"):  # MXNet's classes
         ex.forward(bogus=np.ones(1))
+    with pytest.raises(ValueError, match="only accept keyword argument of NDArrays"):
+        ex.forward(data=[[1, 2, 3], [4, 5, 6]])
     with pytest.raises(ValueError, match="Shape not match"):
         ex.forward(data=np.ones((3, 3)))
 
@@ -165,6 +167,28 @@ def test_reshape_shares_parameters():
         ex.reshape(data=(8, 5))
     big = ex.reshape(data=(8, 5), allow_up_sizing=True)
     assert big.forward()[0].shape == (8, 16)
+
+
+def test_reshape_down_views_the_old_inputs():
+    # MXNet: a smaller input is a view of the first elements of the old one.
+    x = mx.sym.var("x")
+    y = mx.sym.FullyConnected(x, num_hidden=4, name="fc")
+    ex = y.simple_bind(mx.cpu(), x=(5, 4))
+    ex.arg_dict["x"][:] = mx.nd.array(np.arange(20.0).reshape(5, 4))
+    ex.arg_dict["fc_weight"][:] = 1
+    ex.arg_dict["fc_bias"][:] = 0
+    small = ex.reshape(x=(3, 4))
+    np.testing.assert_array_equal(small.arg_dict["x"].asnumpy(), np.arange(12.0).reshape(3, 4))
+    np.testing.assert_array_equal(small.forward()[0].asnumpy(),
+                                  np.repeat(np.arange(12.0).reshape(3, 4).sum(1, keepdims=True), 4, 1))
+    small.arg_dict["x"][:] = -1
+    small.grad_dict["x"][:] = 7
+    assert (ex.arg_dict["x"].asnumpy()[:3] == -1).all() and (ex.arg_dict["x"].asnumpy()[3:] >= 12).all()
+    assert (ex.grad_dict["x"].asnumpy()[:3] == 7).all()  # gradients too
+    big = ex.reshape(x=(6, 4), allow_up_sizing=True)
+    big.arg_dict["x"][:] = 0  # a bigger input is a new array
+    assert (ex.arg_dict["x"].asnumpy()[:3] == -1).all()
+    assert big.arg_dict["fc_weight"] is ex.arg_dict["fc_weight"]
 
 
 def test_bind_errors():
@@ -322,7 +346,9 @@ def test_monitor_callback_sees_every_op_output_and_optionally_inputs():
     np.testing.assert_allclose(seen["relu1_output"], np.maximum(x @ w.T, 0), rtol=1e-5)
 
     names = []
-    exe.set_monitor_callback(lambda name, arr: names.append(name), monitor_all=True)
+    # code written for MXNet (whose callbacks get bytes) decodes names with py_str
+    exe.set_monitor_callback(lambda name, arr: names.append(mx.base.py_str(name)),
+                             monitor_all=True)
     exe.forward(is_train=True)
     assert names == ["fc1_data", "fc1_weight", "fc1_bias", "fc1_output", "relu1_data",
                      "relu1_output"]

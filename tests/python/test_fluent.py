@@ -18,6 +18,8 @@ ARGS = {
     "squeeze": dict(axis=0), "flip": dict(axis=0),
 }
 REGISTERED = set(register.list_ops())
+# Methods that also take inplace=True (a view instead of the op's copy).
+VIEW_METHODS = ("flatten", "expand_dims", "squeeze")
 
 
 @pytest.mark.parametrize("name", _FLUENT_METHODS)
@@ -33,7 +35,8 @@ def test_fluent_method_matches_op(name):
     want = want if isinstance(want, list) else [want]
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g.asnumpy(), w.asnumpy())
-    assert getattr(mx.nd.NDArray, name).__doc__.startswith("Convenience fluent method")
+    if name not in VIEW_METHODS:
+        assert getattr(mx.nd.NDArray, name).__doc__.startswith("Convenience fluent method")
 
 
 def test_T_and_broadcast_to():
@@ -49,3 +52,31 @@ def test_T_and_broadcast_to():
         v.broadcast_to((2, 4))
     with pytest.raises(ValueError):
         a.broadcast_to((3,))
+
+
+def test_inplace_flatten_expand_dims_squeeze_are_views():
+    for make_view, shape in ((lambda a: a.flatten(inplace=True), (2, 12)),
+                             (lambda a: a.expand_dims(-2, inplace=True), (2, 3, 1, 4)),
+                             (lambda a: a.expand_dims(0, inplace=True), (1, 2, 3, 4))):
+        a = mx.nd.array(np.arange(24.0).reshape(2, 3, 4))
+        view = make_view(a)
+        assert view.shape == shape
+        view[:] = -1
+        assert (a.asnumpy() == -1).all()  # the view shares a's memory
+    a = mx.nd.array(np.arange(6.0).reshape(1, 2, 1, 3))
+    assert a.squeeze(inplace=True).shape == (2, 3)
+    assert a.squeeze(axis=(0, -2), inplace=True).shape == (2, 3)
+    assert a.squeeze(axis=2, inplace=True).shape == (1, 2, 3)
+    assert mx.nd.ones((1, 1)).squeeze(inplace=True).shape == (1,)
+    copy = a.squeeze()
+    copy[:] = 0
+    assert a.asnumpy().sum() == 15  # without inplace, a copy
+
+
+def test_inplace_view_bad_axes():
+    a = mx.nd.ones((1, 2))
+    for bad in (lambda: a.expand_dims(3, inplace=True), lambda: a.squeeze(axis=1, inplace=True),
+                lambda: a.squeeze(axis=(0, 0), inplace=True), lambda: a.squeeze(axis=5, inplace=True)):
+        with pytest.raises(ValueError):
+            bad()
+    assert a.squeeze(inplace=True).shape == (2,)

@@ -183,6 +183,13 @@ def test_random_seed():
         mx.random.seed(1.5)
 
 
+def test_random_seed_takes_numpy_integers():
+    mx.random.seed(np.int64(11))
+    first = mx.nd.random.uniform(shape=(4,)).asnumpy()
+    mx.random.seed(np.int32(11), ctx=mx.cpu(0))
+    np.testing.assert_array_equal(mx.nd.random.uniform(shape=(4,)).asnumpy(), first)
+
+
 def test_versions():
     assert mx.__version__.startswith("1.9")
     v = mx.runtime_version()
@@ -242,3 +249,25 @@ def test_an_op_input_named_out_still_gets_a_function():
     params = list(inspect.signature(fn).parameters)
     assert params[0] == "out" and params.count("out") == 1 and "name" in params
     assert "introspection_input_named_out" in dir(mx.sym)
+
+
+def test_base_helpers_of_mxnet():
+    from mxnet import base
+    assert base._as_list(3) == [3] and base._as_list((1, 2)) == (1, 2)
+    with mx.test_utils.environment("MXNET_HOME", "/tmp/mx_home_test"):
+        assert base.data_dir() == "/tmp/mx_home_test"
+    with mx.test_utils.environment("MXNET_HOME", None):
+        assert base.data_dir() == base.data_dir_default()
+        assert base.data_dir().endswith("mxnet")
+
+
+def test_default_context_storage_is_mxnets():
+    saved = mx.current_context()
+    try:
+        mx.Context._default_ctx.value = mx.cpu(3)  # as MXNet's test_utils does
+        assert mx.current_context() == mx.cpu(3) and mx.nd.zeros(1).context == mx.cpu(3)
+        mx.Context.default_ctx = mx.cpu(2)
+        assert mx.current_context() == mx.cpu(2) == mx.Context.default_ctx
+    finally:
+        mx.Context._default_ctx.value = saved
+    assert mx.current_context() == saved

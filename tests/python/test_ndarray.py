@@ -410,6 +410,13 @@ def test_copyto_context():
     np.testing.assert_array_equal(d.asnumpy(), [1, 2, 3])
 
 
+def test_copyto_itself_warns_and_returns_false():
+    a = mx.nd.array([1, 2])
+    with pytest.warns(RuntimeWarning, match="copy an array to itself"):
+        assert a.copyto(a) is False
+    np.testing.assert_array_equal(a.asnumpy(), [1, 2])
+
+
 def test_copyto_bad_target():
     a = mx.nd.ones((2,))
     with pytest.raises(TypeError):
@@ -949,3 +956,32 @@ def test_nested_views():
     w += 100
     x[3].reshape(12)[4:8] += 100
     np.testing.assert_array_equal(a.asnumpy(), x)
+
+
+@pytest.mark.parametrize("start, stop, num", [(0, 1, 5), (2.0, 3.0, 5), (-3, 7, 11), (1, 5, 1),
+                                              (5, -5, 4), (0, 10, 0)])
+@pytest.mark.parametrize("endpoint", [True, False])
+def test_linspace_matches_numpy(start, stop, num, endpoint):
+    got = mx.nd.linspace(start, stop, num, endpoint=endpoint)
+    assert got.dtype is np.float32 and got.context == mx.current_context()
+    want = np.linspace(start, stop, num, endpoint=endpoint)
+    np.testing.assert_allclose(got.asnumpy(), want, rtol=1e-6, atol=1e-6)
+
+
+def test_linspace_dtype_and_context():
+    got = mx.nd.linspace(0, 10, 4, ctx=mx.cpu(1), dtype="int32")
+    assert got.dtype is np.int32 and got.context == mx.cpu(1)
+    np.testing.assert_array_equal(got.asnumpy(), [0, 3, 6, 10])  # float64 values, truncated
+    with pytest.raises(ValueError):
+        mx.nd.linspace(0, 1, -1)
+
+
+def test_arange_warns_for_any_infer_range():
+    with pytest.warns(DeprecationWarning):
+        np.testing.assert_array_equal(mx.nd.arange(3, infer_range=False).asnumpy(), [0, 1, 2])
+
+
+def test_mxnet_dtype_and_grad_req_tables():
+    assert mx.nd._DTYPE_NP_TO_MX[np.float32] == 0 and mx.nd._DTYPE_NP_TO_MX[np.int64] == 6
+    assert mx.nd.ndarray._DTYPE_MX_TO_NP[2] is np.float16
+    assert mx.nd._GRAD_REQ_MAP == {"null": 0, "write": 1, "add": 3}

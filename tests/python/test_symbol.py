@@ -85,6 +85,17 @@ def test_compose_positional_keyword_and_call():
         mx.sym.FullyConnected(num_hidden=2, name="g", bogus=mx.sym.var("z"))
 
 
+def test_compose_with_a_name_renames_the_head():
+    fc = mx.sym.FullyConnected(num_hidden=4, name="fc")
+    head = mx.sym.Activation(fc, act_type="relu", name="act")
+    composed = head(fc_data=mx.sym.var("x"), name="composed")
+    assert composed.name == "composed" and composed.list_outputs() == ["composed_output"]
+    assert composed.list_arguments() == ["x", "fc_weight", "fc_bias"]  # inputs keep their names
+    assert head.name == "act"  # __call__ composed a copy
+    head._compose(fc_data=mx.sym.var("y"), name="in_place")
+    assert head.name == "in_place"
+
+
 def test_variadic_ops_count_their_inputs():
     a, b, c = (mx.sym.var(n) for n in "abc")
     cat = mx.sym.Concat(a, b, c, dim=1)
@@ -294,7 +305,9 @@ def test_infer_type():
     args, outs, aux = net.infer_type(data="float64")
     assert args == [np.float64] * 5 and outs == [np.float64] and aux == []
     assert net.infer_type(np.float16)[1] == [np.float16]
-    assert net.infer_type() == (None, None, None)
+    with pytest.warns(UserWarning, match=r"Cannot decide type for the following arguments\. "
+                      r"Consider providing them as input:\n\tdata: None"):
+        assert net.infer_type() == (None, None, None)
     partial = net.infer_type_partial()
     assert partial[0] == [None] * 5
     a = mx.sym.var("a", dtype="float16")
@@ -375,3 +388,57 @@ def test_creation_and_number_functions():
     assert mx.sym.maximum(2, 3) == 3 and mx.sym.pow(2, 3) == 8
     with pytest.raises(TypeError):
         mx.sym.maximum("a", a)
+
+
+def test_linspace():
+    s = mx.sym.linspace(2.0, 3.0, 5, endpoint=False, name="ls")
+    assert s.name == "ls" and s.infer_type()[1] == [np.float32]
+    np.testing.assert_allclose(s.eval()[0].asnumpy(), [2.0, 2.2, 2.4, 2.6, 2.8], rtol=1e-6)
+    ints = mx.sym.linspace(0, 10, 4, dtype="int32").eval()[0]
+    assert ints.dtype is np.int32
+    np.testing.assert_array_equal(ints.asnumpy(), [0, 3, 6, 10])
+    assert mx.sym.linspace(0, 1, 0).eval()[0].shape == (0,)
+
+
+def test_hidden_attributes_are_listed_under_both_names():
+    # MXNet stores lr_mult as __lr_mult__ and lists it under both names.
+    with mx.AttrScope(group="4"):
+        data = mx.sym.var("data", attr={"force_mirroring": "True"}, lr_mult=1)
+    assert data.list_attr() == {"__lr_mult__": "1", "lr_mult": "1", "group": "4",
+                                "__force_mirroring__": "True", "force_mirroring": "True"}
+    conv = mx.sym.Convolution(data=data, name="conv", kernel=(1, 1), num_filter=1,
+                              attr={"__mood__": "so so", "wd_mult": "x"})
+    attrs = conv.list_attr()
+    assert attrs["wd_mult"] == attrs["__wd_mult__"] == "x" and attrs["__mood__"] == "so so"
+    assert "mood" not in attrs  # only MXNet's hidden keys get a plain twin
+    nodes = conv.attr_dict()
+    assert nodes["data"]["lr_mult"] == nodes["data"]["__lr_mult__"] == "1"
+    assert nodes["conv"]["wd_mult"] == "x"
+    with pytest.raises(DeprecationWarning):
+        conv.list_attr(recursive=True)
+
+
+def test_an_input_that_is_not_a_symbol_is_a_type_error():
+    with pytest.raises(TypeError, match="input data must be a Symbol"):
+        mx.sym.FullyConnected(1, num_hidden=2)
+    with pytest.raises(TypeError, match="input weight must be a Symbol"):
+        mx.sym.FullyConnected(mx.sym.var("x"), weight=np.ones((2, 2)), num_hidden=2)
+    assert mx.sym.FullyConnected(mx.sym.var("x"), None, num_hidden=2, name="fc").list_arguments() \
+        == ["x", "fc_weight", "fc_bias"]
+
+
+def test_inplace_operators_and_bool_are_refused():
+    from mxnet.base import NotImplementedForSymbol
+    a = mx.sym.var("a")
+    for fn in (lambda s: s.__iadd__(1), lambda s: s.__isub__(a), lambda s: s.__imul__(2),
+               lambda s: s.__itruediv__(2), lambda s: bool(s)):
+        with pytest.raises(NotImplementedForSymbol, match="not implemented for Symbol"):
+            fn(a)
+    for method in ("wait_to_read", "asnumpy", "asscalar", "copy", "as_in_context", "detach",
+                   "backward"):
+        with pytest.raises(NotImplementedForSymbol, match=method):
+            getattr(a, method)()
+    b = a
+    with pytest.raises(MXNetError):
+        b += 1
+    assert b is a and a.list_arguments() == ["a"]

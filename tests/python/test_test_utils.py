@@ -79,6 +79,19 @@ def test_numeric_gradient_checks_a_correct_symbol_and_catches_a_wrong_expectatio
     np.testing.assert_allclose(grads["x"], 2 * point, rtol=1e-3)
 
 
+def test_numeric_gradient_honours_each_grad_req():
+    # MXNet's contract: 'write' compares the gradient, 'add' what was added to
+    # the (random) initial gradient, 'null' that the initial gradient is untouched.
+    x, w = mx.sym.Variable("x"), mx.sym.Variable("w")
+    net = mx.sym.tanh(x * w)
+    location = {"x": np.random.randn(5), "w": np.random.randn(5)}
+    for reqs in ({"x": "write", "w": "add"}, {"x": "add", "w": "null"}, {"x": "null"}):
+        tu.check_numeric_gradient(net, location, grad_nodes=reqs, numeric_eps=1e-4, rtol=1e-3,
+                                  atol=1e-5, dtype=np.float64)
+    with pytest.raises(ValueError, match="Invalid grad_req inplace"):
+        tu.check_numeric_gradient(net, location, grad_nodes={"x": "inplace"}, dtype=np.float64)
+
+
 def test_symbolic_forward_and_backward():
     x, y = mx.sym.Variable("x"), mx.sym.Variable("y")
     net = x * y + x
@@ -153,3 +166,36 @@ def test_environment_and_misc():
         assert len(calls) == 2
     flaky()
     assert len(calls) == 2
+
+
+def test_star_import_gives_what_mxnet_test_files_use():
+    names = {}
+    exec("from mxnet.test_utils import *", names)
+    assert names["np"] is np and names["mx"] is mx
+    for name in ("assert_almost_equal", "same", "discard_stderr", "rand_ndarray", "effective_dtype"):
+        assert callable(names[name])
+    names = {}
+    exec("from mxnet.autograd import *", names)
+    assert names["NDArray"] is mx.nd.NDArray and callable(names["mark_variables"])
+
+
+def test_discard_stderr_silences_fd_2(capfd):
+    with tu.discard_stderr():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
+
+
+def test_effective_dtype():
+    assert tu.effective_dtype(mx.nd.ones(2)) == np.float32
+    assert tu.effective_dtype(np.ones(2, dtype=np.float16)) == np.float16
+
+
+def test_env_manager_restores_the_previous_value():
+    os.environ.pop("MX_TEST_ENV_MANAGER", None)
+    with tu.EnvManager("MX_TEST_ENV_MANAGER", "42"):
+        assert os.environ["MX_TEST_ENV_MANAGER"] == "42"
+        with tu.EnvManager("MX_TEST_ENV_MANAGER", "7"):
+            assert os.environ["MX_TEST_ENV_MANAGER"] == "7"
+        assert os.environ["MX_TEST_ENV_MANAGER"] == "42"
+    assert "MX_TEST_ENV_MANAGER" not in os.environ

@@ -5,12 +5,11 @@ a graph adds a node to it; ``backward`` runs the gradient graph built from
 each op's gradient definition.
 """
 from .base import _LIB, check_call, ffi
-from .ndarray.ndarray import NDArray, _new_from_handle
+from .ndarray.ndarray import _GRAD_REQ_MAP, NDArray, _new_from_handle
 
 __all__ = ["record", "pause", "train_mode", "predict_mode", "is_recording", "is_training",
-           "set_recording", "set_training", "mark_variables", "backward", "grad", "get_symbol", "Function"]
-
-_GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
+           "set_recording", "set_training", "mark_variables", "backward", "grad", "get_symbol", "Function",
+           "NDArray"]  # MXNet's autograd has no __all__: `import *` gives NDArray too
 
 
 def set_recording(is_recording):

@@ -1,9 +1,12 @@
 """Shared basics: errors, check_call, dtype tables, numeric types."""
+import os
+import platform
+
 import numpy as np
 
 from ._ffi import ffi, lib as _LIB
 
-__all__ = ["MXNetError", "check_call", "mx_real_t", "numeric_types", "integer_types",
+__all__ = ["MXNetError", "NotImplementedForSymbol", "check_call", "mx_real_t", "numeric_types", "integer_types",
            "string_types", "py_str", "c_str"]
 
 string_types = (str,)
@@ -18,6 +21,24 @@ class MXNetError(RuntimeError):
 
 class InternalError(MXNetError):
     """A broken invariant inside MX."""
+
+
+class NotImplementedForSymbol(MXNetError, NotImplementedError):
+    """An NDArray-only operation (``+=``, ``bool``...) used on a Symbol."""
+
+    def __init__(self, function, alias, *args):
+        super().__init__()
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        msg = "Function %s" % self.function
+        if self.alias:
+            msg += ' (namely operator "%s")' % self.alias
+        if self.args:
+            msg += " with arguments (%s)" % ", ".join(self.args)
+        return msg + " is not implemented for Symbol and only available in NDArray."
 
 
 def _error_class(name, builtin):
@@ -63,7 +84,30 @@ def check_call(ret):
 
 
 def py_str(cdata):
+    """A C string (cdata) as str; bytes and str also pass, since code written
+    for MXNet calls py_str on the names its callbacks receive."""
+    if isinstance(cdata, str):
+        return cdata
+    if isinstance(cdata, bytes):
+        return cdata.decode("utf-8")
     return ffi.string(cdata).decode("utf-8")
+
+
+def _as_list(obj):
+    """obj itself if it is a list or tuple, else [obj]."""
+    return obj if isinstance(obj, (list, tuple)) else [obj]
+
+
+def data_dir_default():
+    """Where MX keeps downloaded data by default: %APPDATA%\\mxnet or ~/.mxnet."""
+    if platform.system() == "Windows":
+        return os.path.join(os.environ.get("APPDATA", ""), "mxnet")
+    return os.path.join(os.path.expanduser("~"), ".mxnet")
+
+
+def data_dir():
+    """Where MX keeps downloaded data: $MXNET_HOME, else data_dir_default()."""
+    return os.getenv("MXNET_HOME", data_dir_default())
 
 
 def c_str(s):

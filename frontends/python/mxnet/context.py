@@ -14,7 +14,7 @@ class _ContextMeta(type):
 
     @default_ctx.setter
     def default_ctx(cls, ctx):
-        Context._default.value = ctx
+        Context._default_ctx.value = ctx
 
 
 class Context(metaclass=_ContextMeta):
@@ -23,7 +23,8 @@ class Context(metaclass=_ContextMeta):
 
     devtype2str = {1: "cpu", 2: "gpu", 3: "cpu_pinned", 5: "cpu_shared"}
     devstr2type = {"cpu": 1, "gpu": 2, "cpu_pinned": 3, "cpu_shared": 5}
-    _default = threading.local()
+    # MXNet's name: code written for it sets Context._default_ctx.value directly.
+    _default_ctx = threading.local()
 
     def __init__(self, device_type, device_id=0):
         if isinstance(device_type, Context):
@@ -60,11 +61,11 @@ class Context(metaclass=_ContextMeta):
 
     def __enter__(self):
         self._old_ctx = current_context()
-        Context._default.value = self
+        Context._default_ctx.value = self
         return self
 
     def __exit__(self, ptype, value, trace):
-        Context._default.value = self._old_ctx
+        Context._default_ctx.value = self._old_ctx
 
     def empty_cache(self):
         """Return this device's pooled memory to the system."""
@@ -88,9 +89,9 @@ def gpu(device_id=0):
 
 def current_context():
     """The default context of this thread (``cpu(0)`` unless changed)."""
-    ctx = getattr(Context._default, "value", None)
+    ctx = getattr(Context._default_ctx, "value", None)
     if ctx is None:
-        ctx = Context._default.value = Context("cpu", 0)
+        ctx = Context._default_ctx.value = Context("cpu", 0)
     return ctx
 
 

@@ -1,5 +1,6 @@
 """The dependency engine, as seen from Python."""
 import contextlib
+import threading
 
 from .base import _LIB, check_call, ffi, py_str
 from .context import _as_context
@@ -49,12 +50,24 @@ def push(fn, const_arrays=(), mutable_arrays=(), ctx=None, name="python"):
         check_call(ret)
 
 
+# MX runs each op as it is pushed; the bulk size is only remembered, per
+# thread as in MXNet, so code that saves and restores it keeps working.
+_bulk = threading.local()
+
+
 def set_bulk_size(size):
-    """Kept for MXNet compatibility: MX does not bulk ops; returns the previous size (0)."""
-    return 0
+    """Sets this thread's bulk size and returns the previous one (0 at first).
+    Kept for MXNet compatibility: MX does not bulk ops, so it has no effect."""
+    previous = getattr(_bulk, "size", 0)
+    _bulk.size = int(size)
+    return previous
 
 
 @contextlib.contextmanager
 def bulk(size):
-    """Kept for MXNet compatibility (no effect)."""
-    yield
+    """Sets the bulk size inside the block (no effect on execution in MX)."""
+    previous = set_bulk_size(size)
+    try:
+        yield
+    finally:
+        set_bulk_size(previous)

@@ -13,6 +13,13 @@ from .ndarray.ndarray import NDArray, _new_from_handle, array as _array
 __all__ = ["Executor"]
 
 
+def _leading_view(array, shape):
+    """A view of `array`'s first prod(shape) elements with that shape."""
+    size = int(np.prod(shape))
+    flat = array._reshape_view((array.size,))
+    return flat._slice(0, size)._reshape_view(tuple(shape))
+
+
 class Executor:
     """A bound symbol.  Use Symbol.bind or Symbol.simple_bind to make one."""
 
@@ -47,11 +54,14 @@ class Executor:
             The outputs (also ``self.outputs``).
         """
         for name, value in kwargs.items():
+            # MXNet's checks and error classes, in its order.
+            if not isinstance(value, (NDArray, np.ndarray)):
+                raise ValueError("only accept keyword argument of NDArrays and numpy.ndarray")
             if name not in self.arg_dict:
-                raise ValueError("Unknown argument %s" % name)
+                raise TypeError("Unknown argument %s" % name)
             target = self.arg_dict[name]
             if not isinstance(value, NDArray):
-                value = _array(np.asarray(value), dtype=target.dtype)
+                value = _array(value, dtype=target.dtype)
             if target.shape != value.shape:
                 raise ValueError("Shape not match! Argument %s, need: %s, received: %s"
                                  % (name, str(target.shape), str(value.shape)))
@@ -166,7 +176,9 @@ class Executor:
                 raise ValueError("Find name %s that is not in the auxiliary states" % name)
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
-        """A new executor for new input shapes, sharing the arrays whose shapes did not change.
+        """A new executor for new input shapes.  As in MXNet, it shares the
+        arrays whose shapes did not change, and an array that shrinks becomes
+        a view of the first elements of the old one.
 
         Parameters
         ----------
@@ -200,7 +212,10 @@ class Executor:
                         "and then down sizing it is more efficient than the reverse. If you "
                         "really want to up size, set allow_up_sizing=True to enable allocation "
                         "of new arrays." % name)
-                new.append(zeros(shape, ctx=old.context, dtype=old.dtype))
+                if int(np.prod(shape)) > old.size:
+                    new.append(zeros(shape, ctx=old.context, dtype=old.dtype))
+                else:
+                    new.append(_leading_view(old, shape))
             return new
 
         names = self._symbol.list_arguments()

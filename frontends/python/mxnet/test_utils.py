@@ -8,9 +8,11 @@ import contextlib
 import functools
 import os
 import random as _pyrandom
+import sys
 
 import numpy as np
 
+import mxnet as mx
 from .context import Context, current_context, num_gpus
 from . import ndarray as nd
 from .ndarray.ndarray import NDArray
@@ -26,7 +28,11 @@ __all__ = [
     "numeric_grad", "check_numeric_gradient", "check_symbolic_forward",
     "check_symbolic_backward", "check_speed", "check_consistency", "list_gpus", "set_env_var",
     "environment", "gen_buckets_probs_with_ppf", "mean_check", "var_check", "chi_square_check",
-    "verify_generator", "is_cd_run", "has_tvm_ops", "is_op_runnable", "download"]
+    "verify_generator", "is_cd_run", "has_tvm_ops", "is_op_runnable", "download",
+    "discard_stderr", "effective_dtype", "EnvManager",
+    # MXNet's test_utils has no __all__: test files written for it take np
+    # and mx from `from mxnet.test_utils import *`.
+    "np", "mx"]
 
 
 # ---------------------------------------------------------------------------
@@ -40,7 +46,7 @@ def default_context():
 
 def set_default_context(ctx):
     """Sets the default context of this thread."""
-    Context._default.value = ctx
+    Context._default_ctx.value = ctx
 
 
 def default_dtype():
@@ -307,6 +313,28 @@ def assert_exception(f, exception_type, *args, **kwargs):
                                                   exception_type.__name__))
 
 
+@contextlib.contextmanager
+def discard_stderr():
+    """Discards what the body writes to the process's stderr: file descriptor
+    2, so the output of C code and of Python's sys.stderr alike."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr.flush()
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def effective_dtype(dat):
+    """The dtype whose tolerances apply to dat's values.  MXNet narrows float32
+    to float16 on GPUs whose GEMMs use TF32; MX computes float32 in float32."""
+    return np.dtype(dat.dtype)
+
+
 def same_array(array1, array2):
     """Whether two NDArrays share memory (probed by writing to array1)."""
     array1[:] += 1
@@ -453,21 +481,34 @@ def check_numeric_gradient(sym, location, aux_states=None, numeric_eps=None, rto
     proj = np.random.uniform(size=out_shape).astype(dtype) + 0.1
     from . import symbol
     projected = sym * symbol.Variable("__random_proj")
-    args_grad = {k: nd.zeros(location[k].shape, ctx=ctx, dtype=dtype) for k in grad_nodes}
+    # Random initial gradients, as MXNet's: 'add' must add to them, 'null' keep them.
+    initial = {k: np.random.normal(size=location[k].shape) for k in grad_nodes}
+    args_grad = {k: nd.array(initial[k], ctx=ctx, dtype=dtype) for k in grad_nodes}
+    initial = {k: v.asnumpy().astype(np.float64) for k, v in args_grad.items()}
     exe = projected.bind(ctx, args=dict(location, __random_proj=nd.array(proj, ctx=ctx, dtype=dtype)),
                          args_grad=args_grad, grad_req=dict(grad_req, __random_proj="null"),
                          aux_states=aux)
     exe.forward(is_train=True)
-    exe.backward()
+    if any(grad_req[k] != "null" for k in grad_nodes):  # MX refuses a backward with no gradient
+        exe.backward()
     symbolic = {k: args_grad[k].asnumpy() for k in grad_nodes}
 
     numeric = numeric_grad(exe, {k: location_np[k] for k in grad_nodes}, aux_np,
                            eps=numeric_eps, use_forward_train=use_forward_train, dtype=dtype)
+    atol = get_atol(atol, dtype) if atol is None else atol
     for name in grad_nodes:
-        # The gradient arrays started at zero, so 'add' gives what 'write' does.
-        assert_almost_equal(numeric[name], symbolic[name].astype(np.float64), rtol=rtol,
-                            atol=get_atol(atol, dtype) if atol is None else atol,
-                            names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        got = symbolic[name].astype(np.float64)
+        if grad_req[name] == "write":
+            assert_almost_equal(numeric[name], got, rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        elif grad_req[name] == "add":
+            assert_almost_equal(numeric[name], got - initial[name], rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        elif grad_req[name] == "null":
+            assert_almost_equal(initial[name], got, rtol=rtol, atol=atol,
+                                names=("NUMERICAL_%s" % name, "BACKWARD_%s" % name))
+        else:  # 'inplace', which bind accepts
+            raise ValueError("Invalid grad_req %s for argument %s" % (grad_req[name], name))
 
 
 def check_symbolic_forward(sym, location, expected, rtol=None, atol=None, aux_states=None,
@@ -677,6 +718,20 @@ def environment(*args):
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+class EnvManager:
+    """MXNet's older spelling of environment(key, val), as a class:
+    ``with EnvManager('K', 'v'): ...``."""
+
+    def __init__(self, key, val):
+        self._scope = environment(key, val)
+
+    def __enter__(self):
+        return self._scope.__enter__()
+
+    def __exit__(self, ptype, value, trace):
+        return self._scope.__exit__(ptype, value, trace)
 
 
 def is_cd_run():

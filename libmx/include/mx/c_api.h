@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 9
+#define MX_ABI_MINOR 10
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -863,6 +863,19 @@ MX_API int MXLibInfoFeatures(const MXLibFeature** out, size_t* size);
 /* The number of output slots MXOpCallInvoke takes for a bound call: the
  * op's visible outputs with the bound parameters (since ABI 1.9). */
 MX_API int MXOpCallGetNumOutputs(MXOpCallHandle call, int* out);
+
+/* ------------------------------------------------------------------ */
+/* Gradient freshness (since ABI 1.10)                                */
+/* ------------------------------------------------------------------ */
+
+/* Whether a backward pass wrote the gradient of this marked variable since
+ * the flag was last cleared (MXNet's NDArray._fresh_grad): *out = 1 or 0;
+ * 0 for an array that is not a marked variable. */
+MX_API int MXNDArrayGetGradState(MXNDArrayHandle handle, int* out);
+
+/* Sets that flag (state 0 or 1); an error for an array that is not a marked
+ * variable (attach_grad / MXAutogradMarkVariables). */
+MX_API int MXNDArraySetGradState(MXNDArrayHandle handle, int state);
 
 /* MX_CDEF_END */
 

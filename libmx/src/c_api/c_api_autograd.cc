@@ -100,6 +100,23 @@ int MXNDArrayGetGrad(MXNDArrayHandle handle, MXNDArrayHandle* out) {
   MX_API_END();
 }
 
+int MXNDArrayGetGradState(MXNDArrayHandle handle, int* out) {
+  MX_API_BEGIN();
+  MX_CHECK_OUT(out);
+  const auto& node = mx::ArrayOf(handle).ag_node();
+  *out = node && node->ag && node->ag->marked && node->ag->fresh_grad;
+  MX_API_END();
+}
+
+int MXNDArraySetGradState(MXNDArrayHandle handle, int state) {
+  MX_API_BEGIN();
+  const auto& node = mx::ArrayOf(handle).ag_node();
+  MX_CHECK(node && node->ag && node->ag->marked, kValue,
+           "NDArray has not been marked as a variable and does not have gradient state");
+  node->ag->fresh_grad = state != 0;
+  MX_API_END();
+}
+
 int MXNDArrayDetach(MXNDArrayHandle handle, MXNDArrayHandle* out) {
   MX_API_BEGIN();
   MX_CHECK_OUT(out);

@@ -39,11 +39,20 @@ graph::NodePtr Leaf(const NDArray& value) {
 
 graph::NodeEntry EntryOf(const NDArray& a) { return graph::NodeEntry{a.ag_node(), a.ag_index(), 0}; }
 
+// Whether a is part of a live recorded graph.  An output whose graph a
+// backward pass freed is a constant again, as in MXNet (AGInfo cleared), so
+// it can feed a new recording.
+bool InLiveGraph(const NDArray& a) {
+  const graph::NodePtr& n = a.ag_node();
+  return n && !(n->ag && n->ag->freed);
+}
+
 const op::OpDef* Op(const char* name) { return op::Registry::Get().FindOrThrow(name); }
 
 // Writes `grad` into a marked variable's gradient array per its grad_req.
 void Deliver(AGState* state, const NDArray& grad) {
   if (state->grad_req == kNullOp || state->grad.is_none()) return;
+  state->fresh_grad = true;
   std::vector<NDArray> out{state->grad};
   if (state->grad_req == kAddTo)
     Invoke(Op("elemwise_add"), Op("elemwise_add")->Defaults(), {state->grad, grad}, &out);
@@ -82,14 +91,14 @@ void RecordOp(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs
              "section (operator ", op->name, ").");
   }
   bool tracked = false;
-  for (const NDArray& in : inputs) tracked = tracked || in.ag_node() != nullptr;
+  for (const NDArray& in : inputs) tracked = tracked || InLiveGraph(in);
   if (!tracked) return;
   auto node = std::make_shared<graph::Node>();
   node->op = op;
   node->name = op->name;
   node->attrs = attrs;
   for (const NDArray& in : inputs)
-    node->inputs.push_back(in.ag_node() ? EntryOf(in) : graph::NodeEntry{Leaf(in), 0, 0});
+    node->inputs.push_back(InLiveGraph(in) ? EntryOf(in) : graph::NodeEntry{Leaf(in), 0, 0});
   node->ag = std::make_shared<AGState>();
   node->ag->state = state;
   for (uint32_t k = 0; k < outputs->size(); ++k) {

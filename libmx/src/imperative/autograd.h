@@ -29,6 +29,9 @@ struct AGState {
   bool marked = false;
   int grad_req = kWriteTo;
   NDArray grad;
+  // Set when a backward pass writes grad (MXNet's fresh_out_grad); a
+  // frontend clears it once it has consumed the gradient.
+  bool fresh_grad = false;
   // Whatever must live as long as the node (a Function's callbacks).
   std::shared_ptr<void> keep_alive;
   // A stateful op's state (host_op.h), for its backward node.

@@ -1,10 +1,12 @@
 """NDArray: the imperative tensor of MXNet 1.x, backed by libmx."""
 import operator
+import warnings
 
 import numpy as np
 
 from ..base import (_LIB, _DTYPE_MX_TO_NP, check_call, dtype_code, ffi, mx_real_t,
                     numeric_types, integer_types)
+from ..base import _DTYPE_NP_TO_MX  # noqa: F401  (mx.nd.ndarray._DTYPE_NP_TO_MX, as in MXNet)
 from ..context import Context, _as_context
 from .._registry import fluent_method, op_handle as _op
 from . import _invoke
@@ -12,6 +14,9 @@ from . import dlpack as _dlpack
 from . import indexing as _indexing
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "waitall"]
+
+# grad_req names -> MXNet's codes (also mx.nd._GRAD_REQ_MAP, as in MXNet).
+_GRAD_REQ_MAP = {"null": 0, "write": 1, "add": 3}
 
 def _new_from_handle(handle, writable=True):
     arr = NDArray.__new__(NDArray)
@@ -121,6 +126,18 @@ class NDArray:
         out = ffi.new("MXNDArrayHandle*")
         check_call(_LIB.MXNDArrayGetGrad(self.handle, out))
         return None if out[0] == ffi.NULL else _new_from_handle(out[0])
+
+    @property
+    def _fresh_grad(self):
+        """Whether a backward pass wrote this variable's gradient since the flag
+        was last cleared (Gluon's Trainer clears it after each update)."""
+        out = ffi.new("int*")
+        check_call(_LIB.MXNDArrayGetGradState(self.handle, out))
+        return bool(out[0])
+
+    @_fresh_grad.setter
+    def _fresh_grad(self, state):
+        check_call(_LIB.MXNDArraySetGradState(self.handle, 1 if state else 0))
 
     def detach(self):
         """The same data, outside any recorded graph."""
@@ -246,10 +263,12 @@ class NDArray:
 
     # -- copies, views, conversions -------------------------------------------
     def copyto(self, other):
-        """Copy into another NDArray (returned), or to a new array on a Context."""
+        """Copy into another NDArray (returned), or to a new array on a Context.
+        Copying an array onto itself warns and returns False, as in MXNet."""
         if isinstance(other, NDArray):
             if other.handle == self.handle:
-                return other
+                warnings.warn("You are attempting to copy an array to itself", RuntimeWarning)
+                return False
             _invoke.invoke(_op("_copyto"), [self.handle], out_handles=[other.handle])
             return other
         if isinstance(other, Context):
@@ -524,6 +543,52 @@ def _split_v2(self, *args, **kwargs):
     return split_v2(self, *args, **kwargs)
 
 
+def _flatten(self, inplace=False):
+    """Collapses all axes but the first; inplace=True gives a view sharing
+    this array's memory, otherwise a copy."""
+    if not inplace:
+        return _op_module().flatten(self)
+    return self.reshape((0, -1))
+
+
+def _expand_dims(self, axis, inplace=False):
+    """Inserts a size-1 axis at `axis` (in [-ndim-1, ndim]); inplace=True gives
+    a view sharing this array's memory, otherwise a copy."""
+    if not inplace:
+        return _op_module().expand_dims(self, axis=axis)
+    shape = list(self.shape)
+    if not -len(shape) - 1 <= axis <= len(shape):
+        raise ValueError("axis %d is out of range for %dd array" % (axis, len(shape)))
+    shape.insert(axis + len(shape) + 1 if axis < 0 else axis, 1)
+    return self.reshape(shape)
+
+
+def _squeeze(self, axis=None, inplace=False):
+    """Removes size-1 axes (all of them, or those in `axis`); inplace=True
+    gives a view sharing this array's memory, otherwise a copy."""
+    if not inplace:
+        return _op_module().squeeze(self, axis=axis)
+    shape = list(self.shape)
+    if axis is None:
+        drop = [i for i, d in enumerate(shape) if d == 1]
+    else:
+        axes = [axis] if isinstance(axis, integer_types) else list(axis)
+        for a in axes:
+            if not -len(shape) <= a < len(shape):
+                raise ValueError("axis %d is out of range for %dd array" % (a, len(shape)))
+        drop = [a % len(shape) for a in axes]
+        if len(set(drop)) != len(drop):
+            raise ValueError("axis %s contains duplicate which is not allowed." % (axis,))
+        for a, d in zip(axes, drop):
+            if shape[d] != 1:
+                raise ValueError("Squeeze target axis %d must be size 1, got %d." % (a, shape[d]))
+    kept = [d for i, d in enumerate(shape) if i not in drop]
+    return self.reshape(kept or [1])
+
+
+NDArray.flatten = _flatten
+NDArray.expand_dims = _expand_dims
+NDArray.squeeze = _squeeze
 NDArray.T = property(_T)
 NDArray.split_v2 = _split_v2
 NDArray.broadcast_to = _broadcast_to

@@ -1,11 +1,11 @@
-"""mx.sym.zeros / ones / full / arange / eye and the number-or-symbol
+"""mx.sym.zeros / ones / full / arange / linspace / eye and the number-or-symbol
 functions pow / power / maximum / minimum / hypot (MXNet 1.9's symbol.py)."""
 import numpy as np
 
 from ..base import numeric_types
 from .symbol import Symbol
 
-__all__ = ["zeros", "ones", "full", "arange", "eye", "pow", "power", "maximum", "minimum",
+__all__ = ["zeros", "ones", "full", "arange", "linspace", "eye", "pow", "power", "maximum", "minimum",
            "hypot"]
 
 
@@ -37,6 +37,21 @@ def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, d
     """Evenly spaced values in [start, stop) (see mx.nd.arange)."""
     return _internal()._arange(start=start, stop=stop, step=step, repeat=repeat,
                                infer_range=infer_range, name=name, dtype=_dtype(dtype))
+
+
+def linspace(start, stop, num, endpoint=True, name=None, dtype=None):
+    """`num` evenly spaced values from start to stop (see mx.nd.linspace):
+    start + i * step computed in float64, then cast to dtype (float32 by default)."""
+    num = int(num)
+    if num < 0:
+        raise ValueError("Number of samples, %d, must be non-negative." % num)
+    if num == 0:
+        return _internal()._zeros(shape=(0,), dtype=_dtype(dtype), name=name)
+    intervals = num - 1 if endpoint else num
+    step = (stop - start) / intervals if intervals > 0 else 0.0
+    index = _internal()._arange(start=0, stop=num, step=1, dtype="float64")
+    from . import op
+    return op.cast(index * float(step) + float(start), dtype=_dtype(dtype), name=name)
 
 
 def eye(N, M=0, k=0, dtype=None, **kwargs):

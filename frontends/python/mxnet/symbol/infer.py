@@ -62,13 +62,19 @@ def infer_shape(symbol, partial, args, kwargs):
         result.append(() if n < 0 else tuple(max(int(d), 0) for d in dims[0][j][0:n]))
     if complete[0] or partial:
         return _split(counts, result)
-    unknowns = ["%s: %s" % (name, shape) for name, shape in
-                zip(symbol.list_arguments(), result[:counts[0]]) if not shape or 0 in shape]
-    warnings.warn("Cannot decide shape for the following arguments (0s in shape means unknown "
-                  "dimensions). Consider providing them as input:\n\t" +
-                  "\n\t".join(unknowns[:10] + (["..."] if len(unknowns) > 10 else [])),
-                  stacklevel=3)
+    _warn_undecided("Cannot decide shape for the following arguments (0s in shape "
+                    "means unknown dimensions).", symbol, result[:counts[0]],
+                    lambda shape: not shape or 0 in shape)
     return None, None, None
+
+
+def _warn_undecided(message, symbol, values, unknown):
+    """MXNet's warning naming (up to 10 of) the arguments left undecided."""
+    unknowns = ["%s: %s" % (name, value) for name, value in
+                zip(symbol.list_arguments(), values) if unknown(value)]
+    warnings.warn(message + " Consider providing them as input:\n\t" +
+                  "\n\t".join(unknowns[:10] + (["..."] if len(unknowns) > 10 else [])),
+                  stacklevel=4)
 
 
 def infer_type(symbol, partial, args, kwargs):
@@ -93,4 +99,6 @@ def infer_type(symbol, partial, args, kwargs):
               for j in range(total)]
     if complete[0] or partial:
         return _split(counts, result)
+    _warn_undecided("Cannot decide type for the following arguments.", symbol,
+                    result[:counts[0]], lambda dtype: dtype is None)
     return None, None, None

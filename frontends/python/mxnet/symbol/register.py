@@ -53,6 +53,9 @@ def make_op_function(op_name, func_name=None):
                 named[key] = value
             elif value is _Null or (value is None and key in input_names):
                 continue
+            elif key in input_names:
+                raise TypeError("%s(): input %s must be a Symbol, got %s"
+                                % (func_name, key, type(value).__name__))
             else:
                 keys.append(key)
                 vals.append(_param_text(key, value))

@@ -7,7 +7,8 @@ ABI, so any frontend gets the same graphs.
 import numpy as np
 
 from ..attribute import AttrScope
-from ..base import (_LIB, _DTYPE_NP_TO_MX, c_str_array, check_call, ffi, numeric_types, py_str,
+from ..base import (_LIB, _DTYPE_NP_TO_MX, NotImplementedForSymbol, c_str_array, check_call, ffi,
+                    numeric_types, py_str,
                     string_types)
 from .._registry import fluent_method, param_str
 
@@ -27,12 +28,25 @@ def _strings(fn, *args):
     return [py_str(out[0][i]) for i in range(size[0])]
 
 
+# Attributes MXNet stores as __key__ but also lists under their plain name.
+_HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage",
+                "profiler_scope")
+
+
 def _attr_pairs(handle, recursive):
+    """(key, value) pairs as MXNet's MXSymbolListAttr gives them: each hidden
+    attribute (``__lr_mult__``) a second time under its plain name (``lr_mult``)."""
     size = ffi.new("uint32_t*")
     out = ffi.new("const char***")
     check_call(_LIB.MXSymbolListAttr(handle, recursive, size, out))
     flat = [py_str(out[0][i]) for i in range(2 * size[0])]
-    return list(zip(flat[::2], flat[1::2]))
+    pairs = []
+    for key, value in zip(flat[::2], flat[1::2]):
+        pairs.append((key, value))
+        node, sep, attr = key.rpartition("$")
+        if attr.startswith("__") and attr.endswith("__") and attr[2:-2] in _HIDDEN_KEYS:
+            pairs.append((node + sep + attr[2:-2], value))
+    return pairs
 
 
 class Symbol:
@@ -66,7 +80,7 @@ class Symbol:
     __hash__ = object.__hash__
 
     def __bool__(self):
-        raise NotImplementedError("The truth value of a Symbol is not defined")
+        raise NotImplementedForSymbol(self.__bool__, "bool")
 
     # -- copying and composing -----------------------------------------------------
     def __copy__(self):
@@ -109,6 +123,9 @@ class Symbol:
             keys = ffi.NULL
             handles = ffi.new("MXSymbolHandle[]", [s.handle for s in args])
         check_call(_LIB.MXSymbolCompose(self.handle, c_name, len(kwargs) or len(args), keys, handles))
+        if name and self.name not in (None, name):
+            # MXNet (nnvm's Compose) renames the head node to `name` whatever the graph.
+            self._set_attr(name=name)
 
     # -- outputs and structure -----------------------------------------------------
     def __getitem__(self, index):
@@ -176,8 +193,12 @@ class Symbol:
         return py_str(out[0]) if success[0] else None
 
     def list_attr(self, recursive=False):
-        """The output node's attributes as a dict (recursive: deprecated, use attr_dict)."""
-        return dict(_attr_pairs(self.handle, 1 if recursive else 0))
+        """The output node's attributes as a dict.  recursive=True raises
+        DeprecationWarning, as in MXNet 1.9: use attr_dict."""
+        if recursive:
+            raise DeprecationWarning("Symbol.list_attr with recursive=True has been deprecated. "
+                                     "Please use attr_dict instead.")
+        return dict(_attr_pairs(self.handle, 0))
 
     def attr_dict(self):
         """{node name: {key: value}} for every node that has attributes."""
@@ -281,6 +302,33 @@ for _name, _op in (("__rsub__", "_RMinusScalar"), ("__rtruediv__", "_RDivScalar"
                    ("__rpow__", "_RPowerScalar")):
     setattr(Symbol, _name, _operator(None, _op, reflected=True))
 Symbol.__neg__ = lambda self: self.__mul__(-1.0)
+
+
+def _no_inplace(name, alias):
+    # Symbols are immutable graphs: MXNet refuses x += y rather than rebinding x.
+    def method(self, other):
+        raise NotImplementedForSymbol(getattr(self, name), alias, other)
+    method.__name__ = name
+    return method
+
+
+for _name, _alias in (("__iadd__", "+="), ("__isub__", "-="), ("__imul__", "*="),
+                      ("__idiv__", "/="), ("__itruediv__", "/=")):
+    setattr(Symbol, _name, _no_inplace(_name, _alias))
+
+
+def _ndarray_only(name):
+    # MXNet's Symbol has these NDArray methods too, so that code written for
+    # both (Gluon's F) fails clearly on a Symbol.
+    def method(self, *args, **kwargs):
+        raise NotImplementedForSymbol(getattr(self, name), None)
+    method.__name__ = name
+    return method
+
+
+for _name in ("wait_to_read", "asnumpy", "asscalar", "copy", "as_in_context", "detach",
+              "backward"):
+    setattr(Symbol, _name, _ndarray_only(_name))
 
 
 def _op_module():
