@@ -24,8 +24,9 @@ class Executor:
     """A bound symbol.  Use Symbol.bind or Symbol.simple_bind to make one."""
 
     def __init__(self, handle, symbol, ctx, grad_req, group2ctx, arg_arrays, grad_arrays,
-                 aux_arrays):
+                 aux_arrays, has_gradients=True):
         self.handle = handle
+        self._has_gradients = has_gradients  # some argument's grad_req is not 'null'
         self._symbol = symbol
         self._ctx = ctx
         self._grad_req = grad_req
@@ -88,6 +89,8 @@ class Executor:
         for g in out_grads:
             if g is not None and not isinstance(g, NDArray):
                 raise TypeError("inputs must be NDArray")
+        if not self._has_gradients:
+            return  # nothing to compute, as in MXNet
         handles = ffi.new("MXNDArrayHandle[]", [ffi.NULL if g is None else g.handle
                                                 for g in out_grads]) if out_grads else ffi.NULL
         check_call(_LIB.MXExecutorBackward(self.handle, len(out_grads), handles,

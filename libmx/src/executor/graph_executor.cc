@@ -351,12 +351,13 @@ std::string GraphExecutor::DebugString() const {
   all.outputs = graph_->outputs();
   std::ostringstream os;
   os << all.DebugString();
+  // The first line as MXNet prints it (whole MB), which tools parse.
   char line[256];
   std::snprintf(line, sizeof(line),
-                "Total %.3f MB allocated (%zu bytes in %zu blocks; %zu bytes without planning; "
-                "%d in-place, %d co-shared)\n",
-                plan_.planned_bytes / 1048576.0, plan_.planned_bytes, plan_.block_bytes.size(),
-                plan_.naive_bytes, plan_.inplace_count, plan_.coshare_count);
+                "Total %zu MB allocated\n"
+                "Memory plan: %zu bytes in %zu blocks; %zu bytes without planning; %d in-place, %d co-shared\n",
+                plan_.planned_bytes >> 20, plan_.planned_bytes, plan_.block_bytes.size(), plan_.naive_bytes,
+                plan_.inplace_count, plan_.coshare_count);
   os << line;
   return os.str();
 }

@@ -103,7 +103,8 @@ def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, gro
         len(names), _handles(arg_arrays),
         _handles(grad_arrays), ffi.new("int[]", [_GRAD_REQ[r] for r in reqs] or [0]),
         len(aux_arrays), _handles(aux_arrays), _MEMORY_FLAGS, out))
-    return Executor(out[0], self, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays)
+    return Executor(out[0], self, ctx, grad_req, group2ctx, arg_arrays, grad_arrays, aux_arrays,
+                    has_gradients=any(r != "null" for r in reqs))
 
 
 def _input_contexts(symbol, group2ctx):
