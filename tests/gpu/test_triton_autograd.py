@@ -85,6 +85,8 @@ CASES = {
                                                                   stride=(2,), target_shape=(10,)),
                                    [r(1, 2, 5), r(2, 2, 3)], [1, 1]),
     "lrn": (lambda x: nd.LRN(x, nsize=3, alpha=0.1, beta=0.75, knorm=2), [r(2, 5, 3, 3)], [1]),
+    "l2_normalization": (lambda x: nd.L2Normalization(x, mode="channel") * nd.L2Normalization(x, mode="spatial") +
+                         nd.L2Normalization(x), [r(2, 3, 4)], [1]),
     "dropout": (lambda x: nd.Dropout(x, p=0.4), [r(3, 8)], [1]),
     "embedding": (lambda i, w: nd.Embedding(i, w, input_dim=5, output_dim=3), [idx([0, 4], [1, 0]), r(5, 3)],
                   [0, 1]),
