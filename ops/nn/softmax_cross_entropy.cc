@@ -24,6 +24,8 @@ bool SoftmaxCrossEntropyShape(const Attrs& attrs, std::vector<Shape>* in, std::v
            data.ToString());
   MX_CHECK(label.ndim() == 1, kValue, "softmax_cross_entropy: label must be 1-D (batch,), got shape ",
            label.ToString());
+  MX_CHECK(data[1] > 0 || data[0] == 0, kValue, "softmax_cross_entropy: data of shape ", data.ToString(),
+           " has no classes to pick from");
   MX_CHECK(data[0] == label[0], kValue, "softmax_cross_entropy: data ", data.ToString(), " and label ",
            label.ToString(), " have different batch sizes");
   return true;

@@ -215,6 +215,7 @@ HARNESS["softmax_cross_entropy"] = softmax_cross_entropy_checker
     ((3, 4, 1), (3,), "data must be 2-D"),
     ((3, 4), (3, 1), "label must be 1-D"),
     ((3, 4), (2,), "batch sizes"),
+    ((3, 0), (3,), "no classes"),
 ])
 def test_softmax_cross_entropy_errors(data_shape, label_shape, match):
     with pytest.raises(MXNetError, match=match):

@@ -162,8 +162,6 @@ def softmax_cross_entropy(call):
     if not (data.is_contiguous() and label.is_contiguous()):
         raise KernelError("softmax_cross_entropy needs contiguous arrays")
     rows, classes = data.shape
-    if rows and not classes:
-        raise KernelError("softmax_cross_entropy: data has no classes")
     (probabilities,) = workspace.carve(call, _probabilities(call))
     if rows:
         softmax_rows(data, probabilities, rows, classes, 1)
