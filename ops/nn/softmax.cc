@@ -11,10 +11,18 @@
 //   log_softmax: (og - e^y sum(og)) / t
 // Masked positions (beyond length) get 0; length gets no gradient.  With an
 // output dtype the gradient is computed in it and cast back to data's.
+//
+// SoftmaxActivation, MXNet's older layer, is softmax over a fixed axis:
+// the last one (mode='instance': MXNet flattens the data to 2-D keeping the
+// last axis) or axis 1 (mode='channel', data of 3 or more dimensions).
+// Rationale: its gradient is softmax's for that axis; MXNet 1.9's backward
+// reduces over axis 1 in both modes, which differs from the forward's
+// gradient for instance mode on data of more than 2 dimensions.
 #include <string>
 
 #include "common/dtype.h"
 #include "ops/gradient_shorthands.h"
+#include "ops/nn/layer_util.h"
 #include "ops/op.h"
 
 namespace mx {
@@ -91,9 +99,14 @@ const SoftmaxSpec kSoftmaxOps[] = {
      "softmin(z/t)_j = exp(-z_j/t) / sum_k exp(-z_k/t), with t the temperature."},
 };
 
-// v summed along the softmax axis, kept as a size-1 axis for broadcasting.
-Value SumAlongAxis(GradBuilder& b, Value v) {
-  return b.Apply("sum", {v}, {{"axis", b.attrs().Str("axis")}, {"keepdims", "True"}});
+// v summed along axis, kept as a size-1 axis for broadcasting.
+Value SumAlongAxis(GradBuilder& b, Value v, const std::string& axis) {
+  return b.Apply("sum", {v}, {{"axis", axis}, {"keepdims", "True"}});
+}
+
+// The gradient of y = softmax(x) along axis (temperature 1): y (og - sum(og y)).
+Value SoftmaxBackward(GradBuilder& b, Value y, Value og, const std::string& axis) {
+  return Mul(b, y, b.Apply("broadcast_sub", {og, SumAlongAxis(b, Mul(b, og, y), axis)}));
 }
 
 std::vector<Value> SoftmaxGradient(GradBuilder& b) {
@@ -111,9 +124,9 @@ std::vector<Value> SoftmaxGradient(GradBuilder& b) {
       og = Mul(b, og, mask);
       softmax = Mul(b, softmax, mask);
     }
-    dx = Sub(b, og, b.Apply("broadcast_mul", {softmax, SumAlongAxis(b, og)}));
+    dx = Sub(b, og, b.Apply("broadcast_mul", {softmax, SumAlongAxis(b, og, attrs.Str("axis"))}));
   } else {  // masked positions have y = 0: they take no part and get 0
-    dx = Mul(b, y, b.Apply("broadcast_sub", {og, SumAlongAxis(b, Mul(b, og, y))}));
+    dx = SoftmaxBackward(b, y, og, attrs.Str("axis"));
     if (name == "softmin") dx = Neg(b, dx);
   }
   if (!attrs.IsNone("temperature") && attrs.Float("temperature") != 1.0)
@@ -124,7 +137,37 @@ std::vector<Value> SoftmaxGradient(GradBuilder& b) {
   return grads;
 }
 
+// SoftmaxActivation's axis, as text: the last one, or 1 for mode='channel'.
+std::string ActivationAxis(const Attrs& attrs) { return attrs.Str("mode") == "channel" ? "1" : "-1"; }
+
+bool SoftmaxActivationShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& data = (*in)[0];
+  if (!data.is_known()) return false;
+  if (attrs.Str("mode") == "channel")
+    MX_CHECK(data.ndim() >= 3, kValue, "SoftmaxActivation: data needs at least 3 dimensions when mode=channel, "
+             "got shape ", data.ToString());
+  else
+    MX_CHECK(data.ndim() >= 1, kValue, "SoftmaxActivation: data must have at least 1 dimension");
+  AssignShape(&(*out)[0], data, *attrs.op(), "output");
+  return true;
+}
+
 }  // namespace
+
+MX_REGISTER_OP(SoftmaxActivation)
+    .Describe("Applies softmax activation to input. This is intended for internal layers.\n\n"
+              "With mode='instance' (the default) the softmax runs over the last axis of each instance; with "
+              "mode='channel' it runs over axis 1 (the channels) at each position of data of 3 or more "
+              "dimensions (N, C, ...).\n\n.. note:: This operator has been deprecated, please use `softmax`.")
+    .Inputs({"data"})
+    .Param("mode", "{'channel', 'instance'}", "'instance'",
+           "Specifies how to compute the softmax. If set to ``instance``, it computes softmax for each instance. "
+           "If set to ``channel``, It computes cross channel softmax for each position of each instance.")
+    .Shapes(SoftmaxActivationShape)
+    .Types(SameFloatTypes)
+    .Gradient([](GradBuilder& b) {
+      return std::vector<Value>{SoftmaxBackward(b, b.output(0), b.out_grad(0), ActivationAxis(b.attrs()))};
+    });
 
 MX_REGISTER_OPS(softmax) {
   for (const SoftmaxSpec& spec : kSoftmaxOps) {

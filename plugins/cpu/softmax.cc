@@ -3,6 +3,9 @@
 // normalised, in float for float16 / float32 and in double when the input or
 // the output is float64.  With a length input only the first length[slice]
 // positions take part and the rest output 0.
+//
+// SoftmaxActivation is softmax over the last axis or axis 1; the summed
+// softmax_cross_entropy takes each row's softmax from SoftmaxSlice.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -210,13 +213,56 @@ int SoftmaxKernel(const MXKernelCall* call) {
   return ok ? 0 : Fail("softmax: unsupported dtype");
 }
 
+int SoftmaxActivationKernel(const MXKernelCall* call) {
+  const DLTensor &in = call->inputs[0], &out = call->outputs[0];
+  if (call->req[0] == MX_REQ_NULL) return 0;
+  if (call->req[0] == MX_REQ_ADD) return Fail("SoftmaxActivation does not support req=add");
+  const bool channel = std::strcmp(mx_attr_find(call->attrs, call->num_attrs, "mode")->s, "channel") == 0;
+  const int64_t axis = channel ? 1 : in.ndim - 1;
+  const bool ok = DispatchFloat(MXDType(in.dtype), [&](auto zero) {
+    Softmax<kSoftmax, decltype(zero), decltype(zero)>(in, out, axis, 1.0, nullptr);
+  });
+  return ok ? 0 : Fail("SoftmaxActivation: unsupported dtype");
+}
+
+// sum over rows of -log(max(p, 1e-8)), p the softmax of the row at its label
+// (truncated, clipped into the row), in double.
+template <typename T>
+double SummedCrossEntropy(const DLTensor& data, const DLTensor& label) {
+  const int64_t rows = data.shape[0], classes = data.shape[1];
+  const T* x = Data<T>(data);
+  const T* labels = Data<T>(label);
+  std::vector<double> probabilities(classes), buf(classes);
+  double total = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    SoftmaxSlice<kSoftmax, T, double, double>(x + r * classes, probabilities.data(), classes, 1.0, buf.data());
+    const double at = static_cast<double>(labels[r]);
+    const int64_t k = at >= static_cast<double>(classes - 1) ? classes - 1 : at > 0 ? static_cast<int64_t>(at) : 0;
+    total -= std::log(std::max(probabilities[k], 1e-8));
+  }
+  return total;
+}
+
+int SoftmaxCrossEntropyKernel(const MXKernelCall* call) {
+  if (call->req[0] == MX_REQ_NULL) return 0;
+  if (call->req[0] == MX_REQ_ADD) return Fail("softmax_cross_entropy does not support req=add");
+  const DLTensor &data = call->inputs[0], &label = call->inputs[1], &out = call->outputs[0];
+  const bool ok = DispatchFloat(MXDType(data.dtype), [&](auto zero) {
+    using T = decltype(zero);
+    Data<T>(out)[0] = static_cast<T>(data.shape[0] == 0 ? 0.0 : SummedCrossEntropy<T>(data, label));
+  });
+  return ok ? 0 : Fail("softmax_cross_entropy: unsupported dtype");
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(softmax) {
   const std::initializer_list<int32_t> kFloats = {kF32, kF64, kF16};
   if (int rc = RegisterKernel("softmax", SoftmaxKernel<kSoftmax>, nullptr, kFloats)) return rc;
   if (int rc = RegisterKernel("log_softmax", SoftmaxKernel<kLogSoftmax>, nullptr, kFloats)) return rc;
-  return RegisterKernel("softmin", SoftmaxKernel<kSoftmin>, nullptr, kFloats);
+  if (int rc = RegisterKernel("softmin", SoftmaxKernel<kSoftmin>, nullptr, kFloats)) return rc;
+  if (int rc = RegisterKernel("SoftmaxActivation", SoftmaxActivationKernel, nullptr, kFloats)) return rc;
+  return RegisterKernel("softmax_cross_entropy", SoftmaxCrossEntropyKernel, nullptr, kFloats);
 }
 
 }  // namespace mx_cpu

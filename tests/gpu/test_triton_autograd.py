@@ -85,6 +85,8 @@ CASES = {
                                                                   stride=(2,), target_shape=(10,)),
                                    [r(1, 2, 5), r(2, 2, 3)], [1, 1]),
     "lrn": (lambda x: nd.LRN(x, nsize=3, alpha=0.1, beta=0.75, knorm=2), [r(2, 5, 3, 3)], [1]),
+    "l2_normalization": (lambda x: nd.L2Normalization(x, mode="channel") * nd.L2Normalization(x, mode="spatial") +
+                         nd.L2Normalization(x), [r(2, 3, 4)], [1]),
     "dropout": (lambda x: nd.Dropout(x, p=0.4), [r(3, 8)], [1]),
     "embedding": (lambda i, w: nd.Embedding(i, w, input_dim=5, output_dim=3), [idx([0, 4], [1, 0]), r(5, 3)],
                   [0, 1]),
@@ -103,6 +105,9 @@ CASES = {
     "dot_batch_dot": (lambda a, b, c: nd.dot(a, b, transpose_b=True).sum() +
                       nd.batch_dot(c, c, transpose_a=True).sum(), [r(3, 4), r(5, 4), r(2, 3, 4)], [1, 1, 1]),
     "softmax_log_softmax": (lambda a: nd.log_softmax(a, axis=0) * nd.softmax(a), [r(3, 4)], [1]),
+    "softmax_activation_cross_entropy": (lambda a, label: (nd.SoftmaxActivation(a, mode="channel") * a).sum() *
+                                         nd.softmax_cross_entropy(a.reshape((2, 12)), label),
+                                         [r(2, 3, 4), idx(0, 11)], [1, 0]),
     "gammaln": (lambda a: nd.gammaln(a), [r(3, 3, low=0.2, high=4)], [1]),
     "log_sigmoid_mish_hard_sigmoid": (lambda a: nd.log_sigmoid(a) * nd.mish(a) + nd.hard_sigmoid(a, alpha=0.5),
                                       [r(3, 4, low=-3, high=3)], [1]),

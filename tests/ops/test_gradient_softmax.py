@@ -75,7 +75,15 @@ def test_output_dtype_gradient_in_data_dtype(name):
     np.testing.assert_allclose(x.grad.asnumpy().astype(np.float64), x64.grad.asnumpy(), rtol=2e-3, atol=2e-3)
 
 
+def softmax_activation_grad():
+    for mode, x in (("instance", X), ("instance", X[0]), ("channel", X),
+                    ("channel", RNG.standard_normal((2, 3, 2, 2)))):
+        check_gradient(lambda a: mx.nd.SoftmaxActivation(a, mode=mode), [x])
+        check_second_order(lambda a: mx.nd.SoftmaxActivation(a, mode=mode), [x])
+
+
 GRAD_HARNESS = {name: softmax_grad(name) for name in NAMES}
+GRAD_HARNESS["SoftmaxActivation"] = softmax_activation_grad
 NO_GRADIENT = set()
 
 

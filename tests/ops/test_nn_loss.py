@@ -12,7 +12,7 @@ import pytest
 import mxnet as mx
 from mxnet.base import MXNetError
 
-from _gradcheck import numeric_gradient
+from _gradcheck import check_gradient, check_second_order, numeric_gradient
 from _mxref import seeded_rng
 from _nnref import assert_close
 
@@ -186,6 +186,53 @@ for _name in REGRESSIONS:
 ALIASES = {"Softmax": "SoftmaxOutput"}
 
 
+def cross_entropy_reference(x, label):
+    """sum_i -log(max(softmax(x_i)[label_i], 1e-8)), labels truncated and clipped, as shape (1,)."""
+    p = softmax(x.astype(np.float64), 1)
+    k = np.clip(label.astype(np.float64), 0, x.shape[1] - 1).astype(int)
+    return np.array([-np.log(np.maximum(p[np.arange(len(k)), k], 1e-8)).sum()])
+
+
+def softmax_cross_entropy_checker(dtype):
+    rng = seeded_rng("softmax_cross_entropy", np.dtype(dtype).name)
+    for rows, classes in ((4, 5), (1, 1), (3, 1000), (0, 3)):
+        x = (rng.standard_normal((rows, classes)) * 3).astype(dtype)
+        label = rng.integers(0, classes, rows).astype(dtype)
+        out = mx.nd.softmax_cross_entropy(mx.nd.array(x, dtype=dtype), mx.nd.array(label, dtype=dtype))
+        assert out.shape == (1,)
+        assert_close(out, cross_entropy_reference(x, label), dtype)
+    # a confident wrong answer: the probability is clamped at 1e-8; labels truncate and clip
+    x = np.array([[0.0, 100.0], [1.0, 2.0], [3.0, -1.0]], dtype=dtype)
+    label = np.array([0.0, 1.7, 5.0], dtype=dtype)
+    out = mx.nd.softmax_cross_entropy(mx.nd.array(x, dtype=dtype), mx.nd.array(label, dtype=dtype))
+    assert_close(out, cross_entropy_reference(x, label), dtype)
+
+
+HARNESS["softmax_cross_entropy"] = softmax_cross_entropy_checker
+
+
+@pytest.mark.parametrize("data_shape,label_shape,match", [
+    ((3, 4, 1), (3,), "data must be 2-D"),
+    ((3, 4), (3, 1), "label must be 1-D"),
+    ((3, 4), (2,), "batch sizes"),
+    ((3, 0), (3,), "no classes"),
+])
+def test_softmax_cross_entropy_errors(data_shape, label_shape, match):
+    with pytest.raises(MXNetError, match=match):
+        mx.nd.softmax_cross_entropy(mx.nd.ones(data_shape), mx.nd.zeros(label_shape))
+    with pytest.raises(MXNetError, match="float"):
+        mx.nd.softmax_cross_entropy(mx.nd.ones((2, 3), dtype="int32"), mx.nd.zeros((2,), dtype="int32"))
+    with pytest.raises(MXNetError, match="dtype"):
+        mx.nd.softmax_cross_entropy(mx.nd.ones((2, 3)), mx.nd.zeros((2,), dtype="int32"))
+    assert mx.nd.softmax_cross_entropy(mx.nd.ones((2, 3)), mx.nd.zeros((2,))).shape == (1,)
+
+
+def test_softmax_cross_entropy_symbol():
+    net = mx.sym.softmax_cross_entropy(mx.sym.Variable("data"), mx.sym.Variable("label"))
+    assert net.list_arguments() == ["data", "label"]
+    assert net.infer_shape(data=(3, 4), label=(3,))[1] == [(1,)]
+
+
 @pytest.mark.parametrize("name", sorted(HARNESS))
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
 def test_op(name, dtype):
@@ -298,6 +345,17 @@ def _regression_grad(name):
 
 GRAD_HARNESS = {"SoftmaxOutput": lambda: [_cross_entropy_grad(*case)() for case in GRAD_CASES.values()]}
 GRAD_HARNESS.update({name: _regression_grad(name) for name in REGRESSIONS})
+
+
+def _softmax_cross_entropy_grad():
+    """data's gradient against finite differences of the loss; the label gets none."""
+    x = RNG.standard_normal((4, 5))
+    label = np.array([0.0, 4.0, 2.0, 2.0])
+    check_gradient(lambda a: mx.nd.softmax_cross_entropy(a, mx.nd.array(label, dtype=np.float64)), [x])
+    check_second_order(lambda a: mx.nd.softmax_cross_entropy(a, mx.nd.array(label, dtype=np.float64)), [x])
+
+
+GRAD_HARNESS["softmax_cross_entropy"] = _softmax_cross_entropy_grad
 NO_GRADIENT = ["_backward_SoftmaxOutput"] + ["_backward_" + name for name in REGRESSIONS]
 
 
@@ -309,3 +367,7 @@ def test_gradient(case):
 @pytest.mark.parametrize("name", sorted(REGRESSIONS))
 def test_regression_gradient(name):
     _regression_grad(name)()
+
+
+def test_softmax_cross_entropy_gradient():
+    _softmax_cross_entropy_grad()

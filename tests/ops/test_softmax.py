@@ -115,7 +115,29 @@ def softmax_checker(name):
     return run
 
 
+def softmax_activation_checker(fn, dtype):
+    """mode='instance': softmax over the last axis (MXNet flattens to 2-D
+    keeping it); mode='channel': over axis 1 of data of 3+ dimensions."""
+    if not is_float(dtype):
+        with pytest.raises(MXNetError, match="float"):
+            fn(mx.nd.array(np.ones((2, 3)), dtype=dtype))
+        return
+    rng = rng_for("SoftmaxActivation", dtype)
+    for shape in ((5,), (3, 4), (2, 3, 4), (2, 3, 2, 5), (0, 4)):
+        x = (rng.standard_normal(shape) * 3).astype(dtype)
+        assert_close(fn(mx.nd.array(x, dtype=dtype)), reference("softmax", x, -1, None), dtype)
+        assert_close(fn(mx.nd.array(x, dtype=dtype), mode="instance"), reference("softmax", x, -1, None), dtype)
+        if len(shape) >= 3:
+            assert_close(fn(mx.nd.array(x, dtype=dtype), mode="channel"), reference("softmax", x, 1, None), dtype)
+    for shape in ((3, 4), (5,)):
+        with pytest.raises(MXNetError, match="at least 3 dimensions"):
+            fn(mx.nd.ones(shape, dtype=dtype), mode="channel")
+    with pytest.raises(MXNetError, match="mode"):
+        fn(mx.nd.ones((2, 3, 4), dtype=dtype), mode="spatial")
+
+
 HARNESS = {name: softmax_checker(name) for name in ("softmax", "log_softmax", "softmin")}
+HARNESS["SoftmaxActivation"] = softmax_activation_checker
 ALIASES = {}
 
 

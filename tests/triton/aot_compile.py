@@ -174,6 +174,7 @@ def layer_ops():
              p_value=3)
         call("LRN", [x], [x, x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
         call("_backward_LRN", [x, x, x], [x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
+        call("L2Normalization", [x], [x, ((x[0][0], 1) + x[0][2:], dtype)], eps=1e-10, mode="channel")
     for dist in ("gamma", "poisson", "negative_binomial", "generalized_negative_binomial"):
         call(f"_sample_{dist}", [((2,), "float32"), ((2,), "float32")], [((2, 4), "float64")], shape=(4,))
     call("_random_gamma", [], [((8,), "float16")], alpha=0.5, beta=1.0)
@@ -248,6 +249,9 @@ def main():
         call("log_softmax", [((4, 9000), dtype)], [((4, 9000), dtype)], axis=-1, temperature=2.0)
         call("dot", [((64, 32), dtype), ((32, 16), dtype)], [((64, 16), dtype)], transpose_a=False, transpose_b=False)
     call("softmax", [((4, 7), "float32"), ((4,), "int32")], [((4, 7), "float32")], axis=-1, use_length=True)
+    call("SoftmaxActivation", [((2, 3, 4), "float16")], [((2, 3, 4), "float16")], mode="channel")
+    call("softmax_cross_entropy", [((4, 7), "float64"), ((4,), "float64")], [((1,), "float64")])
+    call("softmax_cross_entropy", [((4, 7), "float16"), ((4,), "float16")], [((1,), "float16")])
     call("FullyConnected", [((4, 6), "float16"), ((5, 6), "float16"), ((5,), "float16")], [((4, 5), "float16")],
          num_hidden=5, no_bias=False)
     call("_linalg_gemm", [((2, 3, 4), "float64"), ((2, 4, 5), "float64"), ((2, 3, 5), "float64")],

@@ -286,3 +286,16 @@ def test_sequence_reverse_keeps_the_steps_past_each_length(dtype):
         got = run_op("SequenceReverse", [(x, dtype)] + extra, [(x.shape, dtype)],
                      {"use_sequence_length": lengths is not None, "axis": 0})
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("mode, norm_shape, axes", [("instance", (2,), (1, 2)), ("channel", (2, 1, 4), (1,)),
+                                                    ("spatial", (2, 3), (2,))])
+@pytest.mark.parametrize("dtype", ["float32", "float16"])
+def test_l2_normalization(mode, norm_shape, axes, dtype):
+    x = rounded(RNG.standard_normal((2, 3, 4)), dtype)
+    norm = np.sqrt((x * x).sum(axis=axes, keepdims=True) + 1e-10)
+    y, got_norm = run_op("L2Normalization", [(x, dtype)], [(x.shape, dtype), (norm_shape, dtype)],
+                         {"mode": mode, "eps": 1e-10})
+    tol = TOLERANCE[dtype] * 10
+    np.testing.assert_allclose(y, x / norm, rtol=tol, atol=tol)
+    np.testing.assert_allclose(got_norm, norm.reshape(norm_shape), rtol=tol)

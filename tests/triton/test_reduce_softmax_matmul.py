@@ -161,6 +161,22 @@ def test_softmax_family(shape, axis, dtype, monkeypatch):
     np.testing.assert_allclose(got, _softmax(-x, axis), rtol=1e-10 if dtype != "float16" else 1e-3)
 
 
+@pytest.mark.parametrize("mode, axis", [("instance", -1), ("channel", 1)])
+def test_softmax_activation(mode, axis):
+    x = RNG.standard_normal((2, 3, 4))
+    got = run_op("SoftmaxActivation", [(x, "float32")], [(x.shape, "float32")], {"mode": mode})
+    np.testing.assert_allclose(got, _softmax(x, axis), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_softmax_cross_entropy(dtype):
+    x = rounded(np.array([[0.0, 60.0, 1.0], [1.0, 2.0, 3.0], [3.0, -1.0, 0.5], [0.2, 0.1, 0.0]]), dtype)
+    label = np.array([0.0, 1.7, 5.0, -2.0])  # clamped probability; truncated and clipped labels
+    p = _softmax(x, 1)[np.arange(4), [0, 1, 2, 0]]
+    got = run_op("softmax_cross_entropy", [(x, dtype), (label, dtype)], [((1,), dtype)], {})
+    np.testing.assert_allclose(got, [-np.log(np.maximum(p, 1e-8)).sum()], rtol=TOLERANCE[dtype] * 10)
+
+
 def test_softmax_with_length_masks_the_tail():
     x = RNG.standard_normal((3, 5))
     length = np.array([2, 5, 0])

@@ -8,10 +8,15 @@ fits in BLOCK_L it reads each element once and writes it once (max, exp,
 sum, normalise in registers); longer axes take an online-softmax pass
 (running max and rescaled sum) and a second pass that writes.  float16,
 bfloat16 and float32 compute in float32, float64 (in or out) in float64.
+
+SoftmaxActivation is softmax over the last axis (mode='instance') or axis 1
+(mode='channel'); softmax_cross_entropy takes the rows' softmax into the
+workspace and sums -log(max(p, 1e-8)) at the labels in one program.
 """
 import triton
 import triton.language as tl
 
+from .. import workspace
 from ..jit_helpers import scalar_from_bits
 from ..launch import launch
 from ..registry import FLOATS, KernelError, register
@@ -92,22 +97,27 @@ def softmax_rows(x, out, outer, L, inner, kind="softmax", scale=1.0, length=None
            num_warps=8 if block_l * block_i >= 4096 else 4)
 
 
-def run_softmax(call, kind):
+def _along(call, axis, kind="softmax", scale=1.0, length=None):
+    """kind of x * scale along axis (normalized) of the call's input into its output."""
     x, out = call.inputs[0], call.outputs[0]
-    if not write_request(call) or out.numel == 0:
-        return
     if not (x.is_contiguous() and out.is_contiguous()):
-        raise KernelError("softmax needs contiguous arrays")
-    axis = normalize_axis(call.attrs["axis"], max(x.ndim, 1))
+        raise KernelError(f"{call.op} needs contiguous arrays")
     outer = inner = 1
     for d in x.shape[:axis]:
         outer *= d
     for d in x.shape[axis + 1:]:
         inner *= d
     L = x.shape[axis] if x.ndim else 1
+    softmax_rows(x, out, outer, L, inner, kind, scale, length)
+
+
+def run_softmax(call, kind):
+    if not write_request(call) or call.outputs[0].numel == 0:
+        return
     t = call.attrs.get("temperature")
     scale = (-1.0 if kind == "softmin" else 1.0) / (1.0 if t is None else t)
-    softmax_rows(x, out, outer, L, inner, kind, scale, call.inputs[1] if call.attrs.get("use_length") else None)
+    _along(call, normalize_axis(call.attrs["axis"], max(call.inputs[0].ndim, 1)), kind, scale,
+           call.inputs[1] if call.attrs.get("use_length") else None)
 
 
 def _register(name):
@@ -118,3 +128,43 @@ def _register(name):
 
 for _name in KINDS:
     _register(_name)
+
+
+@register("SoftmaxActivation", dtypes=FLOATS)
+def softmax_activation(call):
+    if write_request(call) and call.outputs[0].numel:
+        _along(call, 1 if call.attrs["mode"] == "channel" else call.inputs[0].ndim - 1)
+
+
+@triton.jit
+def summed_cross_entropy_kernel(p_ptr, label_ptr, out_ptr, rows, classes, BLOCK: tl.constexpr, C: tl.constexpr):
+    total = tl.zeros((BLOCK,), C)
+    for start in range(0, rows, BLOCK):
+        r = start + tl.arange(0, BLOCK)
+        mask = r < rows
+        k = tl.load(label_ptr + r, mask=mask, other=0).to(C)
+        k = tl.minimum(tl.maximum(k, 0.0), classes - 1.0).to(tl.int64)  # truncated, clipped into the row
+        p = tl.load(p_ptr + r.to(tl.int64) * classes + k, mask=mask, other=1.0)
+        total += tl.where(mask, -tl.log(tl.maximum(p, 1e-8)), 0.0)
+    tl.store(out_ptr, tl.sum(total, 0).to(out_ptr.dtype.element_ty))
+
+
+def _probabilities(call):
+    """The workspace piece for the rows' softmax: float64 for float64 data, else float32."""
+    return [(call.inputs[0].shape, "float64" if call.inputs[0].dtype == "float64" else "float32")]
+
+
+@register("softmax_cross_entropy", dtypes=FLOATS, workspace=lambda call: workspace.size(_probabilities(call)))
+def softmax_cross_entropy(call):
+    data, label, out = call.inputs[0], call.inputs[1], call.outputs[0]
+    if not write_request(call):
+        return
+    if not (data.is_contiguous() and label.is_contiguous()):
+        raise KernelError("softmax_cross_entropy needs contiguous arrays")
+    rows, classes = data.shape
+    (probabilities,) = workspace.carve(call, _probabilities(call))
+    if rows:
+        softmax_rows(data, probabilities, rows, classes, 1)
+    wide = probabilities.dtype == "float64"
+    launch(summed_cross_entropy_kernel, (1,), probabilities, label, out, rows, classes,
+           BLOCK=min(triton.next_power_of_2(max(rows, 1)), 1024), C=tl.float64 if wide else tl.float32)
