@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "elemwise_math.h"
+#include "float_dispatch.h"
 #include "index_util.h"
 
 namespace mx_cpu {
@@ -180,16 +181,6 @@ void Softmax(const DLTensor& in, const DLTensor& out, int64_t axis, double tempe
       for (int64_t j = n; j < len; ++j) y[base + j * inner] = Out(0);
     }
   });
-}
-
-template <typename F>
-bool DispatchFloat(int dtype, F&& f) {
-  switch (dtype) {
-    case kF32: f(float{}); return true;
-    case kF64: f(double{}); return true;
-    case kF16: f(half{}); return true;
-    default: return false;
-  }
 }
 
 template <SoftmaxKind K>
