@@ -61,3 +61,17 @@ def test_group2ctx_errors():
     ex = chain().bind(mx.cpu(), args, group2ctx={"dev1": mx.cpu(1), "dev2": mx.cpu(0)})
     ex.forward()
     np.testing.assert_allclose(ex.outputs[0].asnumpy(), [7, 7])
+
+
+def test_an_input_updated_in_place_must_be_on_its_ops_device():
+    with mx.AttrScope(ctx_group="g"):
+        net = mx.sym.BatchNorm(mx.sym.var("data"), name="bn")
+    shapes = {"data": (2, 3), "bn_gamma": (3,), "bn_beta": (3,)}
+    args = {k: mx.nd.ones(v, ctx=mx.cpu(1)) for k, v in shapes.items()}
+    aux = {"bn_moving_mean": mx.nd.zeros(3), "bn_moving_var": mx.nd.ones(3)}  # on cpu(0)
+    with pytest.raises(MXNetError, match=r"updates its input 'bn_moving_mean' in place, which is on cpu\(0\)"):
+        net.bind(mx.cpu(), args, aux_states=aux, group2ctx={"g": mx.cpu(1)})
+    aux = {k: v.copyto(mx.cpu(1)) for k, v in aux.items()}
+    ex = net.bind(mx.cpu(), args, aux_states=aux, group2ctx={"g": mx.cpu(1)})
+    ex.forward(is_train=True)
+    assert aux["bn_moving_mean"].asnumpy()[0] == pytest.approx(0.1)  # momentum 0.9 toward the mean 1

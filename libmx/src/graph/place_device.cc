@@ -1,6 +1,6 @@
 #include "graph/place_device.h"
 
-#include <unordered_set>
+#include <algorithm>
 
 #include "common/error.h"
 
@@ -54,8 +54,18 @@ void DevicePlacement::Place(const std::vector<NodeEntry>& heads) {
   for (const NodePtr& n : order) {
     if (n->is_variable() || n->op->cross_device) continue;  // a copy reads any device
     const Context here = Of(n.get());
-    for (NodeEntry& e : n->inputs)
-      if (Of(e.node.get()) != here) e = CopyTo(e, here);
+    const std::vector<int> mutated = n->op->MutatedInputs(*n->attrs);
+    for (size_t i = 0; i < n->inputs.size(); ++i) {
+      NodeEntry& e = n->inputs[i];
+      const Context there = Of(e.node.get());
+      if (there == here) continue;
+      // A copy of an input the op updates (BatchNorm's moving statistics)
+      // would take the update: the array must be where the op runs.
+      MX_CHECK(std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) == mutated.end(), kValue,
+               "bind: ", n->Describe(), " runs on ", here.ToString(), " and updates its input '",
+               e.node->name, "' in place, which is on ", there.ToString());
+      e = CopyTo(e, here);
+    }
   }
 }
 

@@ -7,7 +7,8 @@
 // error); its forward node's, for a backward op; its device input's, for a
 // cross-device op (the gradient of a copy returns to the copy's input);
 // otherwise its first placed input's, else its first placed consumer's,
-// else the default device.
+// else the default device.  An input an op updates in place (BatchNorm's
+// moving statistics) is never copied: on another device it is an error.
 #ifndef MX_GRAPH_PLACE_DEVICE_H_
 #define MX_GRAPH_PLACE_DEVICE_H_
 
