@@ -50,6 +50,8 @@ CASES = {
     "topk": (lambda a: mx.nd.topk(a, k=2, ret_typ="indices"), arrays((3, 6))),
     "transpose": (lambda a: mx.nd.transpose(a, axes=(2, 0, 1)), arrays((2, 3, 4))),
     "concat": (lambda a, b: mx.nd.concat(a, b, dim=1), arrays((2, 3), (2, 4))),
+    "split_v2": (lambda a: mx.nd.split_v2(a, (1, 3), axis=1)[1], arrays((2, 5))),
+    "split_v2_squeezed": (lambda a: mx.nd.split_v2(a, 3, axis=0, squeeze_axis=True)[2], arrays((3, 4))),
     "slice": (lambda a: a[1:3, ::2], arrays((4, 5))),
     "pad": (lambda a: mx.nd.pad(a, mode="edge", pad_width=(0, 0, 0, 0, 1, 2, 2, 1)),
             arrays((1, 2, 3, 3))),

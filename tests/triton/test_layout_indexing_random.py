@@ -42,6 +42,14 @@ def test_layout_ops(dtype):
     parts = run_op("SliceChannel", [(x, dtype)], [((2, 1, 4), dtype)] * 3, {"num_outputs": 3, "axis": 1})
     for k, part in enumerate(parts):
         np.testing.assert_array_equal(part, x[:, k:k + 1])
+    parts = run_op("_split_v2", [(x, dtype)], [((2, 1, 4), dtype), ((2, 2, 4), dtype)],
+                   {"indices": (0, 1), "axis": 1, "squeeze_axis": False, "sections": 0})
+    for part, expected in zip(parts, np.split(x, [1], axis=1)):
+        np.testing.assert_array_equal(part, expected)
+    parts = run_op("_split_v2", [(x, dtype)], [((3, 4), dtype)] * 2,
+                   {"indices": (), "axis": 0, "squeeze_axis": True, "sections": 2})
+    for k, part in enumerate(parts):
+        np.testing.assert_array_equal(part, x[k])
     y = (RNG.standard_normal((2, 2, 4)) * 5).astype(dtype)
     np.testing.assert_array_equal(run_op("Concat", [(x, dtype), (y, dtype)], [((2, 5, 4), dtype)], {"dim": 1}),
                                   np.concatenate([x, y], axis=1))
