@@ -62,6 +62,8 @@ CASES = {
              [arrays((5, 3))[0], np.array([0, 7, -1], dtype=np.float32)]),
     "one_hot": (lambda i: mx.nd.one_hot(i, depth=4), [np.array([1, 0, 3], dtype=np.float32)]),
     "batch_take": (lambda a, i: mx.nd.batch_take(a, i), [arrays((3, 4))[0], np.array([1, 5, -1], dtype=np.int32)]),
+    "fill_element_0index": (lambda a, v, i: mx.nd.fill_element_0index(a, v, i),
+                            [*arrays((3, 4), (3,)), np.array([1, 5, -1], dtype=np.float32)]),
     "ravel_unravel": (lambda i: mx.nd.unravel_index(mx.nd.ravel_multi_index(i, shape=(-1, 6)), shape=(3, 2, 3)),
                       [np.array([[3, 6, 6, 0], [4, 5, 1, 2]], dtype=np.float32)]),
     "broadcast_to": (lambda a: mx.nd.broadcast_to(a, shape=(3, 4)), arrays((1, 4))),

@@ -261,6 +261,7 @@ def main():
     call("take", [((4, 3), "float32"), ((2,), "float32")], [((2, 3), "float32")], axis=0, mode="wrap")
     call("pick", [((4, 3), "bool"), ((4,), "int64")], [((4,), "bool")], axis=1, mode="clip")
     call("batch_take", [((2, 2, 3), "float16"), ((2, 2), "int32")], [((2, 2), "float16")])
+    call("fill_element_0index", [((2, 3), "int8")] + [((2,), "int8")] * 2, [((2, 3), "int8")])
     call("_ravel_multi_index", [((2, 5), "float32")], [((5,), "float32")], shape=(-1, 6))
     call("_unravel_index", [((5,), "int64")], [((3, 5), "int64")], shape=(-1, 6, 4))
     call("one_hot", [((4,), "int32")], [((4, 3), "bfloat16")], depth=3, on_value=1.0, off_value=0.0)

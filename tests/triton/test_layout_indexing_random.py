@@ -103,6 +103,12 @@ def test_take_pick_embedding_one_hot_gather_nd():
                                          {"axis": 1, "mode": "clip"}), a[np.arange(4), np.clip(picks, 0, 2)])
     np.testing.assert_array_equal(run_op("batch_take", [(a.reshape(2, 2, 3), "float64"), (picks, "int32")],
                                          [((4,), "float64")]), a[np.arange(4), np.clip(picks, 0, 2)])
+    values = RNG.standard_normal(4)
+    filled = a.copy()
+    filled[[0, 2], [0, 1]] = values[[0, 2]]  # rows 1 and 3 index outside
+    np.testing.assert_array_equal(run_op("fill_element_0index", [(a, "float64"), (values, "float64"),
+                                                                 (np.array([0.5, 3, 1, -1]), "float64")],
+                                         [((4, 3), "float64")]), filled)
     hot = run_op("one_hot", [(np.array([1, 0, 5, -1]), "int32")], [((4, 3), "float32")],
                  {"depth": 3, "on_value": 2.0, "off_value": -1.0})
     np.testing.assert_array_equal(hot, [[-1, 2, -1], [2, -1, -1], [-1, -1, -1], [-1, -1, -1]])
