@@ -165,6 +165,12 @@ std::vector<Value> JoinedOutGrads(GradBuilder& b, int count) {
   return {b.Apply("Concat", parts, {{"num_args", num_args}, {"dim", axis}})};
 }
 
+// MXNet's text for both splits' squeeze_axis.
+constexpr char kSqueezeAxisDoc[] =
+    "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting "
+    "`squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also "
+    "`squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.";
+
 }  // namespace
 
 MX_REGISTER_OP(Concat)
@@ -228,7 +234,7 @@ MX_REGISTER_OP(SliceChannel)
     .NumOutputsFn(SplitCount)
     .Param("num_outputs", "int", nullptr, "Number of splits. Note that this should evenly divide the length of the `axis`.")
     .Param("axis", "int", "1", "Axis along which to split.")
-    .Param("squeeze_axis", "boolean", "False", "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting `squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also `squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.")
+    .Param("squeeze_axis", "boolean", "False", kSqueezeAxisDoc)
     .Shapes(SplitShape)
     .Types(SameTypes)
     .Gradient([](GradBuilder& b) { return JoinedOutGrads(b, SplitCount(b.attrs())); })
@@ -244,7 +250,7 @@ MX_REGISTER_OP(_split_v2)
     .NumOutputsFn(SplitV2Count)
     .Param("indices", "Shape(tuple)", nullptr, "Indices of splits. The elements should denote the boundaries of at which split is performed along the `axis`.")
     .Param("axis", "int", "1", "Axis along which to split.")
-    .Param("squeeze_axis", "boolean", "False", "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting `squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also `squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.")
+    .Param("squeeze_axis", "boolean", "False", kSqueezeAxisDoc)
     .Param("sections", "int", "0", "Number of sections if equally splitted. Default to 0 which means split by indices.")
     .Shapes(SplitV2Shape)
     .Types(SameTypes)

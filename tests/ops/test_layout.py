@@ -118,22 +118,26 @@ def stack_checker(fn, dtype):
     raises(fn, nd(np.ones((2, 3)), dtype), nd(np.ones((2, 3)), dtype), axis=3)
 
 
+def check_split(fn, dtype, x, kwargs, cuts):
+    """fn(x, **kwargs) gives numpy.split(x, cuts) along kwargs' axis (1 by default)."""
+    axis = kwargs.get("axis", 1)
+    parts = np.split(x, cuts, axis=axis)
+    if kwargs.get("squeeze_axis"):
+        parts = [np.squeeze(p, axis=axis) for p in parts]
+    result = fn(nd(x, dtype), **kwargs)
+    result = result if isinstance(result, list) else [result]
+    assert len(result) == len(parts)
+    for r, p in zip(result, parts):
+        check(r, p, dtype)
+
+
 def split_checker(fn, dtype):
     rng = rng_for("SliceChannel", dtype)
     for shape, kwargs in [((2, 6), dict(num_outputs=3)), ((4, 3), dict(num_outputs=2, axis=0)),
                           ((2, 3, 4), dict(num_outputs=4, axis=-1)),
                           ((2, 3, 4), dict(num_outputs=3, axis=1, squeeze_axis=True)),
                           ((0, 4), dict(num_outputs=2)), ((3, 2), dict(num_outputs=1, axis=0))]:
-        x = gen(shape, dtype, rng)
-        axis = kwargs.get("axis", 1)
-        parts = np.split(x, kwargs["num_outputs"], axis=axis)
-        if kwargs.get("squeeze_axis"):
-            parts = [np.squeeze(p, axis=axis) for p in parts]
-        result = fn(nd(x, dtype), **kwargs)
-        result = result if isinstance(result, list) else [result]
-        assert len(result) == len(parts)
-        for r, p in zip(result, parts):
-            check(r, p, dtype)
+        check_split(fn, dtype, gen(shape, dtype, rng), kwargs, kwargs["num_outputs"])
     raises(lambda *a, **k: fn(*a, **k)[0], nd(np.ones((2, 5)), dtype), num_outputs=2)
     raises(lambda *a, **k: fn(*a, **k)[0], nd(np.ones((2, 4)), dtype), num_outputs=2, squeeze_axis=True)
     raises(fn, nd(np.ones((2, 4)), dtype), num_outputs=0)
@@ -249,16 +253,7 @@ def split_v2_checker(fn, dtype):
                                 ((2, 3, 4), dict(indices=(0, 2, 99), sections=3, axis=1, squeeze_axis=True), 3),
                                 ((0, 4), dict(indices=(0, 3), axis=1), [3]),
                                 ((2, 5), dict(indices=(0, 2, 2, 5)), [2, 2, 5])]:  # empty pieces, as numpy
-        x = gen(shape, dtype, rng)
-        axis = kwargs.get("axis", 1)
-        parts = np.split(x, cuts, axis=axis)
-        if kwargs.get("squeeze_axis"):
-            parts = [np.squeeze(p, axis=axis) for p in parts]
-        result = fn(nd(x, dtype), **kwargs)
-        result = result if isinstance(result, list) else [result]
-        assert len(result) == len(parts)
-        for r, p in zip(result, parts):
-            check(r, p, dtype)
+        check_split(fn, dtype, gen(shape, dtype, rng), kwargs, cuts)
     x = nd(np.ones((2, 5)), dtype)
     first = lambda *a, **k: fn(*a, **k)[0]  # noqa: E731
     raises(first, x, indices=(), sections=2)  # 5 is not divisible by 2
