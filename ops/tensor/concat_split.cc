@@ -1,5 +1,5 @@
 // Joining arrays along an axis (Concat, stack) and cutting one into equal
-// parts (SliceChannel, alias split).
+// parts (SliceChannel, alias split) or at given indices (_split_v2).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -78,6 +78,61 @@ bool SplitShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* 
   return true;
 }
 
+// _split_v2's cut points along the axis: `sections` equal parts, or the
+// pieces starting at `indices` (MXNet's wrapper prepends 0), the last one
+// running to the end.  Returns the piece starts followed by the axis size.
+std::vector<int64_t> SplitV2Bounds(const Attrs& attrs, int64_t size) {
+  const int64_t sections = attrs.Int("sections");
+  std::vector<int64_t> bounds;
+  if (sections > 0) {
+    // MXNet's kernel mis-sizes the last piece of an uneven split; its wrapper
+    // documents the error we raise.
+    MX_CHECK(size % sections == 0, kValue, "operator _split_v2: cannot split an axis of size ", size,
+             " into ", sections, " equal sections");
+    for (int64_t k = 0; k <= sections; ++k) bounds.push_back(size / sections * k);
+    return bounds;
+  }
+  const Shape indices = attrs.Tuple("indices");
+  bounds.assign(indices.begin(), indices.end());
+  bounds.push_back(size);
+  // MXNet requires the same through its shape check (the pieces must add up to the input).
+  MX_CHECK(bounds[0] == 0, kValue, "operator _split_v2: indices must start at 0, got ", bounds[0]);
+  // Rationale: empty pieces (a repeated index, or one at the axis's end) are
+  // allowed, as numpy.split and MX's split_v2 before this op allow them;
+  // MXNet 1.9 rejects them.
+  for (size_t k = 0; k + 1 < bounds.size(); ++k)
+    MX_CHECK(bounds[k] <= bounds[k + 1], kValue, "operator _split_v2: piece ", k, " would run from ",
+             bounds[k], " to ", bounds[k + 1], ": indices must not decrease nor pass the axis size ", size);
+  return bounds;
+}
+
+int SplitV2Count(const Attrs& attrs) {
+  const int64_t sections = attrs.Int("sections");
+  MX_CHECK(sections >= 0, kValue, "operator _split_v2: sections must be non-negative, got ", sections);
+  const int64_t count = sections > 0 ? sections : attrs.Tuple("indices").ndim();
+  MX_CHECK(count >= 1, kValue, "operator _split_v2: needs sections > 0 or at least one index");
+  return static_cast<int>(count);
+}
+
+bool SplitV2Shape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  SplitV2Count(attrs);
+  const Shape& src = (*in)[0];
+  if (!src.is_known()) return false;
+  const int axis = NormalizeAxis(attrs.Int("axis"), src.ndim(), attrs, "axis");
+  const std::vector<int64_t> bounds = SplitV2Bounds(attrs, src[axis]);
+  for (size_t k = 0; k < out->size(); ++k) {
+    std::vector<int64_t> dims(src.begin(), src.end());
+    dims[axis] = bounds[k + 1] - bounds[k];
+    if (attrs.Bool("squeeze_axis")) {
+      MX_CHECK(dims[axis] == 1, kValue, "operator _split_v2: squeeze_axis needs pieces of size 1 along axis ",
+               axis, ", piece ", k, " has size ", dims[axis]);
+      dims.erase(dims.begin() + axis);
+    }
+    AssignShape(&(*out)[k], Shape(dims), *attrs.op(), "outputs");
+  }
+  return true;
+}
+
 // _backward_Concat(ograd, data...): the parts of ograd, shaped like the data.
 bool ConcatAdjointShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   std::vector<Shape> parts(in->begin() + 1, in->end()), whole(1);
@@ -93,16 +148,28 @@ bool ConcatAdjointShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<
   return (*in)[0].is_known();
 }
 
-// The parameters that join gradients back along the axis a split cut.
-Params JoinParams(const Attrs& split, const char* axis_name) {
-  return {{"num_args", std::to_string(split.Int("num_outputs"))}, {axis_name, split.Str("axis")}};
-}
-
 std::vector<Value> OutGrads(GradBuilder& b, int count) {
   std::vector<Value> grads;
   for (int k = 0; k < count; ++k) grads.push_back(b.out_grad(k));
   return grads;
 }
+
+// The gradient of a split into `count` pieces (SliceChannel, _split_v2): the
+// pieces' gradients joined back along the axis it cut.
+std::vector<Value> JoinedOutGrads(GradBuilder& b, int count) {
+  const Attrs& attrs = b.attrs();
+  const std::vector<Value> parts = OutGrads(b, count);
+  const std::string num_args = std::to_string(count), axis = attrs.Str("axis");
+  // Squeezed pieces lost the axis: stacking restores it.
+  if (attrs.Bool("squeeze_axis")) return {b.Apply("stack", parts, {{"num_args", num_args}, {"axis", axis}})};
+  return {b.Apply("Concat", parts, {{"num_args", num_args}, {"dim", axis}})};
+}
+
+// MXNet's text for both splits' squeeze_axis.
+constexpr char kSqueezeAxisDoc[] =
+    "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting "
+    "`squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also "
+    "`squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.";
 
 }  // namespace
 
@@ -167,17 +234,27 @@ MX_REGISTER_OP(SliceChannel)
     .NumOutputsFn(SplitCount)
     .Param("num_outputs", "int", nullptr, "Number of splits. Note that this should evenly divide the length of the `axis`.")
     .Param("axis", "int", "1", "Axis along which to split.")
-    .Param("squeeze_axis", "boolean", "False", "If true, Removes the axis with length 1 from the shapes of the output arrays. **Note** that setting `squeeze_axis` to ``true`` removes axis with length 1 only along the `axis` which it is split. Also `squeeze_axis` can be set to ``true`` only if ``input.shape[axis] == num_outputs``.")
+    .Param("squeeze_axis", "boolean", "False", kSqueezeAxisDoc)
     .Shapes(SplitShape)
     .Types(SameTypes)
-    .Gradient([](GradBuilder& b) {
-      const Attrs& attrs = b.attrs();
-      const std::vector<Value> parts = OutGrads(b, static_cast<int>(attrs.Int("num_outputs")));
-      // Squeezed parts lost the axis: stacking restores it.
-      if (attrs.Bool("squeeze_axis")) return std::vector<Value>{b.Apply("stack", parts, JoinParams(attrs, "axis"))};
-      return std::vector<Value>{b.Apply("Concat", parts, JoinParams(attrs, "dim"))};
-    })
+    .Gradient([](GradBuilder& b) { return JoinedOutGrads(b, SplitCount(b.attrs())); })
     .Alias("split");
+
+MX_REGISTER_OP(_split_v2)
+    .Describe(
+        "Splits an array along a particular axis into multiple sub-arrays (the op behind split_v2).\n\n"
+        "Either `sections` equal pieces, or pieces starting at each of `indices` (which start at 0 and "
+        "do not decrease), the last one running to the end of the axis. squeeze_axis removes the axis from "
+        "pieces of size 1 along it.")
+    .Inputs({"data"})
+    .NumOutputsFn(SplitV2Count)
+    .Param("indices", "Shape(tuple)", nullptr, "Indices of splits. The elements should denote the boundaries of at which split is performed along the `axis`.")
+    .Param("axis", "int", "1", "Axis along which to split.")
+    .Param("squeeze_axis", "boolean", "False", kSqueezeAxisDoc)
+    .Param("sections", "int", "0", "Number of sections if equally splitted. Default to 0 which means split by indices.")
+    .Shapes(SplitV2Shape)
+    .Types(SameTypes)
+    .Gradient([](GradBuilder& b) { return JoinedOutGrads(b, SplitV2Count(b.attrs())); });
 
 }  // namespace op
 }  // namespace mx

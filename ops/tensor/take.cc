@@ -3,6 +3,8 @@
 // are truncated.  Out-of-range indices are clipped or wrapped per `mode`.
 // batch_take, MXNet's deprecated pick: one element of each row along the
 // last axis, int32 indices (as MXNet 1.9 requires) clipped; no gradient.
+// fill_element_0index, its legacy counterpart that writes: one element of
+// each row of a matrix set; no gradient either.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -76,6 +78,20 @@ bool BatchTakeType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* o
   return DataTypeOnly(attrs, in, out);
 }
 
+// lhs (n, m), mhs and rhs (n,): the output has lhs's shape.
+bool FillElementShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  AssignShape(&(*out)[0], (*in)[0], *attrs.op(), "output");
+  AssignShape(&(*in)[0], (*out)[0], *attrs.op(), "lhs");
+  const Shape &lhs = (*in)[0], &mhs = (*in)[1], &rhs = (*in)[2];
+  if (!lhs.is_known() || !mhs.is_known() || !rhs.is_known()) return false;
+  MX_CHECK(lhs.ndim() == 2 && mhs.ndim() == 1 && rhs.ndim() == 1, kValue,
+           "fill_element_0index: needs a 2-D lhs, 1-D mhs (values) and 1-D rhs (indices), got shapes ",
+           lhs.ToString(), ", ", mhs.ToString(), " and ", rhs.ToString());
+  MX_CHECK(mhs[0] == lhs[0] && rhs[0] == lhs[0], kValue, "fill_element_0index: mhs ", mhs.ToString(),
+           " and rhs ", rhs.ToString(), " must have one entry per row of lhs ", lhs.ToString());
+  return true;
+}
+
 }  // namespace
 
 MX_REGISTER_OP(take)
@@ -118,6 +134,19 @@ MX_REGISTER_OP(batch_take)
     .Inputs({"a", "indices"})
     .Shapes(BatchTakeShape)
     .Types(BatchTakeType);
+
+// Rationale: MXNet's legacy function takes float32 only; every dtype is
+// taken here, the same for all three arrays as there.
+MX_REGISTER_OP(fill_element_0index)
+    .Describe(
+        "Fill one element of each line(row for python, column for R/Julia) in lhs according to index "
+        "indicated by rhs and values indicated by mhs. This function assume rhs uses 0-based index.\n\n"
+        "out = lhs, then out[i, rhs[i]] = mhs[i] for each row i of the 2-D lhs. Float indices are "
+        "truncated; a row whose index is outside [0, lhs.shape[1]) is left unchanged, as in MXNet.")
+    .Inputs({"lhs", "mhs", "rhs"})
+    .Shapes(FillElementShape)
+    .Types(SameTypes)
+    .Inplace({{0, 0}});
 
 MX_REGISTER_OPS(take_pick_adjoints) {
   RegisterAdjoint("_backward_take", "take",

@@ -1,4 +1,4 @@
-// Kernels of Concat, stack, SliceChannel and Concat's gradient.  Seen from
+// Kernels of Concat, stack, SliceChannel, _split_v2 and Concat's gradient.  Seen from
 // the join axis, every array is `outer` rows (the product of the dims before
 // the axis) and each joined row is the parts' rows side by side: a join
 // copies part rows into the whole, a split copies them out.
@@ -56,8 +56,9 @@ int Join(const MXKernelCall* call) {
   return 0;
 }
 
-// SliceChannel's "axis" and _backward_Concat's "dim" (Concat's gradient
-// splits ograd) both index the input.
+// SliceChannel's and _split_v2's "axis" and _backward_Concat's "dim"
+// (Concat's gradient splits ograd) all index the input; the parts' sizes
+// come from their shapes.
 template <const char* kAxisParam>
 int Split(const MXKernelCall* call) {
   for (int k = 0; k < call->num_outputs; ++k)
@@ -73,6 +74,7 @@ MX_CPU_KERNELS(concat_split) {
   if (int rc = RegisterKernel("Concat", Join<kDim>, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("stack", Join<kAxis>, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("_backward_Concat", Split<kDim>, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("_split_v2", Split<kAxis>, nullptr, kAll)) return rc;
   return RegisterKernel("SliceChannel", Split<kAxis>, nullptr, kAll);
 }
 

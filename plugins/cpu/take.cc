@@ -1,5 +1,5 @@
-// Kernels of take, pick (and batch_take, a pick) and the gradients of take,
-// pick and topk.  The
+// Kernels of take, pick (and batch_take, a pick), fill_element_0index and
+// the gradients of take, pick and topk.  The
 // data is viewed as (outer, n, inner) around the axis; take copies whole
 // inner blocks, pick single elements, and the gradients add them back.
 #include <algorithm>
@@ -109,6 +109,25 @@ int Pick(const MXKernelCall* call) {
 // batch_take: pick along the last axis, indices clipped.
 int BatchTake(const MXKernelCall* call) { return PickAlong(call, call->inputs[0].ndim - 1, kClip, "batch_take"); }
 
+// fill_element_0index(lhs, mhs, rhs): lhs with out[r, rhs[r]] = mhs[r]; an
+// index outside the row leaves it unchanged (MXNet compares it with every
+// column).
+int FillElement0Index(const MXKernelCall* call) {
+  const DLTensor &lhs = call->inputs[0], &values = call->inputs[1], &out = call->outputs[0];
+  std::vector<int64_t> idx;
+  if (!LoadIndices(call->inputs[2], &idx)) return Fail("fill_element_0index: unsupported index dtype");
+  CopyUnlessInplace(call, lhs, out);
+  const int64_t cols = out.shape[1];
+  const bool ok = DispatchElementSize(out.dtype, [&](auto zero) {
+    using U = decltype(zero);
+    const U* src = Data<U>(values);
+    U* dst = Data<U>(out);
+    for (size_t r = 0; r < idx.size(); ++r)
+      if (idx[r] >= 0 && idx[r] < cols) dst[static_cast<int64_t>(r) * cols + idx[r]] = src[r];
+  });
+  return ok ? 0 : Fail("fill_element_0index: unsupported dtype");
+}
+
 // -- gradients: ograd added back where each element was taken ------------------
 
 // ograd seen as (outer, count, inner) around the axis and grad as (outer, n,
@@ -199,6 +218,7 @@ MX_CPU_KERNELS(take) {
   if (int rc = RegisterKernel("take", Take, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("pick", Pick, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("batch_take", BatchTake, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("fill_element_0index", FillElement0Index, nullptr, kAll)) return rc;
   if (int rc = RegisterKernel("_backward_take", TakeBackward, nullptr, kNumeric)) return rc;
   if (int rc = RegisterKernel("_backward_pick", PickBackward, nullptr, kNumeric)) return rc;
   return RegisterKernel("_backward_topk", TopKBackward, nullptr, kNumeric);

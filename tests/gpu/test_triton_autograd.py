@@ -123,6 +123,7 @@ CASES = {
     "flip_transpose_power": (lambda a: nd.flip(nd.expand_dims(a, axis=0), axis=2).transpose((2, 0, 1)) ** 2,
                              [r(2, 3)], [1]),
     "add_n_setitem": (lambda a, b: nd.add_n(a, b, a * b), [r(2, 3), r(2, 3)], [1, 1]),
+    "split_v2": (lambda a: nd.split_v2(a, (1,), axis=1)[1] ** 2, [r(2, 3)], [1]),
     "depth_space": (lambda a: nd.space_to_depth(nd.depth_to_space(a, block_size=2) ** 2, block_size=2),
                     [r(1, 8, 2, 3)], [1]),
     "gradient_control": (lambda a, w: nd.MakeLoss(nd.BlockGrad(a) * w + nd.make_loss(a), normalization="valid",

@@ -1,5 +1,5 @@
-"""The indexing ops (slice, slice_axis, slice_like, take, pick, gather_nd,
-scatter_nd, one_hot and the internal assignment ops NDArray indexing runs)
+"""The indexing ops (slice, slice_axis, slice_like, take, pick, batch_take,
+fill_element_0index, gather_nd, scatter_nd, one_hot and the internal assignment ops NDArray indexing runs)
 against numpy.  Exports HARNESS and ALIASES (see test_coverage.py)."""
 import numpy as np
 import pytest
@@ -288,6 +288,39 @@ def batch_take_checker(fn, dtype):
         fn(nd(data((2, 0), dtype)), nd(np.array([0, 0], np.int32)))  # no element to take
 
 
+def fill_element_0index_checker(fn, dtype):
+    """out = lhs with out[i, rhs[i]] = mhs[i]; a row whose index is outside it
+    stays unchanged, float indices truncate (MXNet's legacy function)."""
+    rng = np.random.default_rng(3)
+    for shape in ((4, 3), (1, 5), (3, 1), (0, 2), (2, 0)):
+        lhs, values = data(shape, dtype), rng.integers(100, 128, size=shape[0]).astype(dtype)  # unlike lhs's
+        index = rng.integers(-2, shape[1] + 2, size=shape[0])
+        expected = lhs.copy()
+        inside = (index >= 0) & (index < shape[1])
+        expected[np.arange(shape[0])[inside], index[inside]] = values[inside]
+        check(fn(nd(lhs), nd(values), nd(index.astype(dtype))), expected, dtype)
+    lhs = data((3, 4), dtype)
+    if np.issubdtype(dtype, np.floating):
+        expected = lhs.copy()
+        expected[[0, 1], [1, 3]] = [7, 8]
+        check(fn(nd(lhs), nd(np.array([7, 8, 9], dtype)), nd(np.array([1.9, 3.2, -1.5], dtype))), expected, dtype)
+    x, row = nd(lhs), nd(np.zeros(3, dtype))
+    inplace = nd(lhs)
+    assert fn(inplace, nd(np.array([7, 8, 9], dtype)), nd(np.array([3, 0, 9], dtype)), out=inplace) is inplace
+    check(inplace, np.where(np.arange(4) == [[3], [0], [-1]], [[7], [8], [9]], lhs).astype(dtype), dtype)
+    with pytest.raises(MXNetError, match="one entry per row"):
+        fn(x, nd(np.zeros(2, dtype)), row)
+    with pytest.raises(MXNetError, match="one entry per row"):
+        fn(x, row, nd(np.zeros(4, dtype)))
+    with pytest.raises(MXNetError, match="2-D lhs"):
+        fn(nd(data((3, 4, 1), dtype)), row, row)
+    with pytest.raises(MXNetError, match="2-D lhs"):
+        fn(x, nd(np.zeros((3, 1), dtype)), row)
+    with pytest.raises(MXNetError):
+        fn(x, nd(np.zeros(3, np.float64 if dtype != np.float64 else np.float32)), row)  # dtypes differ
+    check(fn(x, row, row), np.where(np.arange(4) == 0, 0, lhs).astype(dtype), dtype)  # still working
+
+
 def ravel_checker(fn, dtype):
     """numpy's ravel_multi_index, columns as multi-indices; a leading -1 is unbounded."""
     rng = np.random.default_rng(2)
@@ -329,6 +362,7 @@ HARNESS = {
     "_ravel_multi_index": ravel_checker,
     "_unravel_index": unravel_checker,
     "batch_take": batch_take_checker,
+    "fill_element_0index": fill_element_0index_checker,
     "_backward_slice_axis": backward_slice_axis_checker,
     "_backward_slice_like": backward_slice_like_checker,
     "_backward_take": backward_take_checker,
@@ -432,8 +466,9 @@ def _adjoint_gradient(fn, ograd_shape, *constants):
     return lambda: check_linear_gradient(fn, GRAD_RNG.standard_normal(ograd_shape), X, *constants)
 
 
-# MXNet 1.9 defines no gradient for batch_take (deprecated for pick)
-NO_GRADIENT = {"batch_take"}
+# MXNet 1.9 defines no gradient for batch_take (deprecated for pick) nor for
+# fill_element_0index (a legacy NDArray function, never recorded)
+NO_GRADIENT = {"batch_take", "fill_element_0index"}
 
 GRAD_HARNESS = {
     "slice": lambda: check_linear_gradient(lambda x: mx.nd.slice(x, **BOX), X),

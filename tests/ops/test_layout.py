@@ -1,5 +1,5 @@
 """Layout ops (transpose, SwapAxis, reverse, tile, repeat, Pad, Concat,
-stack, SliceChannel, broadcast_to / broadcast_like / broadcast_axis, diag)
+stack, SliceChannel, _split_v2, broadcast_to / broadcast_like / broadcast_axis, diag)
 against numpy, over every dtype (bool included), 0-size and size-1 dims,
 negative axes and the error cases.
 
@@ -118,22 +118,26 @@ def stack_checker(fn, dtype):
     raises(fn, nd(np.ones((2, 3)), dtype), nd(np.ones((2, 3)), dtype), axis=3)
 
 
+def check_split(fn, dtype, x, kwargs, cuts):
+    """fn(x, **kwargs) gives numpy.split(x, cuts) along kwargs' axis (1 by default)."""
+    axis = kwargs.get("axis", 1)
+    parts = np.split(x, cuts, axis=axis)
+    if kwargs.get("squeeze_axis"):
+        parts = [np.squeeze(p, axis=axis) for p in parts]
+    result = fn(nd(x, dtype), **kwargs)
+    result = result if isinstance(result, list) else [result]
+    assert len(result) == len(parts)
+    for r, p in zip(result, parts):
+        check(r, p, dtype)
+
+
 def split_checker(fn, dtype):
     rng = rng_for("SliceChannel", dtype)
     for shape, kwargs in [((2, 6), dict(num_outputs=3)), ((4, 3), dict(num_outputs=2, axis=0)),
                           ((2, 3, 4), dict(num_outputs=4, axis=-1)),
                           ((2, 3, 4), dict(num_outputs=3, axis=1, squeeze_axis=True)),
                           ((0, 4), dict(num_outputs=2)), ((3, 2), dict(num_outputs=1, axis=0))]:
-        x = gen(shape, dtype, rng)
-        axis = kwargs.get("axis", 1)
-        parts = np.split(x, kwargs["num_outputs"], axis=axis)
-        if kwargs.get("squeeze_axis"):
-            parts = [np.squeeze(p, axis=axis) for p in parts]
-        result = fn(nd(x, dtype), **kwargs)
-        result = result if isinstance(result, list) else [result]
-        assert len(result) == len(parts)
-        for r, p in zip(result, parts):
-            check(r, p, dtype)
+        check_split(fn, dtype, gen(shape, dtype, rng), kwargs, kwargs["num_outputs"])
     raises(lambda *a, **k: fn(*a, **k)[0], nd(np.ones((2, 5)), dtype), num_outputs=2)
     raises(lambda *a, **k: fn(*a, **k)[0], nd(np.ones((2, 4)), dtype), num_outputs=2, squeeze_axis=True)
     raises(fn, nd(np.ones((2, 4)), dtype), num_outputs=0)
@@ -238,6 +242,31 @@ def backward_concat_checker(fn, dtype):
     raises(fn, nd(np.ones((2, 5)), dtype), num_args=1)
 
 
+def split_v2_checker(fn, dtype):
+    """indices are where pieces start (from 0, never decreasing); sections cut
+    equal pieces."""
+    rng = rng_for("_split_v2", dtype)
+    for shape, kwargs, cuts in [((2, 6), dict(indices=(0, 1, 4)), [1, 4]),
+                                ((5, 3), dict(indices=(0,), axis=0), 1),
+                                ((2, 3, 4), dict(indices=(), sections=2, axis=-1), 2),
+                                ((2, 3, 4), dict(indices=(0, 1, 2), axis=1, squeeze_axis=True), 3),
+                                ((2, 3, 4), dict(indices=(0, 2, 99), sections=3, axis=1, squeeze_axis=True), 3),
+                                ((0, 4), dict(indices=(0, 3), axis=1), [3]),
+                                ((2, 5), dict(indices=(0, 2, 2, 5)), [2, 2, 5])]:  # empty pieces, as numpy
+        check_split(fn, dtype, gen(shape, dtype, rng), kwargs, cuts)
+    x = nd(np.ones((2, 5)), dtype)
+    first = lambda *a, **k: fn(*a, **k)[0]  # noqa: E731
+    raises(first, x, indices=(), sections=2)  # 5 is not divisible by 2
+    raises(first, x, indices=(1, 3))  # must start at 0
+    raises(first, x, indices=(0, 3, 2))  # decreasing
+    raises(first, x, indices=(0, 6))  # past the axis
+    raises(first, x, indices=(0, 2), squeeze_axis=True)
+    raises(first, x, indices=(0, 1), axis=2)
+    raises(fn, x, indices=())  # no pieces
+    raises(fn, x, indices=(), sections=-1)
+    raises(fn, x, sections=5)  # indices is required
+    check(fn(x, indices=(), sections=5)[4], np.ones((2, 1)), dtype)  # the process keeps working
+
 HARNESS = {
     "_backward_tile": backward_tile_checker,
     "_backward_repeat": backward_repeat_checker,
@@ -253,6 +282,7 @@ HARNESS = {
     "Concat": concat_checker,
     "stack": stack_checker,
     "SliceChannel": split_checker,
+    "_split_v2": split_v2_checker,
     "broadcast_to": broadcast_to_checker,
     "broadcast_like": broadcast_like_checker,
     "broadcast_axis": broadcast_axis_checker,
@@ -293,6 +323,14 @@ def _split_gradient():
     check_linear_gradient(lambda x: mx.nd.split(x, num_outputs=3, axis=1)[1], X)
 
 
+def _split_v2_gradient():
+    split_v2 = mx.nd._internal._split_v2
+    check_linear_gradient(lambda x: split_v2(x, indices=(0, 1), axis=1), X)
+    check_linear_gradient(lambda x: split_v2(x, indices=(), sections=2, axis=-3, squeeze_axis=True), X)
+    # Unused pieces still give their (zero) share.
+    check_linear_gradient(lambda x: split_v2(x, indices=(0, 1, 3), axis=2)[1], X)
+
+
 def _adjoint_gradient(name, forward_shape, **kwargs):
     """The gradient ops are linear in ograd: their gradient is the forward op."""
     fn = getattr(mx.nd._internal, name)
@@ -313,6 +351,7 @@ GRAD_HARNESS = {
     "Concat": lambda: check_linear_gradient(lambda x: mx.nd.Concat(x, x[:, 1:] * 2, x, dim=1), X),
     "stack": lambda: check_linear_gradient(lambda x: mx.nd.stack(x, x * 3, axis=-2), X),
     "SliceChannel": _split_gradient,
+    "_split_v2": _split_v2_gradient,
     "broadcast_to": lambda: check_linear_gradient(lambda x: mx.nd.broadcast_to(x, shape=(3, 0, 2, 4)),
                                                   X[:1, :, :1].reshape(1, 3, 1, 1)),
     "broadcast_like": lambda: check_linear_gradient(

@@ -67,6 +67,11 @@ def test_split_v2_squeeze_and_errors():
         mx.nd.split_v2(mx.nd.array(X), 5, axis=1)  # 3 is not divisible by 5
     with pytest.raises(ValueError):
         mx.nd.split_v2(mx.nd.array(X), 2, axis=2, squeeze_axis=True)
+    with pytest.raises(MXNetError, match="must not decrease"):
+        mx.nd.split_v2(mx.nd.array(X), (3, 1), axis=2)  # numpy would give overlapping pieces
+    with pytest.raises(ValueError):
+        mx.nd.split_v2(mx.nd.array(X), 1.5)
+    assert mx.nd.split_v2(mx.nd.array(X), (3,), axis=2)[1].shape == (2, 3, 1)
 
 
 def test_onehot_encode():

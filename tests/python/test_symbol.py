@@ -400,6 +400,27 @@ def test_linspace():
     assert mx.sym.linspace(0, 1, 0).eval()[0].shape == (0,)
 
 
+def test_split_v2():
+    """mx.sym.split_v2 takes mx.nd.split_v2's arguments; its gradient joins the pieces'."""
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    a = mx.sym.var("a")
+    pieces = mx.sym.split_v2(a, (1, 3), axis=-1)
+    assert len(pieces.list_outputs()) == 3
+    assert pieces.list_attr()["indices"] == "(0, 1, 3)"
+    for got, want in zip(pieces.eval(a=mx.nd.array(x)), np.split(x, [1, 3], axis=-1)):
+        np.testing.assert_array_equal(got.asnumpy(), want)
+    squeezed = mx.sym.split_v2(a, 3, axis=1, squeeze_axis=True)
+    assert squeezed.infer_shape(a=(2, 3, 4))[1] == [(2, 4)] * 3
+    ex = (squeezed[1] * 2).simple_bind(mx.cpu(), a=(2, 3, 4))
+    ex.forward(is_train=True, a=mx.nd.array(x))
+    ex.backward(mx.nd.ones((2, 4)))
+    np.testing.assert_array_equal(ex.grad_dict["a"].asnumpy(), np.broadcast_to([[0], [2], [0]], (2, 3, 4)))
+    with pytest.raises(ValueError):
+        mx.sym.split_v2(a, 5, axis=1).infer_shape(a=(2, 3, 4))  # 3 is not divisible by 5
+    with pytest.raises(ValueError):
+        mx.sym.split_v2(a, 1.5)
+
+
 def test_hidden_attributes_are_listed_under_both_names():
     # MXNet stores lr_mult as __lr_mult__ and lists it under both names.
     with mx.AttrScope(group="4"):

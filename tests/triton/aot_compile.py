@@ -224,6 +224,8 @@ def main():
     for to in ("int8", "uint8", "int32", "int64", "bool", "float16", "bfloat16", "float64"):
         call("Cast", [m], [((4, 5), to)], dtype=to)
     call("transpose", [((2, 3, 4), "float16")], [((4, 3, 2), "float16")], axes=())
+    call("_split_v2", [((2, 5), "int8")], [((2, 1), "int8"), ((2, 4), "int8")], indices=(0, 1), axis=1,
+         squeeze_axis=False, sections=0)
     call("depth_to_space", [((1, 8, 2, 3), "int8")], [((1, 2, 4, 6), "int8")], block_size=2)
     call("space_to_depth", [((1, 2, 4, 6), "float32")], [((1, 8, 2, 3), "float32")], block_size=2)
     call("_arange", [], [((5,), "int64")], start=0.0, stop=None, step=1.0, repeat=1)
@@ -263,6 +265,7 @@ def main():
     call("take", [((4, 3), "float32"), ((2,), "float32")], [((2, 3), "float32")], axis=0, mode="wrap")
     call("pick", [((4, 3), "bool"), ((4,), "int64")], [((4,), "bool")], axis=1, mode="clip")
     call("batch_take", [((2, 2, 3), "float16"), ((2, 2), "int32")], [((2, 2), "float16")])
+    call("fill_element_0index", [((2, 3), "int8")] + [((2,), "int8")] * 2, [((2, 3), "int8")])
     call("_ravel_multi_index", [((2, 5), "float32")], [((5,), "float32")], shape=(-1, 6))
     call("_unravel_index", [((5,), "int64")], [((3, 5), "int64")], shape=(-1, 6, 4))
     call("one_hot", [((4,), "int32")], [((4, 3), "bfloat16")], depth=3, on_value=1.0, off_value=0.0)

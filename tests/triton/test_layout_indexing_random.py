@@ -42,6 +42,14 @@ def test_layout_ops(dtype):
     parts = run_op("SliceChannel", [(x, dtype)], [((2, 1, 4), dtype)] * 3, {"num_outputs": 3, "axis": 1})
     for k, part in enumerate(parts):
         np.testing.assert_array_equal(part, x[:, k:k + 1])
+    parts = run_op("_split_v2", [(x, dtype)], [((2, 1, 4), dtype), ((2, 2, 4), dtype)],
+                   {"indices": (0, 1), "axis": 1, "squeeze_axis": False, "sections": 0})
+    for part, expected in zip(parts, np.split(x, [1], axis=1)):
+        np.testing.assert_array_equal(part, expected)
+    parts = run_op("_split_v2", [(x, dtype)], [((3, 4), dtype)] * 2,
+                   {"indices": (), "axis": 0, "squeeze_axis": True, "sections": 2})
+    for k, part in enumerate(parts):
+        np.testing.assert_array_equal(part, x[k])
     y = (RNG.standard_normal((2, 2, 4)) * 5).astype(dtype)
     np.testing.assert_array_equal(run_op("Concat", [(x, dtype), (y, dtype)], [((2, 5, 4), dtype)], {"dim": 1}),
                                   np.concatenate([x, y], axis=1))
@@ -95,6 +103,12 @@ def test_take_pick_embedding_one_hot_gather_nd():
                                          {"axis": 1, "mode": "clip"}), a[np.arange(4), np.clip(picks, 0, 2)])
     np.testing.assert_array_equal(run_op("batch_take", [(a.reshape(2, 2, 3), "float64"), (picks, "int32")],
                                          [((4,), "float64")]), a[np.arange(4), np.clip(picks, 0, 2)])
+    values = RNG.standard_normal(4)
+    filled = a.copy()
+    filled[[0, 2], [0, 1]] = values[[0, 2]]  # rows 1 and 3 index outside
+    np.testing.assert_array_equal(run_op("fill_element_0index", [(a, "float64"), (values, "float64"),
+                                                                 (np.array([0.5, 3, 1, -1]), "float64")],
+                                         [((4, 3), "float64")]), filled)
     hot = run_op("one_hot", [(np.array([1, 0, 5, -1]), "int32")], [((4, 3), "float32")],
                  {"depth": 3, "on_value": 2.0, "off_value": -1.0})
     np.testing.assert_array_equal(hot, [[-1, 2, -1], [2, -1, -1], [-1, -1, -1], [-1, -1, -1]])

@@ -42,3 +42,9 @@ def strided_copy(src, dst, shape, src_strides, dst_strides, src_base=0, dst_base
 def copy_into(src, dst):
     """dst = src converted to dst's dtype, same shape, any strides."""
     strided_copy(src, dst, dst.shape, src.strides, dst.strides)
+
+
+def copy_unless_inplace(call, src, dst):
+    """dst = src (output 0 of call), unless the call runs in place."""
+    if call.req[0] != "inplace" and src.ptr != dst.ptr:
+        copy_into(src, dst)

@@ -1,8 +1,8 @@
 """mx.nd functions of MXNet 1.9 that are Python over registered ops rather
-than ops themselves: ``moveaxis``, ``concatenate``, ``split_v2`` and
-``onehot_encode``."""
+than ops themselves: ``moveaxis``, ``concatenate``, ``split_v2`` (over
+``_split_v2``) and ``onehot_encode``."""
 from ..base import integer_types
-from . import op
+from . import _internal, op
 from .ndarray import NDArray
 
 __all__ = ["moveaxis", "concatenate", "split_v2", "onehot_encode"]
@@ -74,6 +74,17 @@ def concatenate(arrays, axis=0, always_copy=True):
     return op.concat(*arrays, dim=axis)
 
 
+def split_v2_params(indices_or_sections):
+    """The parameters of the _split_v2 op for split_v2's `indices_or_sections`
+    (shared by mx.nd and mx.sym): a number of equal sections, or the cut
+    indices, to which the op's first piece start (0) is prepended."""
+    if isinstance(indices_or_sections, integer_types):
+        return {"indices": (), "sections": int(indices_or_sections)}
+    if isinstance(indices_or_sections, (list, tuple)):
+        return {"indices": (0,) + tuple(int(i) for i in indices_or_sections), "sections": 0}
+    raise ValueError("indices_or_sections must be an int or a tuple of ints")
+
+
 def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
     """Splits an array into sub-arrays along an axis, as numpy.split does.
 
@@ -81,7 +92,8 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
     ----------
     ary : NDArray
     indices_or_sections : int or sequence of int
-        A number of equal sections, or the sorted indices where the axis is cut.
+        A number of equal sections, or the increasing indices (inside the
+        axis) where the axis is cut.
     axis : int, default 0
     squeeze_axis : bool, default False
         Drop `axis` from the results (each must then have size 1 along it).
@@ -90,32 +102,15 @@ def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False):
     -------
     NDArray or list of NDArray
         The pieces (one NDArray when there is a single piece).
+
+    Raises
+    ------
+    ValueError
+        (MXNetError) for an uneven split, indices that do not increase inside
+        the axis, or squeeze_axis with a piece longer than 1.
     """
-    shape = ary.shape
-    axis = _axes(axis, len(shape), "axis")[0]
-    size = shape[axis]
-    if isinstance(indices_or_sections, integer_types):
-        sections = int(indices_or_sections)
-        if sections <= 0 or size % sections:
-            raise ValueError("array split does not result in an equal division: axis %d of "
-                             "size %d into %d sections" % (axis, size, sections))
-        bounds = [size // sections * i for i in range(sections + 1)]
-    elif isinstance(indices_or_sections, (list, tuple)):
-        bounds = [0] + [min(max(int(i), 0), size) for i in indices_or_sections] + [size]
-    else:
-        raise ValueError("indices_or_sections must be an int or a tuple of ints")
-    pieces = []
-    lead = (None,) * axis
-    for begin, end in zip(bounds[:-1], bounds[1:]):
-        # slice, not slice_axis: a repeated or decreasing index gives an empty piece
-        piece = op.slice(ary, begin=lead + (begin,), end=lead + (max(begin, end),))
-        if squeeze_axis:
-            if piece.shape[axis] != 1:
-                raise ValueError("squeeze_axis needs pieces of size 1 along axis %d, got %d"
-                                 % (axis, piece.shape[axis]))
-            piece = op.squeeze(piece, axis=axis)
-        pieces.append(piece)
-    return pieces[0] if len(pieces) == 1 else pieces
+    return _internal._split_v2(ary, axis=axis, squeeze_axis=squeeze_axis,
+                               **split_v2_params(indices_or_sections))
 
 
 def onehot_encode(indices, out):

@@ -1,5 +1,5 @@
 """take, Embedding, pick (and batch_take, a pick along the last axis),
-one_hot and gather_nd, and the gradients of take, Embedding, pick and topk.
+fill_element_0index, one_hot and gather_nd, and the gradients of take, Embedding, pick and topk.
 Index arrays may have any dtype (floats truncate toward zero, NaN reads as 0).  take and pick clip or wrap out-of-range
 indices per `mode`; Embedding clips; gather_nd reads 0 for coordinates
 outside the data (the CPU kernel raises: a device cannot).  take's
@@ -12,6 +12,7 @@ destination)."""
 import triton
 import triton.language as tl
 
+from ..copy_kernel import copy_unless_inplace
 from ..elementwise import BLOCK, NUM_WARPS
 from ..jit_helpers import block_indices, cast_to, scalar_from_bits
 from ..launch import launch
@@ -60,6 +61,15 @@ def pick_kernel(x_ptr, idx_ptr, out_ptr, total, n, inner, MODE: tl.constexpr, ID
     o = p // inner
     row = resolve(load_index(idx_ptr, p, mask), n, MODE)
     tl.store(out_ptr + p, tl.load(x_ptr + (o * n + row) * inner + i, mask=mask), mask=mask)
+
+
+@triton.jit
+def fill_element_kernel(value_ptr, idx_ptr, out_ptr, rows, cols, IDX: tl.constexpr, BLOCK: tl.constexpr):
+    """out[r, idx[r]] = value[r] where 0 <= idx[r] < cols (other rows unchanged)."""
+    r, mask = block_indices(rows, BLOCK, IDX)
+    col = load_index(idx_ptr, r, mask)
+    inside = mask & (col >= 0) & (col < cols)
+    tl.store(out_ptr + r * cols + col, tl.load(value_ptr + r, mask=inside), mask=inside)
 
 
 @triton.jit(do_not_specialize=["on_bits", "off_bits"])
@@ -155,6 +165,19 @@ def pick(call):
 def batch_take(call):
     """pick along the last axis, indices clipped."""
     _pick(call, call.inputs[0].shape[-1], 1, CLIP)
+
+
+@register("fill_element_0index", dtypes=ALL)
+def fill_element_0index(call):
+    lhs, values, index = call.inputs
+    out = call.outputs[0]
+    if not write_request(call):
+        return
+    _contiguous(lhs, values, index, out)
+    copy_unless_inplace(call, lhs, out)
+    if out.numel:
+        launch(fill_element_kernel, (triton.cdiv(out.shape[0], BLOCK),), values, index, out, out.shape[0],
+               out.shape[1], IDX=_index_type(out.numel), BLOCK=BLOCK, num_warps=NUM_WARPS)
 
 
 @register("one_hot", dtypes=ALL)

@@ -13,7 +13,7 @@ are skipped (the CPU kernels raise: a device cannot).
 import triton
 import triton.language as tl
 
-from ..copy_kernel import copy_into
+from ..copy_kernel import copy_unless_inplace
 from ..launch import launch
 from ..registry import ALL, ATOMIC, KernelError, register
 from ..strides import write_request
@@ -116,8 +116,7 @@ def scatter_set_nd(call):
     out = call.outputs[0]
     if not write_request(call):
         return
-    if call.req[0] != "inplace" and lhs.ptr != out.ptr:
-        copy_into(lhs, out)
+    copy_unless_inplace(call, lhs, out)
     _scatter(rhs, indices, out, add=False, call=call)
 
 

@@ -3,7 +3,7 @@ the source offset by the box's first index and its strides scaled by the
 steps; the gradients of slice_axis and slice_like (zeros with ograd in the
 box) and _slice_assign / _slice_assign_scalar (the box of the data
 overwritten, what NDArray's `a[1:3, ::2] = x` runs)."""
-from ..copy_kernel import copy_into, strided_copy
+from ..copy_kernel import copy_unless_inplace, strided_copy
 from ..registry import ALL, register
 from ..strides import normalize_axis, write_request
 from .fill import fill
@@ -96,9 +96,7 @@ def slice_like_backward(call):
 
 def _copy_data(call):
     """out = data, unless the call runs in place."""
-    data, out = call.inputs[0], call.outputs[0]
-    if call.req[0] != "inplace" and data.ptr != out.ptr:
-        copy_into(data, out)
+    copy_unless_inplace(call, call.inputs[0], call.outputs[0])
 
 
 @register("_slice_assign", "_crop_assign", dtypes=ALL)
