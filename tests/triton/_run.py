@@ -7,10 +7,11 @@ from _host import Device, from_storage, storage_dtype, to_storage
 DEVICE = Device()
 
 
-def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_train=False):
+def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_train=False, read_inputs=False):
     """inputs: (values, dtype) pairs; outputs: (shape, dtype) pairs.  Returns
     the outputs' values (bfloat16 as float32).  `initial` fills the outputs
-    first (for req='add')."""
+    first (for req='add').  read_inputs: returns (outputs, inputs after the
+    call), for ops that update inputs in place."""
     views = [DEVICE.tensor(to_storage(v, d), d) for v, d in inputs]
     outs = []
     for k, (shape, dtype) in enumerate(outputs):
@@ -21,8 +22,11 @@ def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_t
     with_workspace(call)
     mx_triton.run(call)
     result = [from_storage(DEVICE.read(v, like), d) for (v, like), (_, d) in zip(outs, outputs)]
+    updated = [from_storage(DEVICE.read(v, to_storage(x, d)), d) for v, (x, d) in zip(views, inputs)] \
+        if read_inputs else None
     DEVICE.free()
-    return result if len(result) > 1 else result[0]
+    result = result if len(result) > 1 else result[0]
+    return (result, updated) if read_inputs else result
 
 
 def with_workspace(call):

@@ -87,6 +87,27 @@ def call(op, inputs, outputs, **attrs):
     mx_triton.run(c)
 
 
+# optimizer update op -> (number of states, parameters): every kernel branch
+OPTIMIZER_OPS = {
+    "sgd_update": (0, {}), "mp_sgd_update": (1, {}), "sgd_mom_update": (1, {"momentum": 0.9}),
+    "mp_sgd_mom_update": (2, {"momentum": 0.9}), "nag_mom_update": (1, {"momentum": 0.9}),
+    "mp_nag_mom_update": (2, {"momentum": 0.9}), "signsgd_update": (0, {}),
+    "signum_update": (1, {"momentum": 0.9, "wd_lh": 0.0}), "adam_update": (2, {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}),
+    "rmsprop_update": (1, {"gamma1": 0.9, "epsilon": 1e-8, "clip_weights": -1.0}),
+    "rmspropalex_update": (3, {"gamma1": 0.9, "gamma2": 0.9, "epsilon": 1e-8, "clip_weights": -1.0}),
+    "ftrl_update": (2, {"lamda1": 0.01, "beta": 1.0}),
+    "ftml_update": (3, {"beta1": 0.6, "beta2": 0.999, "epsilon": 1e-8, "t": 2, "clip_grad": -1.0}),
+}
+
+
+def optimizer_ops():
+    for op, (num_states, attrs) in OPTIMIZER_OPS.items():
+        for dtype in ("float32", "float64", "float16"):
+            state = "float32" if op.startswith("mp_") else dtype
+            call(op, [((8,), dtype)] * 2 + [((8,), state)] * num_states, [((8,), dtype)], lr=0.1, wd=0.0,
+                 rescale_grad=1.0, clip_gradient=-1.0, **attrs)
+
+
 def gradient_ops():
     """The kernels of the _backward_* ops and of what gradients are made of."""
     red = dict(axis=(1,), keepdims=False, exclude=False)
@@ -275,6 +296,7 @@ def main():
         call("_random_normal", [], [((8,), dtype)], loc=0.0, scale=1.0)
     call("_sample_exponential", [((2,), "float32")], [((2, 4), "float32")], shape=(4,))
     gradient_ops()
+    optimizer_ops()
     layer_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")

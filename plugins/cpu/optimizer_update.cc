@@ -1,0 +1,330 @@
+// Kernels of MXNet's optimizer update ops (ops/optimizer): one pass over
+// the elements that updates the states in place and writes the new weight.
+// Arithmetic runs in the weight's type (float for float16), mp_* ops in
+// float32 on the master copy weight32.  Float parameters are rounded to
+// float32 first: MXNet stores them as float, so float64 weights see the
+// same lr as MXNet's.
+#include <cmath>
+
+#include "float_dispatch.h"
+
+namespace mx_cpu {
+
+namespace {
+
+constexpr int64_t kGrain = 1 << 15;
+
+// A float parameter as MXNet stores it.
+float Param(const MXKernelCall* call, const char* name) {
+  return static_cast<float>(mx_attr_find(call->attrs, call->num_attrs, name)->f);
+}
+
+// value clipped to [-bound, bound]; bound < 0: no clipping (MXNet's clip_gradient).
+template <typename A>
+A Clip(A value, float bound) {
+  if (bound < 0) return value;
+  return value > A(bound) ? A(bound) : value < A(-bound) ? A(-bound) : value;
+}
+
+template <typename A>
+A Sign(A x) {
+  return A((x > 0) - (x < 0));
+}
+
+// req null still updates the states, as MXNet's kernels do.
+template <typename T, typename A>
+void Store(T* out, A value, int32_t req) {
+  if (req != MX_REQ_NULL) *out = static_cast<T>(value);
+}
+
+template <typename T>
+T* Tensor(const MXKernelCall* call, int k) {
+  return Data<T>(call->inputs[k]);
+}
+
+// Runs step(i) for every element, with T the weight's C++ type, across
+// the CPU's cores.  Make(T{}) returns the step for T.
+template <typename Make>
+int ForEachElement(const MXKernelCall* call, const char* dtype_error, Make&& make) {
+  if (call->req[0] == MX_REQ_ADD) return Fail("optimizer updates do not support req=add");
+  const int64_t n = NumElements(call->inputs[0]);
+  const bool ok = DispatchFloat(MXDType(call->inputs[0].dtype), [&](auto zero) {
+    auto step = make(zero);
+    ParallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) step(i);
+    });
+  });
+  return ok ? 0 : Fail(dtype_error);
+}
+
+// Reads what every SGD-like op takes.
+struct SGDParams {
+  explicit SGDParams(const MXKernelCall* call)
+      : lr(Param(call, "lr")), wd(Param(call, "wd")), rescale_grad(Param(call, "rescale_grad")),
+        clip_gradient(Param(call, "clip_gradient")), req(call->req[0]) {}
+  template <typename A>
+  A Grad(A grad) const { return Clip(A(rescale_grad) * grad, clip_gradient); }
+  float lr, wd, rescale_grad, clip_gradient;
+  int32_t req;
+};
+
+// sgd_update and mp_sgd_update (weight32 at input 2 when mixed).
+template <bool kMixed>
+int SGD(const MXKernelCall* call) {
+  const SGDParams p(call);
+  return ForEachElement(call, "sgd_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = std::conditional_t<kMixed, float, typename Acc<T>::type>;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    float* weight32 = kMixed ? Tensor<float>(call, 2) : nullptr;
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = kMixed ? A(weight32[i]) : A(weight[i]);
+      const A next = (A(1) - A(p.lr) * A(p.wd)) * w - A(p.lr) * p.Grad(A(grad[i]));
+      if (kMixed) weight32[i] = float(next);
+      Store(out + i, next, p.req);
+    };
+  });
+}
+
+// sgd_mom_update and mp_sgd_mom_update (mom float32 and weight32 at input 3 when mixed).
+template <bool kMixed>
+int SGDMomentum(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float momentum = Param(call, "momentum");
+  return ForEachElement(call, "sgd_mom_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = std::conditional_t<kMixed, float, typename Acc<T>::type>;
+    using S = std::conditional_t<kMixed, float, T>;  // the states' type
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    S* mom = Tensor<S>(call, 2);
+    float* weight32 = kMixed ? Tensor<float>(call, 3) : nullptr;
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = kMixed ? A(weight32[i]) : A(weight[i]);
+      const A m = A(momentum) * A(mom[i]) - A(p.lr) * A(p.wd) * w - A(p.lr) * p.Grad(A(grad[i]));
+      mom[i] = S(m);
+      if (kMixed) weight32[i] = float(w + m);
+      Store(out + i, w + m, p.req);
+    };
+  });
+}
+
+// nag_mom_update and mp_nag_mom_update.  mom's weight-decay term uses the
+// new weight, as MXNet's kernels do (mp always; the plain one with
+// out=weight, the way its optimizer calls it).
+template <bool kMixed>
+int NAGMomentum(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float momentum = Param(call, "momentum");
+  return ForEachElement(call, "nag_mom_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = std::conditional_t<kMixed, float, typename Acc<T>::type>;
+    using S = std::conditional_t<kMixed, float, T>;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    S* mom = Tensor<S>(call, 2);
+    float* weight32 = kMixed ? Tensor<float>(call, 3) : nullptr;
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = kMixed ? A(weight32[i]) : A(weight[i]);
+      const A g = p.Grad(A(grad[i]));
+      const A m = A(momentum) * A(mom[i]);
+      const A next = w - m + (A(momentum) + 1) * (m - A(p.lr) * (g + A(p.wd) * w));
+      mom[i] = S(m - A(p.lr) * (g + A(p.wd) * next));
+      if (kMixed) weight32[i] = float(next);
+      Store(out + i, next, p.req);
+    };
+  });
+}
+
+int SignSGD(const MXKernelCall* call) {
+  const SGDParams p(call);  // rescale_grad and clip_gradient keep the sign: unused
+  return ForEachElement(call, "signsgd_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      Store(out + i, (A(1) - A(p.lr) * A(p.wd)) * A(weight[i]) - A(p.lr) * Sign(A(grad[i])), p.req);
+    };
+  });
+}
+
+int Signum(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float momentum = Param(call, "momentum"), wd_lh = Param(call, "wd_lh");
+  return ForEachElement(call, "signum_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* mom = Tensor<T>(call, 2);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = A(weight[i]);
+      const A m = A(momentum) * A(mom[i]) - (A(1) - A(momentum)) * (A(p.wd) * w + p.Grad(A(grad[i])));
+      mom[i] = T(m);
+      Store(out + i, (A(1) - A(p.lr) * A(wd_lh)) * w + A(p.lr) * Sign(A(T(m))), p.req);
+    };
+  });
+}
+
+int Adam(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float beta1 = Param(call, "beta1"), beta2 = Param(call, "beta2"), epsilon = Param(call, "epsilon");
+  return ForEachElement(call, "adam_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* mean = Tensor<T>(call, 2);
+    T* var = Tensor<T>(call, 3);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = A(weight[i]);
+      const A g = Clip(A(p.rescale_grad) * A(grad[i]) + A(p.wd) * w, p.clip_gradient);
+      const A m = A(beta1) * A(mean[i]) + (A(1) - A(beta1)) * g;
+      const A v = A(beta2) * A(var[i]) + (A(1) - A(beta2)) * g * g;
+      mean[i] = T(m);
+      var[i] = T(v);
+      Store(out + i, w - A(p.lr) * m / (std::sqrt(v) + A(epsilon)), p.req);
+    };
+  });
+}
+
+// rmsprop_update and rmspropalex_update clip the new weight; clip_weights < 0: no clipping.
+int RMSProp(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float gamma1 = Param(call, "gamma1"), epsilon = Param(call, "epsilon");
+  const float clip_weights = Param(call, "clip_weights");
+  return ForEachElement(call, "rmsprop_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* n = Tensor<T>(call, 2);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = A(weight[i]);
+      const A g = Clip(A(p.rescale_grad) * A(grad[i]) + A(p.wd) * w, p.clip_gradient);
+      const A n_next = (A(1) - A(gamma1)) * g * g + A(gamma1) * A(n[i]);
+      n[i] = T(n_next);
+      Store(out + i, Clip(w - A(p.lr) * g / std::sqrt(n_next + A(epsilon)), clip_weights), p.req);
+    };
+  });
+}
+
+int RMSPropAlex(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float gamma1 = Param(call, "gamma1"), gamma2 = Param(call, "gamma2"), epsilon = Param(call, "epsilon");
+  const float clip_weights = Param(call, "clip_weights");
+  return ForEachElement(call, "rmspropalex_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* n = Tensor<T>(call, 2);
+    T* g_avg = Tensor<T>(call, 3);
+    T* delta = Tensor<T>(call, 4);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = A(weight[i]);
+      const A g = Clip(A(p.rescale_grad) * A(grad[i]) + A(p.wd) * w, p.clip_gradient);
+      const A n_next = (A(1) - A(gamma1)) * g * g + A(gamma1) * A(n[i]);
+      const A g_next = (A(1) - A(gamma1)) * g + A(gamma1) * A(g_avg[i]);
+      const A d = A(gamma2) * A(delta[i]) - A(p.lr) * g / std::sqrt(n_next - g_next * g_next + A(epsilon));
+      n[i] = T(n_next);
+      g_avg[i] = T(g_next);
+      delta[i] = T(d);
+      Store(out + i, Clip(w + d, clip_weights), p.req);
+    };
+  });
+}
+
+int Ftrl(const MXKernelCall* call) {
+  const SGDParams p(call);
+  const float lamda1 = Param(call, "lamda1"), beta = Param(call, "beta");
+  return ForEachElement(call, "ftrl_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* z = Tensor<T>(call, 2);
+    T* n = Tensor<T>(call, 3);
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A g = p.Grad(A(grad[i]));
+      const A n_old = A(n[i]);
+      const A z_next = A(z[i]) + g - (std::sqrt(n_old + g * g) - std::sqrt(n_old)) * A(weight[i]) / A(p.lr);
+      const A n_next = n_old + g * g;
+      z[i] = T(z_next);
+      n[i] = T(n_next);
+      const A w = std::abs(z_next) > A(lamda1)
+                      ? (Sign(z_next) * A(lamda1) - z_next) / ((A(beta) + std::sqrt(n_next)) / A(p.lr) + A(p.wd))
+                      : A(0);
+      Store(out + i, w, p.req);
+    };
+  });
+}
+
+int Ftml(const MXKernelCall* call) {
+  const float lr = Param(call, "lr"), beta1 = Param(call, "beta1"), beta2 = Param(call, "beta2");
+  const float wd = Param(call, "wd"), rescale_grad = Param(call, "rescale_grad"), clip = Param(call, "clip_grad");
+  const double epsilon = mx_attr_find(call->attrs, call->num_attrs, "epsilon")->f;
+  const double t = static_cast<double>(mx_attr_find(call->attrs, call->num_attrs, "t")->i);
+  const int32_t req = call->req[0];
+  return ForEachElement(call, "ftml_update: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = typename Acc<T>::type;
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    T* d = Tensor<T>(call, 2);
+    T* v = Tensor<T>(call, 3);
+    T* z = Tensor<T>(call, 4);
+    T* out = Data<T>(call->outputs[0]);
+    const A bias1 = A(1) - std::pow(A(beta1), A(t)), bias2 = A(1) - std::pow(A(beta2), A(t));
+    return [=](int64_t i) {
+      const A w = A(weight[i]);
+      const A g = Clip(A(rescale_grad) * A(grad[i]) + A(wd) * w, clip);
+      const A v_next = A(beta2) * A(v[i]) + (A(1) - A(beta2)) * g * g;
+      const A d_next = bias1 / A(lr) * (std::sqrt(v_next / bias2) + A(epsilon));
+      const A z_next = A(beta1) * A(z[i]) + (A(1) - A(beta1)) * g - (d_next - A(beta1) * A(d[i])) * w;
+      v[i] = T(v_next);
+      d[i] = T(d_next);
+      z[i] = T(z_next);
+      Store(out + i, -z_next / d_next, req);
+    };
+  });
+}
+
+}  // namespace
+
+MX_CPU_KERNELS(optimizer_update) {
+  const struct {
+    const char* op;
+    MXKernelFn fn;
+  } kernels[] = {
+      {"sgd_update", SGD<false>},
+      {"mp_sgd_update", SGD<true>},
+      {"sgd_mom_update", SGDMomentum<false>},
+      {"mp_sgd_mom_update", SGDMomentum<true>},
+      {"nag_mom_update", NAGMomentum<false>},
+      {"mp_nag_mom_update", NAGMomentum<true>},
+      {"signsgd_update", SignSGD},
+      {"signum_update", Signum},
+      {"adam_update", Adam},
+      {"rmsprop_update", RMSProp},
+      {"rmspropalex_update", RMSPropAlex},
+      {"ftrl_update", Ftrl},
+      {"ftml_update", Ftml},
+  };
+  for (const auto& k : kernels)
+    if (RegisterKernel(k.op, k.fn, nullptr, kFloats) != 0) return -1;
+  return 0;
+}
+
+}  // namespace mx_cpu

@@ -1,0 +1,132 @@
+"""float64 numpy references of MXNet 1.9's optimizer update ops
+(src/operator/optimizer_op-inl.h), shared by tests/ops and tests/triton.
+
+Each reference takes (weight, grad, *states, **params) and returns
+(new_weight, new_states).  Float parameters are rounded to float32 first, as
+MXNet stores them.  mp_* ops take weight32 as their last state and return
+the float32 master weight as the new weight.
+"""
+import numpy as np
+
+# op -> (state names, defaults of the optional parameters)
+SGD_DEFAULTS = {"wd": 0.0, "rescale_grad": 1.0, "clip_gradient": -1.0}
+OPS = {
+    "sgd_update": ((), SGD_DEFAULTS),
+    "mp_sgd_update": (("weight32",), SGD_DEFAULTS),
+    "sgd_mom_update": (("mom",), dict(SGD_DEFAULTS, momentum=0.0)),
+    "mp_sgd_mom_update": (("mom", "weight32"), dict(SGD_DEFAULTS, momentum=0.0)),
+    "nag_mom_update": (("mom",), dict(SGD_DEFAULTS, momentum=0.0)),
+    "mp_nag_mom_update": (("mom", "weight32"), dict(SGD_DEFAULTS, momentum=0.0)),
+    "signsgd_update": ((), SGD_DEFAULTS),
+    "signum_update": (("mom",), dict(SGD_DEFAULTS, momentum=0.0, wd_lh=0.0)),
+    "adam_update": (("mean", "var"), dict(SGD_DEFAULTS, beta1=0.9, beta2=0.999, epsilon=1e-8)),
+    "rmsprop_update": (("n",), dict(SGD_DEFAULTS, gamma1=0.95, epsilon=1e-8, clip_weights=-1.0)),
+    "rmspropalex_update": (("n", "g", "delta"),
+                           dict(SGD_DEFAULTS, gamma1=0.95, gamma2=0.9, epsilon=1e-8, clip_weights=-1.0)),
+    "ftrl_update": (("z", "n"), dict(SGD_DEFAULTS, lamda1=0.01, beta=1.0)),
+    "ftml_update": (("d", "v", "z"), {"wd": 0.0, "rescale_grad": 1.0, "clip_grad": -1.0, "beta1": 0.6,
+                                      "beta2": 0.999, "epsilon": 1e-8}),
+}
+MIXED = {"mp_sgd_update", "mp_sgd_mom_update", "mp_nag_mom_update"}
+
+
+def clip(x, bound):
+    return x if bound < 0 else np.clip(x, -bound, bound)
+
+
+def _params(op, given):
+    p = dict(OPS[op][1], **given)
+    # MXNet's float parameters are float32; ftml's epsilon is a double and t an int
+    return {k: v if k in ("t",) or (op == "ftml_update" and k == "epsilon") else float(np.float32(v))
+            for k, v in p.items()}
+
+
+def reference(op, weight, grad, *states, **given):
+    p = _params(op, given)
+    w, g = np.asarray(weight, np.float64), np.asarray(grad, np.float64)
+    s = [np.asarray(x, np.float64) for x in states]
+    if op in MIXED:
+        w = s[-1]
+    lr, wd = p["lr"], p["wd"]
+    if op in ("sgd_update", "mp_sgd_update"):
+        out = (1 - lr * wd) * w - lr * clip(p["rescale_grad"] * g, p["clip_gradient"])
+        return out, ([out] if op in MIXED else [])
+    if op in ("sgd_mom_update", "mp_sgd_mom_update"):
+        mom = p["momentum"] * s[0] - lr * wd * w - lr * clip(p["rescale_grad"] * g, p["clip_gradient"])
+        return w + mom, [mom] + ([w + mom] if op in MIXED else [])
+    if op in ("nag_mom_update", "mp_nag_mom_update"):
+        gr = clip(p["rescale_grad"] * g, p["clip_gradient"])
+        m = p["momentum"] * s[0]
+        out = w - m + (p["momentum"] + 1) * (m - lr * (gr + wd * w))
+        mom = m - lr * (gr + wd * out)  # MXNet's kernel reads the new weight here
+        return out, [mom] + ([out] if op in MIXED else [])
+    if op == "signsgd_update":
+        return (1 - lr * wd) * w - lr * np.sign(g), []
+    if op == "signum_update":
+        mom = p["momentum"] * s[0] - (1 - p["momentum"]) * (wd * w + clip(p["rescale_grad"] * g, p["clip_gradient"]))
+        return (1 - lr * p["wd_lh"]) * w + lr * np.sign(mom), [mom]
+    if op == "adam_update":
+        gr = clip(p["rescale_grad"] * g + wd * w, p["clip_gradient"])
+        mean = p["beta1"] * s[0] + (1 - p["beta1"]) * gr
+        var = p["beta2"] * s[1] + (1 - p["beta2"]) * gr * gr
+        return w - lr * mean / (np.sqrt(var) + p["epsilon"]), [mean, var]
+    if op == "rmsprop_update":
+        gr = clip(p["rescale_grad"] * g + wd * w, p["clip_gradient"])
+        n = (1 - p["gamma1"]) * gr * gr + p["gamma1"] * s[0]
+        return clip(w - lr * gr / np.sqrt(n + p["epsilon"]), p["clip_weights"]), [n]
+    if op == "rmspropalex_update":
+        gr = clip(p["rescale_grad"] * g + wd * w, p["clip_gradient"])
+        n = (1 - p["gamma1"]) * gr * gr + p["gamma1"] * s[0]
+        gm = (1 - p["gamma1"]) * gr + p["gamma1"] * s[1]
+        delta = p["gamma2"] * s[2] - lr * gr / np.sqrt(n - gm * gm + p["epsilon"])
+        return clip(w + delta, p["clip_weights"]), [n, gm, delta]
+    if op == "ftrl_update":
+        gr = clip(p["rescale_grad"] * g, p["clip_gradient"])
+        z = s[0] + gr - (np.sqrt(s[1] + gr * gr) - np.sqrt(s[1])) * w / lr
+        n = s[1] + gr * gr
+        out = (np.sign(z) * p["lamda1"] - z) / ((p["beta"] + np.sqrt(n)) / lr + wd) * (np.abs(z) > p["lamda1"])
+        return out, [z, n]
+    if op == "ftml_update":
+        gr = clip(p["rescale_grad"] * g + wd * w, p["clip_grad"])
+        t = p["t"]
+        v = p["beta2"] * s[1] + (1 - p["beta2"]) * gr * gr
+        d = (1 - p["beta1"] ** t) / lr * (np.sqrt(v / (1 - p["beta2"] ** t)) + p["epsilon"])
+        z = p["beta1"] * s[2] + (1 - p["beta1"]) * gr - (d - p["beta1"] * s[0]) * w
+        return -z / d, [d, v, z]
+    raise KeyError(op)
+
+
+def initial_states(op, weight, rng):
+    """States to start from: non-negative where the op needs it (accumulated
+    squares), the float32 master copy of weight for weight32."""
+    names = OPS[op][0]
+    states = []
+    for name in names:
+        if name == "weight32":
+            states.append(np.asarray(weight, np.float32).astype(np.float64))
+        elif name in ("n", "var", "v", "d"):
+            states.append(rng.uniform(0.5, 1.0, np.shape(weight)))
+        else:
+            states.append(rng.standard_normal(np.shape(weight)) * 0.1)
+    if op == "rmspropalex_update":  # n - g^2 stays positive
+        states[1] = states[1] * 0.1
+    return states
+
+
+# Per op, parameters that exercise every term: momentum-like factors set,
+# and a second set with weight decay, rescaling and clipping.
+EXTRA = {"sgd_mom_update": {"momentum": 0.9}, "mp_sgd_mom_update": {"momentum": 0.9},
+         "nag_mom_update": {"momentum": 0.9}, "mp_nag_mom_update": {"momentum": 0.9},
+         "signum_update": {"momentum": 0.9, "wd_lh": 0.05}, "adam_update": {"beta1": 0.8, "beta2": 0.99},
+         "rmsprop_update": {"gamma1": 0.9, "epsilon": 1e-6}, "rmspropalex_update": {"gamma1": 0.9, "gamma2": 0.8},
+         "ftrl_update": {"lamda1": 0.05, "beta": 1.5}, "ftml_update": {"beta1": 0.5, "beta2": 0.99, "t": 1}}
+
+
+def param_sets(op):
+    """[plain, with wd/rescale_grad/clipping] keyword arguments for op."""
+    plain = dict({"lr": 0.1}, **EXTRA.get(op, {}))
+    clip_name = "clip_grad" if op == "ftml_update" else "clip_gradient"
+    full = dict(plain, wd=0.01, rescale_grad=0.5, **{clip_name: 0.3})
+    if op.startswith("rmsprop"):
+        full["clip_weights"] = 0.8
+    return [plain, full]
