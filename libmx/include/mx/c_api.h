@@ -110,7 +110,11 @@ MX_API int MXGetVersion(int* out);
 MX_API int MXGetABIVersion(int* out_major, int* out_minor);
 
 /* Wait for all pending work and stop the engine's threads.  Called by
- * frontends at exit; later calls still work, synchronously. */
+ * frontends at exit; later calls still work, synchronously.  From then on
+ * libmx no longer calls the callbacks that hand the frontend's objects
+ * back (MXCustomOpType's free_*, MXFunctionFreeFn, MXEngineDeleter): the
+ * frontend may be tearing them down, and the process reclaims what they
+ * would release. */
 MX_API int MXNotifyShutdown(void);
 
 /* ------------------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "c_api/api_guard.h"
+#include "c_api/frontend_release.h"
 #include "c_api/handle.h"
 #include "imperative/autograd.h"
 #include "imperative/host_op.h"
@@ -72,7 +73,7 @@ class CallbackType : public mx::op::CustomOpType, public std::enable_shared_from
   CallbackType(const CallbackType&) = delete;  // free_state runs once, by the one owner
   CallbackType& operator=(const CallbackType&) = delete;
   ~CallbackType() override {
-    if (table_.free_state) table_.free_state(table_.state);
+    mx::ReleaseToFrontend(table_.free_state, table_.state);
   }
   const MXCustomOpType& table() const { return table_; }
 
@@ -89,7 +90,7 @@ class CallbackProp : public CustomOpProp {
   CallbackProp(const CallbackProp&) = delete;
   CallbackProp& operator=(const CallbackProp&) = delete;
   ~CallbackProp() override {
-    if (type_->table().free_prop) type_->table().free_prop(handle_);
+    mx::ReleaseToFrontend(type_->table().free_prop, handle_);
   }
   const MXCustomOpType& table() const { return type_->table(); }
   void* handle() const { return handle_; }
@@ -163,7 +164,7 @@ struct OperatorState {
   OperatorState(const OperatorState&) = delete;
   OperatorState& operator=(const OperatorState&) = delete;
   ~OperatorState() {
-    if (op && prop->table().free_operator) prop->table().free_operator(op);
+    if (op) mx::ReleaseToFrontend(prop->table().free_operator, op);
   }
 };
 

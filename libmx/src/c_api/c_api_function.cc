@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "c_api/api_guard.h"
+#include "c_api/frontend_release.h"
 #include "c_api/handle.h"
 #include "imperative/autograd.h"
 #include "imperative/host_op.h"
@@ -21,7 +22,7 @@ struct Function {
   MXFunctionFreeFn free_state;
   void* state;
   ~Function() {
-    if (free_state) free_state(state);
+    mx::ReleaseToFrontend(free_state, state);
   }
 };
 

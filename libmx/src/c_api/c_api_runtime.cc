@@ -1,7 +1,10 @@
 // Versions, engine, random seeds, plugins and storage statistics.
 #include <cstring>
 
+#include <atomic>
+
 #include "c_api/api_guard.h"
+#include "c_api/frontend_release.h"
 #include "c_api/handle.h"
 #include "engine/engine.h"
 #include "plugin/loader.h"
@@ -28,11 +31,18 @@ struct PushedCall {
   std::vector<mx::NDArray> keep;
   std::string name;
   ~PushedCall() {
-    if (deleter) deleter(param);
+    mx::ReleaseToFrontend(deleter, param);
   }
 };
 
+std::atomic<bool> frontend_takes_releases{true};
+
 }  // namespace
+
+namespace mx {
+bool FrontendTakesReleases() { return frontend_takes_releases.load(std::memory_order_acquire); }
+void EndFrontendReleases() { frontend_takes_releases.store(false, std::memory_order_release); }
+}  // namespace mx
 
 extern "C" {
 
@@ -54,7 +64,8 @@ int MXGetABIVersion(int* out_major, int* out_minor) {
 
 int MXNotifyShutdown(void) {
   MX_API_BEGIN();
-  mx::engine::Engine::Get()->Shutdown();
+  mx::engine::Engine::Get()->Shutdown();  // pending work may still release objects: before the end
+  mx::EndFrontendReleases();
   MX_API_END();
 }
 
