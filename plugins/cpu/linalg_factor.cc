@@ -69,8 +69,8 @@ int Inverse(const MXKernelCall* call) {
 }
 
 // sign and log |det| of each matrix from its LU factors (sign 0, log -inf
-// when singular); det = sign exp(log |det|) would lose range, so det
-// multiplies the diagonal directly.
+// when singular) and det itself: sign exp(log |det|) would lose range, so
+// det multiplies the pivots directly, negated for each row swap.
 struct Determinant {
   double sign, log_abs, product;
 };
@@ -82,9 +82,10 @@ Determinant FromLU(int n, T* m) {
   Determinant d{1.0, 0.0, 1.0};
   for (int j = 0; j < n; ++j) {
     const double u = m[static_cast<int64_t>(j) * n + j];
-    if ((pivots[j] != j + 1) != (u < 0)) d.sign = -d.sign;
+    const bool swapped = pivots[j] != j + 1;
+    if (swapped != (u < 0)) d.sign = -d.sign;
     if (u == 0) d.sign = 0;
-    d.product *= u;
+    d.product *= swapped ? -u : u;
     d.log_abs += std::log(std::fabs(u));  // -inf once singular
   }
   return d;
@@ -114,7 +115,7 @@ int Det(const MXKernelCall* call) {
   const DLTensor& out = call->outputs[0];
   return ForEachDeterminant(call, [&](const Determinant& d, int64_t i, auto zero) {
     using T = decltype(zero);
-    Data<T>(out)[i] = static_cast<T>(d.sign == 0 ? 0.0 : d.product);
+    Data<T>(out)[i] = static_cast<T>(d.product);
   });
 }
 
