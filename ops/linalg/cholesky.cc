@@ -29,13 +29,8 @@ std::vector<Value> PotrfGradient(GradBuilder& b) {
   const bool lower = b.attrs().Bool("lower");
   const Value l = lower ? b.output(0) : SwapLast(b, b.output(0));
   const Value dl = lower ? b.out_grad(0) : SwapLast(b, b.out_grad(0));
-  const Params lower_side{{"lower", "True"}};
   const Value m = b.Apply("_linalg_trmm", {l, dl}, {{"transpose", "True"}});  // L^T dL
-  const Params strict{{"offset", "-1"}};
-  const Value below = b.Apply("_linalg_maketrian", {b.Apply("_linalg_extracttrian", {m}, strict)}, strict);
-  const Value diagonal = b.Apply("_linalg_makediag", {b.Apply("_linalg_extractdiag", {m})});
-  const Value mirrored = Add(b, Add(b, below, SwapLast(b, below)), diagonal);
-  const Value left = b.Apply("_linalg_trsm", {l, mirrored}, {{"transpose", "True"}, {"alpha", "0.5"}});
+  const Value left = b.Apply("_linalg_trsm", {l, MirrorLower(b, m)}, {{"transpose", "True"}, {"alpha", "0.5"}});
   return {b.Apply("_linalg_trsm", {l, left}, {{"rightside", "True"}})};
 }
 

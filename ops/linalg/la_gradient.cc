@@ -24,6 +24,13 @@ Value Triangle(GradBuilder& b, Value x, bool lower) {
   return b.Apply("_linalg_maketrian", {b.Apply("_linalg_extracttrian", {x}, params)}, params);
 }
 
+Value MirrorLower(GradBuilder& b, Value x) {
+  const Params strict{{"offset", "-1"}};
+  const Value below = b.Apply("_linalg_maketrian", {b.Apply("_linalg_extracttrian", {x}, strict)}, strict);
+  const Value diagonal = b.Apply("_linalg_makediag", {b.Apply("_linalg_extractdiag", {x})});
+  return Add(b, Add(b, below, SwapLast(b, below)), diagonal);
+}
+
 // s gets two trailing axes of 1 and broadcasts over each matrix.  A single
 // matrix's value has shape (1,), so the product comes out (1, n, n):
 // reshape_like brings it back to x's shape.

@@ -16,6 +16,9 @@ Value SwapLast(GradBuilder& b, Value x);
 // x with zeros outside its lower (or upper) triangle, diagonal kept.
 Value Triangle(GradBuilder& b, Value x, bool lower);
 
+// The symmetric matrix with x's lower triangle, diagonal included (MXNet's copyLTU).
+Value MirrorLower(GradBuilder& b, Value x);
+
 // x * s, s holding one value per matrix of x (shape PerMatrixShape(x)).
 Value ScaleMatrices(GradBuilder& b, Value x, Value s);
 

@@ -22,6 +22,20 @@ inline int Getrf(int n, float* a, lapack_int* pivots) { return scipy_LAPACKE_sge
 inline int Getrf(int n, double* a, lapack_int* pivots) { return scipy_LAPACKE_dgetrf(LAPACK_ROW_MAJOR, n, n, a, n, pivots); }
 inline int Getri(int n, float* a, const lapack_int* pivots) { return scipy_LAPACKE_sgetri(LAPACK_ROW_MAJOR, n, a, n, pivots); }
 inline int Getri(int n, double* a, const lapack_int* pivots) { return scipy_LAPACKE_dgetri(LAPACK_ROW_MAJOR, n, a, n, pivots); }
+// LQ of an m x n matrix (m <= n) in place: L in the lower triangle, Q's
+// reflectors above with their scales in tau (m); Orglq then forms Q.
+inline int Gelqf(int m, int n, float* a, float* tau) { return scipy_LAPACKE_sgelqf(LAPACK_ROW_MAJOR, m, n, a, n, tau); }
+inline int Gelqf(int m, int n, double* a, double* tau) { return scipy_LAPACKE_dgelqf(LAPACK_ROW_MAJOR, m, n, a, n, tau); }
+inline int Orglq(int m, int n, float* a, const float* tau) {
+  return scipy_LAPACKE_sorglq(LAPACK_ROW_MAJOR, m, n, m, a, n, tau);
+}
+inline int Orglq(int m, int n, double* a, const double* tau) {
+  return scipy_LAPACKE_dorglq(LAPACK_ROW_MAJOR, m, n, m, a, n, tau);
+}
+// Eigenvalues (ascending) into w and eigenvectors into the columns of a,
+// from a's lower triangle.
+inline int SyevdLower(int n, float* a, float* w) { return scipy_LAPACKE_ssyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, a, n, w); }
+inline int SyevdLower(int n, double* a, double* w) { return scipy_LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n, a, n, w); }
 
 // B (m x n) = alpha op(A) B (right: alpha B op(A)), A triangular.
 struct TriangularSide {

@@ -1,8 +1,8 @@
 """MXNet's la_op operators beyond the products (test_linalg.py): Cholesky
 (_linalg_potrf, _linalg_potri), triangular products and solves
 (_linalg_trmm, _linalg_trsm), _linalg_syrk, _linalg_sumlogdiag,
-_linalg_det, _linalg_slogdet, _linalg_inverse and the diagonal / triangle
-copies, against float64 numpy; their gradients against finite differences.
+_linalg_det, _linalg_slogdet, _linalg_inverse, the diagonal / triangle
+copies and the factorizations _linalg_gelqf and _linalg_syevd, against float64 numpy; their gradients against finite differences.
 
 Exports HARNESS / ALIASES (test_coverage.py) and GRAD_HARNESS / NO_GRADIENT
 (test_gradient_coverage.py).
@@ -21,7 +21,7 @@ LA_DTYPES = (np.float32, np.float64)
 TOL = {np.float32: 2e-4, np.float64: 1e-10}
 
 NAMES = ["potrf", "potri", "trmm", "trsm", "syrk", "sumlogdiag", "det", "slogdet", "inverse", "extractdiag",
-         "makediag", "extracttrian", "maketrian"]
+         "makediag", "extracttrian", "maketrian", "gelqf", "syevd"]
 
 
 def function(name):
@@ -254,7 +254,51 @@ def maketrian_checker(fn, dtype):
           np.array([[[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]]]), dtype)
 
 
+# -- factorizations ------------------------------------------------------------------
+
+def gelqf_checker(fn, dtype):
+    if dtype not in LA_DTYPES:
+        return rejects(fn, dtype, (2, 3))
+    rng = seeded_rng("gelqf", np.dtype(dtype).name)
+    for shape in [(3, 5), (2, 4, 4), (2, 1, 2, 3), (1, 1), (0, 2, 3), (2, 0, 3)]:
+        a = rng.standard_normal(shape)
+        q, lower = fn(nd(a, dtype))
+        m = shape[-2]
+        assert q.shape == shape and lower.shape == shape[:-1] + (m,)
+        q64, l64 = q.asnumpy().astype(np.float64), lower.asnumpy().astype(np.float64)
+        np.testing.assert_allclose(l64 @ q64, a, rtol=TOL[dtype], atol=TOL[dtype])
+        np.testing.assert_allclose(q64 @ transpose(q64), np.broadcast_to(np.eye(m), shape[:-2] + (m, m)),
+                                   atol=TOL[dtype])
+        assert not np.triu(l64, 1).any()
+        # unique up to the signs of L's columns: |L| is numpy's |R| of A^T, transposed
+        r = np.linalg.qr(transpose(a), mode="r") if a.size else np.zeros(shape[:-1] + (m,))
+        np.testing.assert_allclose(np.abs(l64), np.abs(transpose(r)), rtol=TOL[dtype], atol=TOL[dtype])
+
+
+def syevd_checker(fn, dtype):
+    if dtype not in LA_DTYPES:
+        return rejects(fn, dtype, np.eye(3))
+    rng = seeded_rng("syevd", np.dtype(dtype).name)
+    for shape in SQUARE:
+        a = rng.standard_normal(shape)
+        a = a + transpose(a)
+        noisy = a + np.triu(rng.standard_normal(shape), 1)  # only the lower triangle is read
+        u, lam = fn(nd(noisy, dtype))
+        values, vectors = np.linalg.eigh(a, UPLO="L")
+        close(lam, values, dtype)
+        vectors = transpose(vectors)  # rows, with MXNet's sign: the largest |entry| positive
+        if vectors.size:
+            biggest = np.take_along_axis(vectors, np.abs(vectors).argmax(-1)[..., None], -1)
+            vectors = vectors * np.sign(biggest)
+        close(u, vectors, dtype)
+    u, lam = fn(nd(np.diag([3.0, -1.0, 2.0]), dtype))
+    close(lam, np.array([-1.0, 2.0, 3.0]), dtype)
+    close(u, np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), dtype)
+
+
 HARNESS = {
+    "_linalg_gelqf": gelqf_checker,
+    "_linalg_syevd": syevd_checker,
     "_linalg_potrf": potrf_checker,
     "_linalg_potri": potri_checker,
     "_linalg_trmm": triangular_checker(solve=False),
@@ -325,6 +369,10 @@ BAD_CALLS = {
     "extracttrian offset too small": lambda: mx.nd.linalg.extracttrian(ones(3, 3), offset=-3),
     "maketrian not a triangle size": lambda: mx.nd.linalg.maketrian(ones(2, 4)),
     "makediag scalar": lambda: mx.nd.linalg.makediag(mx.nd.array(np.float32(1))),
+    "gelqf more rows than columns": lambda: mx.nd.linalg.gelqf(ones(3, 2))[0],
+    "gelqf rank 1": lambda: mx.nd.linalg.gelqf(ones(3))[0],
+    "syevd not square": lambda: mx.nd.linalg.syevd(ones(2, 3))[0],
+    "syevd float16": lambda: mx.nd.linalg.syevd(ones(2, 2, dtype=np.float16))[0],
 }
 
 
@@ -356,7 +404,7 @@ def normal(*shape):
 
 
 def symmetric(a):
-    """potrf reads one triangle of a symmetric A; the check perturbs A through (A + A^T) / 2."""
+    """potrf and syevd read one triangle of a symmetric A; the checks perturb A through (A + A^T) / 2."""
     return 0.5 * (a + mx.nd.swapaxes(a, -1, -2))
 
 
@@ -406,9 +454,21 @@ def copy_grad(op, shapes, cases):
     return check
 
 
+def gelqf_grad():
+    for shape in [(2, 4), (2, 3, 3), (2, 2, 4)]:
+        check_both(mx.nd.linalg.gelqf, [normal(*shape)], rtol=1e-4)
+
+
+def syevd_grad():
+    for shape in [(3, 3), (2, 4, 4)]:  # distinct eigenvalues (almost surely)
+        check_both(lambda a: mx.nd.linalg.syevd(symmetric(a)), [normal(*shape)], rtol=1e-4)
+
+
 TRIAN_CASES = [dict(offset=o, lower=lw) for o in (-1, 0, 1) for lw in (True, False)]
 
 GRAD_HARNESS = {
+    "_linalg_gelqf": gelqf_grad,
+    "_linalg_syevd": syevd_grad,
     "_linalg_potrf": potrf_grad,
     "_linalg_potri": potri_grad,
     "_linalg_trmm": triangular_grad(mx.nd.linalg.trmm),
