@@ -71,6 +71,10 @@ CASES = {
     "ravel_unravel": (lambda i: mx.nd.unravel_index(mx.nd.ravel_multi_index(i, shape=(-1, 6)), shape=(3, 2, 3)),
                       [np.array([[3, 6, 6, 0], [4, 5, 1, 2]], dtype=np.float32)]),
     "broadcast_to": (lambda a: mx.nd.broadcast_to(a, shape=(3, 4)), arrays((1, 4))),
+    "linalg_diag": (lambda a: mx.nd.linalg.makediag(mx.nd.linalg.extractdiag(a, offset=-1), offset=1),
+                    arrays((2, 4, 4))),
+    "linalg_trian": (lambda a: mx.nd.linalg.maketrian(mx.nd.linalg.extracttrian(a, lower=False), offset=-1),
+                     arrays((2, 3, 3))),
     # repeated indices: the last write wins (claims in the op's workspace)
     "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
                    [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),

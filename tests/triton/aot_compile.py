@@ -215,6 +215,8 @@ def layer_ops():
     call("_shuffle", [((5, 3), "uint8")], [((5, 3), "uint8")])
     call("_eye", [], [((3, 4), "int32")], N=3, M=4, k=1)
     call("diag", [((3, 4), "bool")], [((3,), "bool")], k=0, axis1=0, axis2=1)
+    call("_linalg_extracttrian", [((2, 3, 3), "float64")], [((2, 3), "float64")], offset=-1, lower=True)
+    call("_linalg_makediag", [((2, 3), "float32")], [((2, 4, 4), "float32")], offset=1)
     call("shape_array", [((3, 4), "float32")], [((2,), "int64")])
 
 
