@@ -48,6 +48,7 @@ CASES = {
     "dot": (lambda a, b: mx.nd.dot(a, b), arrays((5, 7), (7, 3))),
     "dot_transposed": (lambda a, b: mx.nd.dot(a, b, transpose_b=True), arrays((4, 6), (5, 6))),
     "batch_dot": (lambda a, b: mx.nd.batch_dot(a, b), arrays((2, 3, 4), (2, 4, 5))),
+    "khatri_rao": (lambda a, b, c: mx.nd.khatri_rao(a, b, c), arrays((2, 3), (1, 3), (4, 3))),
     "fully_connected": (lambda x, w, b: mx.nd.FullyConnected(x, w, b, num_hidden=3),
                         arrays((4, 5), (3, 5), (3,))),
     "sort": (lambda a: mx.nd.sort(a, axis=1, is_ascend=False), arrays((3, 6))),

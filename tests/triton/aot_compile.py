@@ -250,6 +250,7 @@ def main():
         call("softmax", [((4, 7), dtype)], [((4, 7), dtype)], axis=-1, temperature=None)
         call("log_softmax", [((4, 9000), dtype)], [((4, 9000), dtype)], axis=-1, temperature=2.0)
         call("dot", [((64, 32), dtype), ((32, 16), dtype)], [((64, 16), dtype)], transpose_a=False, transpose_b=False)
+    call("khatri_rao", [((2, 3), "float16"), ((4, 3), "float16")], [((8, 3), "float16")], num_args=2)
     call("softmax", [((4, 7), "float32"), ((4,), "int32")], [((4, 7), "float32")], axis=-1, use_length=True)
     call("SoftmaxActivation", [((2, 3, 4), "float16")], [((2, 3, 4), "float16")], mode="channel")
     call("softmax_cross_entropy", [((4, 7), "float64"), ((4,), "float64")], [((1,), "float64")])
