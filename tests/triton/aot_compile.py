@@ -251,6 +251,9 @@ def main():
         call("log_softmax", [((4, 9000), dtype)], [((4, 9000), dtype)], axis=-1, temperature=2.0)
         call("dot", [((64, 32), dtype), ((32, 16), dtype)], [((64, 16), dtype)], transpose_a=False, transpose_b=False)
     call("khatri_rao", [((2, 3), "float16"), ((4, 3), "float16")], [((8, 3), "float16")], num_args=2)
+    call("_histogram", [((3, 4), "float16")], [((5,), "int64"), ((6,), "float16")], bin_cnt=5, range=(0.0, 1.0))
+    call("_histogram", [((3, 4), "int32"), ((4,), "int32")], [((3,), "int64"), ((4,), "int32")], bin_cnt=None,
+         range=None)
     call("softmax", [((4, 7), "float32"), ((4,), "int32")], [((4, 7), "float32")], axis=-1, use_length=True)
     call("SoftmaxActivation", [((2, 3, 4), "float16")], [((2, 3, 4), "float16")], mode="channel")
     call("softmax_cross_entropy", [((4, 7), "float64"), ((4,), "float64")], [((1,), "float64")])
