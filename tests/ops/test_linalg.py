@@ -274,6 +274,7 @@ BAD_CALLS = {
     "khatri_rao column counts differ": lambda: mx.nd.khatri_rao(ones(2, 3), ones(2, 4)),
     "khatri_rao 1-D input": lambda: mx.nd.khatri_rao(ones(2, 3), ones(3)),
     "khatri_rao 3-D input": lambda: mx.nd.khatri_rao(ones(2, 3, 1)),
+    "khatri_rao no inputs": lambda: mx.nd.khatri_rao(num_args=0),
     "khatri_rao dtype mismatch": lambda: mx.nd.khatri_rao(ones(2, 3), ones(2, 3, dtype=np.float64)),
     "FC no_bias three inputs": lambda: mx.nd.FullyConnected(ones(4, 6), ones(5, 6), ones(5), num_hidden=5,
                                                             no_bias=True),
