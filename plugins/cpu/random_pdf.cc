@@ -215,8 +215,9 @@ int DirichletForward(const MXKernelCall* call) {
 
 int DirichletBackward(const MXKernelCall* call) {
   const int64_t k = VectorLength(call->inputs[1]), n = NumElements(call->inputs[0]);
-  if (n == 0) return 0;
-  const int64_t dists = NumElements(call->inputs[2]) / k, per = n / dists;
+  const int64_t dists = NumElements(call->inputs[2]) / k;
+  if (dists == 0) return 0;
+  const int64_t per = n / dists;
   const bool is_log = IsLog(call);
   const bool ok = DispatchFloat(MXDType(call->inputs[0].dtype), [&](auto zero) {
     using T = decltype(zero);

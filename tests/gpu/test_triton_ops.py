@@ -59,6 +59,8 @@ CASES = {
     "histogram_edges": (lambda a: mx.nd.histogram(a, 6, range=(-1.5, 1.5))[1], arrays((5, 7))),
     "histogram_given_edges": (lambda a, e: mx.nd.histogram(a, mx.nd.sort(e))[0],
                               arrays((40,), (5,), dtype=np.float64)),
+    "random_pdf_gamma": (lambda x, a, b: mx.nd.random_pdf_gamma(x, a, b, is_log=True),
+                         arrays((3, 4), (3,), (3,), low=0.5, high=3)),
     "split_v2": (lambda a: mx.nd.split_v2(a, (1, 3), axis=1)[1], arrays((2, 5))),
     "split_v2_squeezed": (lambda a: mx.nd.split_v2(a, 3, axis=0, squeeze_axis=True)[2], arrays((3, 4))),
     "slice": (lambda a: a[1:3, ::2], arrays((4, 5))),
