@@ -48,6 +48,17 @@ SHAPES = [((3,), (3,)), ((2, 3), (2, 3, 4)), ((2,), (2, 1, 3)), ((1,), (1, 0))]
 DIRICHLET_SHAPES = [((3,), (3,)), ((3,), (5, 3)), ((2, 4), (2, 3, 4)), ((2, 3), (2, 3)), ((2, 3), (2, 0, 3))]
 
 
+def shapes_for(name):
+    """(parameters' shape, sample's shape) cases of a distribution."""
+    return DIRICHLET_SHAPES if name == "dirichlet" else SHAPES
+
+
+def has_sample_gradient(name):
+    """Whether MXNet gives the sample a gradient (not uniform's, not the
+    discrete distributions')."""
+    return name == "dirichlet" or DISTRIBUTIONS[name][3]
+
+
 def rounded(values, dtype):
     return np.asarray(values).astype(dtype).astype(np.float64)
 

@@ -17,7 +17,7 @@ from mxnet.base import MXNetError
 
 from _gradcheck import check_gradient, numeric_gradient
 from _mxref import FLOAT_DTYPES, RTOL, check, seeded_rng
-from _pdf_reference import DIRICHLET_SHAPES, DISTRIBUTIONS, SHAPES, draw, reference_log_pdf, rounded
+from _pdf_reference import DISTRIBUTIONS, draw, has_sample_gradient, reference_log_pdf, rounded, shapes_for
 
 
 def pdf_function(name):
@@ -25,11 +25,10 @@ def pdf_function(name):
 
 
 def pdf_checker(name):
-    shapes = DIRICHLET_SHAPES if name == "dirichlet" else SHAPES
 
     def checker(fn, dtype):
         rng = seeded_rng("random_pdf", name, np.dtype(dtype).name)
-        for param_shape, sample_shape in shapes:
+        for param_shape, sample_shape in shapes_for(name):
             x, params = draw(name, param_shape, sample_shape, dtype, rng)
             expected = reference_log_pdf(name, x, params)
             inputs = [mx.nd.array(v, dtype=dtype) for v in [x, *params]]
@@ -42,12 +41,11 @@ def backward_checker(name):
     """_backward_pdf_<name>(ograd, sample, params..., pdf) against finite
     differences of scipy's log-density: the sample's gradient (zeros where
     MXNet gives none) and each parameter's, summed over its samples."""
-    has_sample_grad = name == "dirichlet" or DISTRIBUTIONS[name][3]
-    shapes = DIRICHLET_SHAPES if name == "dirichlet" else SHAPES
+    has_sample_grad = has_sample_gradient(name)
 
     def checker(fn, dtype):
         rng = seeded_rng("backward_pdf", name, np.dtype(dtype).name)
-        for param_shape, sample_shape in shapes:
+        for param_shape, sample_shape in shapes_for(name):
             x, params = draw(name, param_shape, sample_shape, dtype, rng)
             log_pdf = reference_log_pdf(name, x, params)
             ograd = rounded(rng.standard_normal(log_pdf.shape), dtype)
@@ -113,7 +111,7 @@ def _gradient_case(name):
     rng = seeded_rng("random_pdf_grad", name)
     param_shape, sample_shape = ((3,), (2, 3)) if name == "dirichlet" else ((2,), (2, 3))
     x, params = draw(name, param_shape, sample_shape, np.float64, rng)
-    has_sample_grad = name == "dirichlet" or DISTRIBUTIONS[name][3]
+    has_sample_grad = has_sample_gradient(name)
     fn = pdf_function(name)
     for is_log in (False, True):
         grads = check_gradient(lambda *a: fn(*a, is_log=is_log), [x, *params],

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("triton", reason="triton is not installed")
 
 from _gradcheck import numeric_gradient  # noqa: E402
-from _pdf_reference import DIRICHLET_SHAPES, DISTRIBUTIONS, SHAPES, draw, reference_log_pdf  # noqa: E402
+from _pdf_reference import DISTRIBUTIONS, draw, has_sample_gradient, reference_log_pdf, shapes_for  # noqa: E402
 from _run import TOLERANCE, run_op  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -19,9 +19,9 @@ NAMES = sorted(DISTRIBUTIONS) + ["dirichlet"]
 @pytest.mark.parametrize("name", NAMES)
 def test_pdf_and_gradient(name, dtype):
     rng = np.random.default_rng(3)
-    has_sample_grad = name == "dirichlet" or DISTRIBUTIONS[name][3]
+    has_sample_grad = has_sample_gradient(name)
     tol = max(TOLERANCE[dtype] * 4, 1e-6)
-    for param_shape, sample_shape in DIRICHLET_SHAPES if name == "dirichlet" else SHAPES:
+    for param_shape, sample_shape in shapes_for(name):
         x, params = draw(name, param_shape, sample_shape, dtype, rng)
         log_pdf = reference_log_pdf(name, x, params)
         inputs = [(v, dtype) for v in [x, *params]]
