@@ -61,6 +61,8 @@ CASES = {
                               arrays((40,), (5,), dtype=np.float64)),
     "random_pdf_gamma": (lambda x, a, b: mx.nd.random_pdf_gamma(x, a, b, is_log=True),
                          arrays((3, 4), (3,), (3,), low=0.5, high=3)),
+    "amp_casts": (lambda a, b: mx.nd.amp_multicast(mx.nd.amp_cast(a, dtype="float16"), b, num_outputs=2)[0],
+                  arrays((3, 4), (2,))),
     "split_v2": (lambda a: mx.nd.split_v2(a, (1, 3), axis=1)[1], arrays((2, 5))),
     "split_v2_squeezed": (lambda a: mx.nd.split_v2(a, 3, axis=0, squeeze_axis=True)[2], arrays((3, 4))),
     "slice": (lambda a: a[1:3, ::2], arrays((4, 5))),
