@@ -3,7 +3,8 @@
 //   amp_cast(data, dtype): a float16/float32 input becomes dtype.
 //   amp_multicast(data_0, ..., num_outputs, cast_narrow): each float16/float32
 //     input becomes the widest of the float types among them (float32 if any
-//     is float32, else float16), or with cast_narrow the narrowest.
+//     is float32, else input 0's dtype), or with cast_narrow the narrowest
+//     (float16 if any is float16, else float32).
 // Their gradients cast the output gradients back to the inputs' dtypes.
 //
 // Rationale: MXNet lets an output reuse its input's memory (FInplaceOption);
@@ -30,9 +31,10 @@ bool AmpCastType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* out
 
 bool AmpMulticastType(const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
   const bool narrow = attrs.Bool("cast_narrow");
-  // Any input (or output) of the extreme float type decides, as in MXNet.
+  // As MXNet 1.9: any input (or output) of the extreme float type decides;
+  // without one, float32 (cast_narrow) or input 0's dtype, whatever it is.
   const int extreme = narrow ? kFloat16 : kFloat32;
-  int target = narrow ? kFloat32 : kFloat16;
+  int target = narrow ? kFloat32 : (*in)[0];
   for (size_t i = 0; i < in->size(); ++i)
     if ((*in)[i] == extreme || (*out)[i] == extreme) target = extreme;
   bool known = true;

@@ -22,15 +22,23 @@ def amp_cast_checker(fn, dtype):
         check(fn(mx.nd.array(x, dtype=dtype), dtype=np.dtype(target).name), expected, expected.dtype)
 
 
+def multicast_target(dtypes, narrow):
+    """MXNet 1.9's rule: float16 (cast_narrow) or float32 if any input has
+    it, else float32 (cast_narrow) or input 0's dtype, even a non-float one."""
+    extreme = np.float16 if narrow else np.float32
+    if any(d == extreme for d in dtypes):
+        return extreme
+    return np.float32 if narrow else dtypes[0]
+
+
 def amp_multicast_checker(fn, dtype):
     rng = seeded_rng("amp_multicast", np.dtype(dtype).name)
     x = gen((2, 3), dtype, rng)
     for other in AMP_FLOATS:
-        y = gen((4,), other, rng)
+        y = np.abs(gen((4,), other, rng))  # cast to a non-float input 0 dtype: in every range
         for narrow in (False, True):
             outs = fn(mx.nd.array(x, dtype=dtype), mx.nd.array(y, dtype=other), num_outputs=2, cast_narrow=narrow)
-            floats = {np.dtype(t) for t in (dtype, other) if t in AMP_FLOATS}
-            target = (min if narrow else max)(floats, key=lambda t: t.itemsize).type
+            target = multicast_target([dtype, other], narrow)
             check(outs[0], x.astype(target) if dtype in AMP_FLOATS else x)
             check(outs[1], y.astype(target))
 
@@ -53,6 +61,8 @@ def test_multicast_of_one_dtype_keeps_it_and_symbols_infer_types():
     assert out_types == [np.float32, np.float32, np.int8]
     _, out_shapes, _ = s.infer_shape(a=(2,), b=(3, 1), c=(4,))
     assert out_shapes == [(2,), (3, 1), (4,)]
+    _, out_types, _ = s.infer_type(a=np.float64, b=np.float16, c=np.float16)  # input 0's dtype, as MXNet
+    assert out_types == [np.float64, np.float64, np.float64]
     _, out_types, _ = mx.sym.amp_cast(mx.sym.var("a"), dtype="float16").infer_type(a=np.float32)
     assert out_types == [np.float16]
 
