@@ -37,8 +37,8 @@ inline To Convert(From x) {
   }
 }
 
-// _copyto, Cast and _cast_like: a copy when the dtypes agree, else an element-wise
-// conversion.
+// _copyto, Cast, _cast_like and amp_cast: a copy when the dtypes agree, else
+// an element-wise conversion.
 int CopyConvert(const MXKernelCall* call) {
   const DLTensor &in = call->inputs[0], &out = call->outputs[0];
   const int from = MXDType(in.dtype), to = MXDType(out.dtype);
@@ -80,13 +80,27 @@ int Negative(const MXKernelCall* call) {
   return ok ? 0 : Fail("unsupported dtype");
 }
 
+// amp_multicast: each input converted into its output, as Cast.
+int CopyConvertPairs(const MXKernelCall* call) {
+  for (int i = 0; i < call->num_outputs; ++i) {
+    MXKernelCall pair = *call;
+    pair.inputs = call->inputs + i;
+    pair.outputs = call->outputs + i;
+    pair.req = call->req + i;
+    pair.num_inputs = pair.num_outputs = 1;
+    if (int rc = CopyConvert(&pair)) return rc;
+  }
+  return 0;
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(elemwise_unary) {
   for (const char* name : {"_copy", "Reshape", "BlockGrad", "make_loss", "MakeLoss"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
-  for (const char* name : {"_copyto", "Cast", "_cast_like"})
+  for (const char* name : {"_copyto", "Cast", "_cast_like", "amp_cast"})
     if (int rc = RegisterKernel(name, CopyConvert, nullptr, kAll)) return rc;
+  if (int rc = RegisterKernel("amp_multicast", CopyConvertPairs, nullptr, kAll)) return rc;
   return RegisterKernel("negative", Negative, nullptr, kNumeric);
 }
 

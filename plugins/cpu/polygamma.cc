@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "digamma.h"
 #include "elemwise_math.h"
 
 namespace mx_cpu {
@@ -19,6 +20,8 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool IsPole(double x) { return x <= 0 && x == std::floor(x); }
+
+}  // namespace
 
 double Digamma(double x) {
   if (std::isnan(x) || IsPole(x)) return kNaN;
@@ -35,6 +38,8 @@ double Digamma(double x) {
       inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 / 132))));
   return result + std::log(x) - 0.5 / x - series;
 }
+
+namespace {
 
 // sum_{k >= 0} (x + k)^-s for an integer s >= 2.
 double HurwitzZeta(int s, double x) {

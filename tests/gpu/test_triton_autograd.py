@@ -52,6 +52,10 @@ CASES = {
     "leaky_relus": (lambda x: sum(nd.LeakyReLU(x, act_type=a, slope=0.1) for a in ("leaky", "elu", "selu", "gelu")),
                     [r(3, 4)], [1]),
     "prelu": (lambda x, g: nd.LeakyReLU(x, g, act_type="prelu"), [r(2, 3, 4), r(3)], [1, 1]),
+    "random_pdf": (lambda x, mu, sigma, lam: nd.random_pdf_normal(x, mu, sigma) + nd.random_pdf_poisson(
+        nd.round(nd.abs(x)), lam, is_log=True), [r(2, 5), r(2), r(2, low=0.5), r(2, low=0.5)], [1, 1, 1, 1]),
+    "random_pdf_dirichlet": (lambda x, a: nd.random_pdf_dirichlet(x, a), [r(2, 4, 3, low=0.1, high=1),
+                                                                         r(2, 3, low=0.5)], [1, 1]),
     "softmax_output": (lambda x, label: nd.SoftmaxOutput(x, label), [r(4, 5), idx(0, 1, 4, 2)], [1, 0]),
     "softmax_output_valid": (lambda x, label: nd.SoftmaxOutput(x, label, use_ignore=True, ignore_label=1,
                                                                normalization="valid", multi_output=True),

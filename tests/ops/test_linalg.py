@@ -1,5 +1,5 @@
-"""Matrix products -- batch_dot, _linalg_gemm2, _linalg_gemm, FullyConnected --
-against float64 numpy.
+"""Matrix products -- batch_dot, _linalg_gemm2, _linalg_gemm, FullyConnected,
+khatri_rao -- against float64 numpy.
 
 Exports HARNESS (canonical op name -> checker(fn, dtype)) and ALIASES
 (MXNet alias -> canonical name) for test_coverage.py.  dot's entry stays in
@@ -175,7 +175,43 @@ def fully_connected_checker(fn, dtype):
     check(out, (x.astype(np.float64) @ w.T + b).astype(dtype), dtype)
 
 
+# ---------------------------------------------------------------------------
+# khatri_rao
+# ---------------------------------------------------------------------------
+
+KHATRI_RAO_CASES = [  # the inputs' shapes
+    [(2, 2), (3, 2)],
+    [(3, 4)],
+    [(2, 3), (1, 3), (4, 3)],
+    [(2, 0), (3, 0)],
+    [(2, 3), (0, 3)],
+]
+
+
+def khatri_rao_reference(mats, dtype):
+    """Column k of the result is the Kronecker product of the columns k, in
+    float64 / int64 (integer products wrap in the dtype, as numpy's cast)."""
+    wide = np.float64 if np.issubdtype(dtype, np.floating) else np.int64
+    result = mats[0].astype(wide)
+    for m in mats[1:]:
+        result = (result[:, None, :] * m.astype(wide)[None, :, :]).reshape(len(result) * len(m), m.shape[1])
+    return result.astype(dtype)
+
+
+def khatri_rao_checker(fn, dtype):
+    rng = rng_for("khatri_rao", dtype)
+    for shapes in KHATRI_RAO_CASES:
+        mats = [gen(s, dtype, rng) for s in shapes]
+        check(fn(*[nd(m, dtype) for m in mats]), khatri_rao_reference(mats, dtype), dtype)
+    a = np.array([[1, -1], [2, -3]])  # MXNet's documented example
+    b = np.array([[1, 4], [2, 5], [3, 6]])
+    expected = np.array([[1, -4], [2, -5], [3, -6], [2, -12], [4, -15], [6, -18]])
+    if dtype != np.uint8:
+        check(fn(nd(a, dtype), nd(b, dtype)), expected.astype(dtype), dtype)
+
+
 HARNESS = {
+    "khatri_rao": khatri_rao_checker,
     "batch_dot": batch_dot_checker,
     "_linalg_gemm2": gemm2_checker,
     "_linalg_gemm": gemm_checker,
@@ -235,6 +271,11 @@ BAD_CALLS = {
     "FC scalar data": lambda: mx.nd.FullyConnected(mx.nd.array(np.float32(1)), ones(1, 1), ones(1), num_hidden=1),
     "FC dtype mismatch": lambda: mx.nd.FullyConnected(ones(4, 6), ones(5, 6, dtype=np.float64), ones(5),
                                                       num_hidden=5),
+    "khatri_rao column counts differ": lambda: mx.nd.khatri_rao(ones(2, 3), ones(2, 4)),
+    "khatri_rao 1-D input": lambda: mx.nd.khatri_rao(ones(2, 3), ones(3)),
+    "khatri_rao 3-D input": lambda: mx.nd.khatri_rao(ones(2, 3, 1)),
+    "khatri_rao no inputs": lambda: mx.nd.khatri_rao(num_args=0),
+    "khatri_rao dtype mismatch": lambda: mx.nd.khatri_rao(ones(2, 3), ones(2, 3, dtype=np.float64)),
     "FC no_bias three inputs": lambda: mx.nd.FullyConnected(ones(4, 6), ones(5, 6), ones(5), num_hidden=5,
                                                             no_bias=True),
 }
@@ -253,6 +294,11 @@ def test_error_messages_say_what_is_wrong():
         mx.nd.linalg.gemm2(ones(3, 4), ones(4, 5), axis=-1)
     with pytest.raises(MXNetError, match="weight"):
         mx.nd.FullyConnected(ones(4, 6), ones(5, 5), ones(5), num_hidden=5)
+    with pytest.raises(MXNetError, match="same number of columns"):
+        mx.nd.khatri_rao(ones(2, 3), ones(2, 4))
+    with pytest.raises(MXNetError, match="must be a matrix"):
+        mx.nd.khatri_rao(ones(2, 3), ones(3))
+    assert mx.nd.khatri_rao(ones(2, 3), ones(2, 3)).shape == (4, 3)  # still working
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,8 @@ ARGS = {
     "take": (mx.nd.array([0, 0]),), "one_hot": dict(depth=3), "pick": (mx.nd.zeros((1, 2, 2)),),
     "tile": dict(reps=(2,)), "expand_dims": dict(axis=0), "slice_like": (mx.nd.zeros((1, 1, 1, 1)),),
     "reshape_like": (mx.nd.zeros((2, 2, 2)),), "clip": dict(a_min=0.2, a_max=0.8),
-    "squeeze": dict(axis=0), "flip": dict(axis=0),
+    "squeeze": dict(axis=0), "flip": dict(axis=0), "depth_to_space": dict(block_size=1),
+    "space_to_depth": dict(block_size=1),
 }
 REGISTERED = set(register.list_ops())
 # Methods that also take inplace=True (a view instead of the op's copy).
@@ -37,6 +38,13 @@ def test_fluent_method_matches_op(name):
         np.testing.assert_array_equal(g.asnumpy(), w.asnumpy())
     if name not in VIEW_METHODS:
         assert getattr(mx.nd.NDArray, name).__doc__.startswith("Convenience fluent method")
+
+
+def test_depth_space_methods_and_as_nd_ndarray():
+    a = mx.nd.array(np.arange(16).reshape(1, 4, 2, 2))
+    np.testing.assert_array_equal(a.depth_to_space(2).asnumpy(), mx.nd.depth_to_space(a, 2).asnumpy())
+    assert a.depth_to_space(block_size=2).space_to_depth(2).asnumpy().tolist() == a.asnumpy().tolist()
+    assert a.as_nd_ndarray() is a
 
 
 def test_T_and_broadcast_to():

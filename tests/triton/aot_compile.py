@@ -273,6 +273,18 @@ def main():
         call("softmax", [((4, 7), dtype)], [((4, 7), dtype)], axis=-1, temperature=None)
         call("log_softmax", [((4, 9000), dtype)], [((4, 9000), dtype)], axis=-1, temperature=2.0)
         call("dot", [((64, 32), dtype), ((32, 16), dtype)], [((64, 16), dtype)], transpose_a=False, transpose_b=False)
+    call("khatri_rao", [((2, 3), "float16"), ((4, 3), "float16")], [((8, 3), "float16")], num_args=2)
+    for name, params in (("normal", 2), ("gamma", 2), ("exponential", 1), ("generalized_negative_binomial", 2)):
+        call(f"_random_pdf_{name}", [((2, 3), "float32")] + [((2,), "float32")] * params, [((2, 3), "float32")],
+             is_log=False)
+        call(f"_backward_pdf_{name}", [((2, 3), "float16"), ((2, 3), "float16")] + [((2,), "float16")] * params +
+             [((2, 3), "float16")], [((2, 3), "float16")] + [((2,), "float16")] * params, is_log=True)
+    call("_random_pdf_dirichlet", [((2, 3), "float64"), ((3,), "float64")], [((2,), "float64")], is_log=True)
+    call("_backward_pdf_dirichlet", [((2,), "float32"), ((2, 3), "float32"), ((3,), "float32"), ((2,), "float32")],
+         [((2, 3), "float32"), ((3,), "float32")], is_log=False)
+    call("_histogram", [((3, 4), "float16")], [((5,), "int64"), ((6,), "float16")], bin_cnt=5, range=(0.0, 1.0))
+    call("_histogram", [((3, 4), "int32"), ((4,), "int32")], [((3,), "int64"), ((4,), "int32")], bin_cnt=None,
+         range=None)
     call("softmax", [((4, 7), "float32"), ((4,), "int32")], [((4, 7), "float32")], axis=-1, use_length=True)
     call("SoftmaxActivation", [((2, 3, 4), "float16")], [((2, 3, 4), "float16")], mode="channel")
     call("softmax_cross_entropy", [((4, 7), "float64"), ((4,), "float64")], [((1,), "float64")])

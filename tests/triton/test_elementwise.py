@@ -194,3 +194,15 @@ def test_fill_and_arange():
     np.testing.assert_array_equal(got, [1, 1, 1.5, 1.5, 2, 2])
     got = run_op("_arange", [], [((4,), "int32")], {"start": 0.0, "stop": None, "step": 1.5, "repeat": 1})
     np.testing.assert_array_equal(got, [0, 1, 2, 3])  # the step converted to int32 first, as MXNet
+
+
+def test_amp_casts_convert_each_input():
+    x, y, i = np.array([1.5, -2.25, 65504.0]), np.array([0.1, 3.0]), np.array([7, -8])
+    np.testing.assert_array_equal(run_op("amp_cast", [(x, "float32")], [((3,), "float16")], {"dtype": "float16"}),
+                                  rounded(x, "float16"))
+    got = run_op("amp_multicast", [(x, "float16"), (y, "float32"), (i, "int32")],
+                 [((3,), "float32"), ((2,), "float32"), ((2,), "int32")], {"num_outputs": 3, "cast_narrow": False},
+                 req=["write", "null", "write"])
+    np.testing.assert_array_equal(got[0], rounded(x, "float16"))
+    np.testing.assert_array_equal(got[1], [0, 0])  # req=null: untouched
+    np.testing.assert_array_equal(got[2], i)

@@ -1,4 +1,4 @@
-"""Layout copies, sort/topk, indexing and the samplers against numpy."""
+"""Layout copies, sort/topk, indexing, histogram and the samplers against numpy."""
 import numpy as np
 import pytest
 
@@ -227,3 +227,23 @@ def test_ravel_and_unravel(dtype):
     grid = np.arange(24).reshape(2, 12)
     got = run_op("_unravel_index", [(grid, dtype)], [((3, 2, 12), dtype)], {"shape": (2, 3, 4)})
     np.testing.assert_array_equal(got, np.stack(np.unravel_index(grid, (2, 3, 4))))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64", "int8"])
+def test_histogram(dtype):
+    x = RNG.integers(-5, 6, (7, 9)).astype(dtype)
+    x.flat[:4] = (-4, 4, 3, 0)  # on the range's ends and on inner edges
+    counts, edges = run_op("_histogram", [(x, dtype)], [((8,), "int64"), ((9,), dtype)],
+                           {"bin_cnt": 8, "range": (-4.0, 4.0)})
+    ref_counts, ref_edges = np.histogram(x.astype(np.float64), 8, (-4, 4))
+    np.testing.assert_array_equal(counts, ref_counts)
+    np.testing.assert_array_equal(edges, ref_edges)
+    given = np.array([-3, -1, 0, 2, 4], dtype)
+    counts, edges = run_op("_histogram", [(x, dtype), (given, dtype)], [((4,), "int64"), ((5,), dtype)],
+                           {"bin_cnt": None, "range": None})
+    np.testing.assert_array_equal(counts, np.histogram(x.astype(np.float64), given.astype(np.float64))[0])
+    np.testing.assert_array_equal(edges, given)
+    counts, edges = run_op("_histogram", [(np.full(5, 2, dtype), dtype)], [((2,), "int64"), ((3,), dtype)],
+                           {"bin_cnt": 2, "range": (2.0, 2.0)})  # an empty range is widened by 0.5 each side
+    np.testing.assert_array_equal(counts, [0, 5])
+    np.testing.assert_array_equal(edges, [1.5, 2, 2.5] if dtype != "int8" else [1, 2, 2])

@@ -1,4 +1,4 @@
-"""Reductions, softmax and the gemm kernels against numpy float64."""
+"""Reductions, softmax, the gemm kernels and khatri_rao against numpy float64."""
 import numpy as np
 import pytest
 
@@ -199,6 +199,15 @@ def test_dot_and_batch_dot(dtype, ta, tb):
                                (bb.swapaxes(-1, -2).copy() if tb else bb, dtype)], [((2, 3, 9, 7), dtype)],
                  {"transpose_a": ta, "transpose_b": tb})
     np.testing.assert_allclose(got, rounded(ba @ bb, dtype), rtol=tol, atol=tol * 5)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float16", "int8"])
+def test_khatri_rao(dtype):
+    mats = [RNG.integers(-3, 4, (m, 3)) for m in (2, 1, 3)]
+    expected = (mats[0][:, None, :] * mats[1][None, :, :]).reshape(-1, 3)
+    expected = (expected[:, None, :] * mats[2][None, :, :]).reshape(-1, 3)
+    got = run_op("khatri_rao", [(m, dtype) for m in mats], [((6, 3), dtype)], {"num_args": 3})
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_fully_connected_linalg_gemm_and_req_add():

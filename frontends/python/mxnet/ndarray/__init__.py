@@ -1,7 +1,7 @@
 """mx.nd: imperative n-dimensional arrays and every op as a function."""
 from . import _internal, contrib, linalg, op, random
 from .cached_op import CachedOp
-from .compose import concatenate, moveaxis, onehot_encode, split_v2
+from .compose import concatenate, histogram, moveaxis, onehot_encode, split_v2
 from .creation import arange, eye, linspace
 from .dlpack import from_dlpack, from_numpy, to_dlpack_for_read, to_dlpack_for_write
 from .ndarray import (_DTYPE_MX_TO_NP, _DTYPE_NP_TO_MX, _GRAD_REQ_MAP, NDArray, array, empty,
@@ -12,7 +12,7 @@ from . import ufunc as _ufunc
 
 __all__ = ["NDArray", "CachedOp", "array", "empty", "zeros", "ones", "full", "waitall", "op", "from_dlpack",
            "from_numpy", "to_dlpack_for_read", "to_dlpack_for_write", "arange", "eye", "linspace", "save", "load",
-           "load_frombuffer", "concatenate", "moveaxis", "onehot_encode", "split_v2"] + _ufunc.__all__
+           "load_frombuffer", "concatenate", "moveaxis", "onehot_encode", "split_v2", "histogram"] + _ufunc.__all__
 
 
 def __getattr__(name):

@@ -1,11 +1,15 @@
 """mx.nd functions of MXNet 1.9 that are Python over registered ops rather
 than ops themselves: ``moveaxis``, ``concatenate``, ``split_v2`` (over
-``_split_v2``) and ``onehot_encode``."""
+``_split_v2``), ``onehot_encode`` and ``histogram`` (over ``_histogram``)."""
+import warnings
+
+import numpy as np
+
 from ..base import integer_types
 from . import _internal, op
-from .ndarray import NDArray
+from .ndarray import NDArray, array
 
-__all__ = ["moveaxis", "concatenate", "split_v2", "onehot_encode"]
+__all__ = ["moveaxis", "concatenate", "split_v2", "onehot_encode", "histogram"]
 
 
 def _axes(axes, ndim, what):
@@ -132,3 +136,22 @@ def onehot_encode(indices, out):
         raise ValueError("onehot_encode needs 1-D indices of shape (n,) and out of shape "
                          "(n, depth), got %s and %s" % (indices.shape, out.shape))
     return op.one_hot(indices, depth=out.shape[1], dtype=out.dtype, out=out)
+
+
+def histogram(a, bins=10, range=None):  # noqa: A002 (MXNet's argument name)
+    """Compute the histogram of the input data: (counts, bin edges).
+
+    bins is an int (equal bins over range, a pair lo <= hi) or an NDArray
+    of increasing edges.  Each bin is [left, right) but the last, which
+    includes its right edge; values outside the edges are ignored.  With an
+    int and no range, numpy.histogram computes it (as MXNet 1.9 does, with
+    its warning); the results are on a's context."""
+    if isinstance(bins, NDArray):
+        return _internal._histogram(data=a, bins=bins)
+    if isinstance(bins, integer_types):
+        if range is None:
+            warnings.warn("range is not specified, using numpy's result to ensure consistency with numpy")
+            counts, edges = np.histogram(a.asnumpy(), bins=bins)
+            return array(counts, ctx=a.context), array(edges, ctx=a.context)
+        return _internal._histogram(data=a, bin_cnt=bins, range=range)
+    raise ValueError("bins argument should be either an integer or an NDArray")

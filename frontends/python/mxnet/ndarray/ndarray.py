@@ -289,6 +289,11 @@ class NDArray:
 
     as_in_ctx = as_in_context
 
+    def as_nd_ndarray(self):
+        """This array itself: it is already a classic NDArray (MXNet 1.9's
+        zero-copy conversion from its numpy-compatible arrays)."""
+        return self
+
     def astype(self, dtype, copy=True):
         """A copy converted to dtype (this array itself if copy=False and the
         dtype already matches)."""
@@ -495,7 +500,7 @@ _FLUENT_METHODS = (
     "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh", "cosh", "tanh", "arcsinh",
     "arccosh", "arctanh", "exp", "expm1", "log", "log10", "log2", "log1p", "sqrt", "rsqrt",
     "cbrt", "rcbrt", "square", "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
-    "squeeze", "reshape_like",
+    "squeeze", "reshape_like", "depth_to_space", "space_to_depth",
 )
 
 

@@ -2,12 +2,13 @@
 from . import _internal, contrib, linalg, op, random
 from .symbol import Group, Symbol, Variable, load, load_json, var
 from . import bind as _bind  # Symbol.bind, simple_bind, eval
-from .compose import split_v2
+from .compose import histogram, split_v2
 from .creation import (arange, eye, full, hypot, linspace, maximum, minimum, ones, pow, power,
                        zeros)
 
 __all__ = ["Symbol", "var", "Variable", "Group", "load", "load_json", "op", "zeros", "ones",
-           "full", "arange", "linspace", "eye", "pow", "power", "maximum", "minimum", "hypot", "split_v2"]
+           "full", "arange", "linspace", "eye", "pow", "power", "maximum", "minimum", "hypot", "split_v2",
+           "histogram"]
 
 
 def __getattr__(name):
