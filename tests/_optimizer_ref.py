@@ -130,3 +130,24 @@ def param_sets(op):
     if op.startswith("rmsprop"):
         full["clip_weights"] = 0.8
     return [plain, full]
+
+
+# multi_* ops -> the single-weight op each weight's update follows
+MULTI = {"multi_%ssgd_%supdate" % (mp, mom): "%ssgd_%supdate" % (mp, mom) for mp in ("", "mp_") for mom in ("", "mom_")}
+MULTI.update({"preloaded_" + op: single for op, single in MULTI.items()})
+
+
+def multi_reference(op, groups, lrs, wds, **params):
+    """groups: one (weight, grad, *states) per weight; returns one
+    (new_weight, new_states) per weight."""
+    return [reference(MULTI[op], *group, lr=lr, wd=wd, **params) for group, lr, wd in zip(groups, lrs, wds)]
+
+
+def sum_sq(arrays):
+    """multi_sum_sq: each array's sum of squares."""
+    return np.array([np.sum(np.square(np.asarray(a, np.float64))) for a in arrays])
+
+
+def all_finite(arrays):
+    """all_finite / multi_all_finite's flag."""
+    return np.array([float(all(np.isfinite(np.asarray(a, np.float64)).all() for a in arrays))])

@@ -106,6 +106,19 @@ def optimizer_ops():
             state = "float32" if op.startswith("mp_") else dtype
             call(op, [((8,), dtype)] * 2 + [((8,), state)] * num_states, [((8,), dtype)], lr=0.1, wd=0.0,
                  rescale_grad=1.0, clip_gradient=-1.0, **attrs)
+    for preloaded in ("", "preloaded_"):
+        for mp in ("", "mp_"):
+            for mom in ("", "mom_"):
+                for dtype in ("float32", "float64", "float16"):
+                    state = "float32" if mp else dtype
+                    group = [((8,), dtype)] * 2 + [((8,), state)] * (bool(mp) + bool(mom))
+                    attrs = {} if preloaded else {"lrs": (0.1,), "wds": (0.0,)}
+                    call(f"{preloaded}multi_{mp}sgd_{mom}update", group + [((1,), "float32")] * bool(preloaded) * 2,
+                         [((8,), dtype)], num_weights=1, momentum=0.9, rescale_grad=1.0, clip_gradient=-1.0, **attrs)
+    for dtype in ("float32", "float64", "float16"):
+        for init in (True, False):
+            call("multi_all_finite", [((8,), dtype)], [((1,), "float32")], num_arrays=1, init_output=init)
+        call("multi_sum_sq", [((8,), dtype)], [((1,), "float32")], num_arrays=1)
 
 
 def gradient_ops():

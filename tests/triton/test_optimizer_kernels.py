@@ -1,12 +1,14 @@
-"""The optimizer update kernels (mx_triton/ops/optimizer.py) against the
-float64 references of MXNet 1.9's formulas (tests/_optimizer_ref.py): the
-new weight and every state updated in place."""
+"""The optimizer update kernels (mx_triton/ops/optimizer.py, multi_array.py)
+against the float64 references of MXNet 1.9's formulas (tests/_optimizer_ref.py):
+the new weight and every state updated in place; multi_sum_sq, all_finite and
+reset_arrays."""
 import numpy as np
 import pytest
 
 pytest.importorskip("triton")
 
-from _optimizer_ref import MIXED, OPS, initial_states, param_sets, reference  # noqa: E402
+from _optimizer_ref import (MIXED, MULTI, OPS, all_finite, initial_states, multi_reference, param_sets,  # noqa: E402
+                            reference, sum_sq)
 from _run import TOLERANCE, rounded, run_op  # noqa: E402
 
 RNG = np.random.default_rng(7)
@@ -29,3 +31,64 @@ def test_update(op, dtype):
         for got, want in zip(updated[2:], expected_states):
             state_tol = TOLERANCE[state_dtype] * 10
             np.testing.assert_allclose(got, want, rtol=state_tol, atol=state_tol)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("op", sorted(MULTI))
+def test_multi_update(op, dtype):
+    single = MULTI[op]
+    state_dtype = "float32" if single in MIXED else dtype
+    params = dict({"momentum": 0.9} if "mom" in op else {}, rescale_grad=0.5, clip_gradient=0.3)
+    shapes, lrs, wds = [(37,), (5, 3)], [0.1, 0.2], [0.01, 0.0]
+    groups = []
+    for shape in shapes:
+        weight = rounded(RNG.standard_normal(shape), dtype)
+        grad = rounded(RNG.standard_normal(shape) * 2, dtype)
+        groups.append([weight, grad] + [rounded(s, state_dtype) for s in initial_states(single, weight, RNG)])
+    expected = multi_reference(op, groups, lrs, wds, **params)
+    inputs = [(a, dtype if j < 2 else state_dtype) for group in groups for j, a in enumerate(group)]
+    attrs = dict(params, num_weights=len(shapes))
+    if op.startswith("preloaded_"):
+        inputs += [(np.array(lrs), "float32"), (np.array(wds), "float32")]
+    else:
+        attrs.update(lrs=tuple(lrs), wds=tuple(wds))
+    outs, updated = run_op(op, inputs, [(s, dtype) for s in shapes], attrs, read_inputs=True)
+    tol = max(TOLERANCE[dtype], TOLERANCE[state_dtype]) * 10
+    stride = len(groups[0])
+    for k, (want, want_states) in enumerate(expected):
+        np.testing.assert_allclose(outs[k], want, rtol=tol, atol=tol)
+        for got, want_state in zip(updated[k * stride + 2:(k + 1) * stride], want_states):
+            np.testing.assert_allclose(got, want_state, rtol=TOLERANCE[state_dtype] * 10,
+                                       atol=TOLERANCE[state_dtype] * 10)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+def test_multi_sum_sq(dtype):
+    arrays = [rounded(RNG.standard_normal(shape), dtype) for shape in [(37,), (2500,), (3, 4)]]
+    out = run_op("multi_sum_sq", [(a, dtype) for a in arrays], [((3,), "float32")], {"num_arrays": 3})
+    np.testing.assert_allclose(out, sum_sq(arrays), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("op", ["all_finite", "multi_all_finite"])
+def test_all_finite(op, dtype):
+    for bad in (None, np.inf, -np.inf, np.nan):
+        arrays = [rounded(RNG.standard_normal(shape), dtype) for shape in ([(2100,)] if op == "all_finite"
+                                                                           else [(5,), (2100,)])]
+        if bad is not None:
+            arrays[-1][2050] = bad
+        inputs = [(a, dtype) for a in arrays]
+        for init, start in ((True, 0.0), (False, 1.0), (False, 0.0)):
+            out = run_op(op, inputs, [((1,), "float32")], {"init_output": init, "num_arrays": len(arrays)},
+                         initial=[np.array([start])])
+            want = all_finite(arrays) if init else all_finite(arrays) * start
+            np.testing.assert_array_equal(out, want)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int32", "uint8", "bool"])
+def test_reset_arrays(dtype):
+    arrays = [np.ones(shape) for shape in [(37,), (3, 4)]]
+    out, updated = run_op("reset_arrays", [(a, dtype) for a in arrays], [], {"num_arrays": 2}, read_inputs=True)
+    assert out == []
+    for got, a in zip(updated, arrays):
+        np.testing.assert_array_equal(got, np.zeros_like(a))

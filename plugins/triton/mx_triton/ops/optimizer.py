@@ -1,6 +1,6 @@
 """MXNet's optimizer update ops (plugins/cpu/optimizer_update.cc): one
 elementwise pass that updates the states in place (inputs 2 onwards) and
-writes the new weight.  Arithmetic runs in the weight's compute type, the
+writes the new weight (multi_* ops: one pass per weight).  Arithmetic runs in the weight's compute type, the
 mp_* ops in float32 on the master copy weight32.  Float parameters travel
 as float32, which is how MXNet stores them."""
 import numpy as np
@@ -34,15 +34,21 @@ def _elements(n, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def sgd_kernel(w_ptr, g_ptr, mom_ptr, w32_ptr, out_ptr, n, lr, wd, rescale_grad, clip_gradient, momentum,
-               MOMENTUM: tl.constexpr, NESTEROV: tl.constexpr, MIXED: tl.constexpr, BLOCK: tl.constexpr):
+def sgd_kernel(w_ptr, g_ptr, mom_ptr, w32_ptr, out_ptr, n, lr, wd, rescale_grad, clip_gradient, momentum, lrs_ptr,
+               wds_ptr, index, MOMENTUM: tl.constexpr, NESTEROV: tl.constexpr, MIXED: tl.constexpr,
+               PRELOADED: tl.constexpr, BLOCK: tl.constexpr):
+    """PRELOADED: lr and wd are entry `index` of the float32 arrays lrs_ptr
+    and wds_ptr (preloaded_multi_*), else the scalars lr and wd."""
     i, mask = _elements(n, BLOCK)
     C: tl.constexpr = tl.float32 if MIXED else compute_type(w_ptr.dtype.element_ty)
     if MIXED:
         w = tl.load(w32_ptr + i, mask=mask)
     else:
         w = tl.load(w_ptr + i, mask=mask).to(C)
-    lr, wd = tl.cast(lr, C), tl.cast(wd, C)
+    if PRELOADED:
+        lr, wd = tl.load(lrs_ptr + index).to(C), tl.load(wds_ptr + index).to(C)
+    else:
+        lr, wd = tl.cast(lr, C), tl.cast(wd, C)
     g = _clip(tl.cast(rescale_grad, C) * tl.load(g_ptr + i, mask=mask).to(C), tl.cast(clip_gradient, C))
     if NESTEROV:
         m = tl.cast(momentum, C) * tl.load(mom_ptr + i, mask=mask).to(C)
@@ -181,8 +187,35 @@ def _sgd(momentum, nesterov, mixed):
         w32 = call.inputs[-1] if mixed else w
         mu = float(call.attrs["momentum"]) if momentum else 0.0
         launch(sgd_kernel, _grid(n), w, g, mom, w32, call.outputs[0], n,
-               *_floats(call, "lr", "wd", "rescale_grad", "clip_gradient"), mu, MOMENTUM=momentum,
-               NESTEROV=nesterov, MIXED=mixed, BLOCK=BLOCK)
+               *_floats(call, "lr", "wd", "rescale_grad", "clip_gradient"), mu, w, w, 0, MOMENTUM=momentum,
+               NESTEROV=nesterov, MIXED=mixed, PRELOADED=False, BLOCK=BLOCK)
+    return launcher
+
+
+def _multi_sgd(momentum, mixed, preloaded):
+    """multi_*sgd*_update: one sgd_kernel launch per weight, whose inputs
+    start at i * stride; lrs and wds are parameters or (preloaded) the two
+    float32 arrays after the weights' inputs."""
+    stride = 2 + momentum + mixed
+
+    def launcher(call):
+        if not all(t.is_contiguous() for t in list(call.inputs) + list(call.outputs)):
+            raise KernelError(f"{call.op} needs contiguous arrays")
+        num_weights = call.attrs["num_weights"]
+        lrs_wds = call.inputs[num_weights * stride:] if preloaded else None
+        mu = float(call.attrs["momentum"]) if momentum else 0.0
+        for k in range(num_weights):
+            w, g = call.inputs[k * stride:k * stride + 2]
+            n = w.numel
+            if not write_request(call, k) or not n:
+                continue
+            mom = call.inputs[k * stride + 2] if momentum else w
+            w32 = call.inputs[k * stride + stride - 1] if mixed else w
+            lr, wd = (0.0, 0.0) if preloaded else (float(call.attrs["lrs"][k]), float(call.attrs["wds"][k]))
+            lrs, wds = lrs_wds if preloaded else (w, w)
+            launch(sgd_kernel, _grid(n), w, g, mom, w32, call.outputs[k], n, lr, wd,
+                   *_floats(call, "rescale_grad", "clip_gradient"), mu, lrs, wds, k, MOMENTUM=momentum,
+                   NESTEROV=False, MIXED=mixed, PRELOADED=preloaded, BLOCK=BLOCK)
     return launcher
 
 
@@ -190,6 +223,12 @@ for _op, _args in {"sgd_update": (False, False, False), "mp_sgd_update": (False,
                    "sgd_mom_update": (True, False, False), "mp_sgd_mom_update": (True, False, True),
                    "nag_mom_update": (True, True, False), "mp_nag_mom_update": (True, True, True)}.items():
     register(_op, dtypes=DTYPES)(_sgd(*_args))
+for _preloaded in (False, True):
+    for _momentum in (False, True):
+        for _mixed in (False, True):
+            _name = "%smulti_%ssgd_%supdate" % ("preloaded_" if _preloaded else "", "mp_" if _mixed else "",
+                                                "mom_" if _momentum else "")
+            register(_name, dtypes=DTYPES)(_multi_sgd(_momentum, _mixed, _preloaded))
 
 
 @register("signsgd_update", dtypes=DTYPES)
