@@ -5,6 +5,7 @@
 // float32 on the master copy weight32.  Float parameters are rounded to
 // float32 first: MXNet stores them as float, so float64 weights see the
 // same lr as MXNet's.
+#include <algorithm>
 #include <cmath>
 
 #include "float_dispatch.h"
@@ -318,6 +319,85 @@ int Ftml(const MXKernelCall* call) {
   });
 }
 
+// lamb_update_phase1 and mp_lamb_update_phase1 (mean, var and the output
+// float32, weight32 at input 4 when mixed): the update direction g.
+template <bool kMixed>
+int LambPhase1(const MXKernelCall* call) {
+  const float beta1 = Param(call, "beta1"), beta2 = Param(call, "beta2"), epsilon = Param(call, "epsilon");
+  const float wd = Param(call, "wd"), rescale_grad = Param(call, "rescale_grad");
+  const float clip_gradient = Param(call, "clip_gradient");
+  const int64_t t = mx_attr_find(call->attrs, call->num_attrs, "t")->i;
+  const bool bias_correction = mx_attr_find(call->attrs, call->num_attrs, "bias_correction")->i != 0;
+  const int32_t req = call->req[0];
+  return ForEachElement(call, "lamb_update_phase1: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = std::conditional_t<kMixed, float, typename Acc<T>::type>;
+    using S = std::conditional_t<kMixed, float, T>;  // the states' and the output's type
+    const T* weight = Tensor<T>(call, 0);
+    const T* grad = Tensor<T>(call, 1);
+    S* mean = Tensor<S>(call, 2);
+    S* var = Tensor<S>(call, 3);
+    const float* weight32 = kMixed ? Tensor<float>(call, 4) : nullptr;
+    S* out = Data<S>(call->outputs[0]);
+    // 1 - beta^t, 1 when there is no bias correction
+    const A bias1 = bias_correction ? A(1 - std::pow(double(beta1), double(t))) : A(1);
+    const A bias2 = bias_correction ? A(1 - std::pow(double(beta2), double(t))) : A(1);
+    return [=](int64_t i) {
+      const A g = Clip(A(rescale_grad) * A(grad[i]), clip_gradient);
+      const A m = A(beta1) * A(mean[i]) + (A(1) - A(beta1)) * g;
+      const A v = A(beta2) * A(var[i]) + (A(1) - A(beta2)) * g * g;
+      mean[i] = S(m);
+      var[i] = S(v);
+      const A w = kMixed ? A(weight32[i]) : A(weight[i]);
+      Store(out + i, (m / bias1) / (std::sqrt(v / bias2) + A(epsilon)) + A(wd) * w, req);
+    };
+  });
+}
+
+// lamb_update_phase2 and mp_lamb_update_phase2 (g, r1, r2 float32 and the
+// step from weight32 at input 4 when mixed).
+template <bool kMixed>
+int LambPhase2(const MXKernelCall* call) {
+  const float lr = Param(call, "lr"), lower_bound = Param(call, "lower_bound");
+  const float upper_bound = Param(call, "upper_bound");
+  const int32_t req = call->req[0];
+  return ForEachElement(call, "lamb_update_phase2: weight must be float16, float32 or float64", [&](auto zero) {
+    using T = decltype(zero);
+    using A = std::conditional_t<kMixed, float, typename Acc<T>::type>;
+    using S = std::conditional_t<kMixed, float, T>;
+    const T* weight = Tensor<T>(call, 0);
+    const S* g = Tensor<S>(call, 1);
+    const float* weight32 = kMixed ? Tensor<float>(call, 4) : nullptr;
+    A r1 = A(Tensor<S>(call, 2)[0]);
+    const A r2 = A(Tensor<S>(call, 3)[0]);
+    if (lower_bound >= 0) r1 = std::max(r1, A(lower_bound));
+    if (upper_bound >= 0) r1 = std::min(r1, A(upper_bound));
+    const A step = r1 == A(0) || r2 == A(0) ? A(lr) : A(lr) * r1 / r2;
+    T* out = Data<T>(call->outputs[0]);
+    return [=](int64_t i) {
+      const A w = kMixed ? A(weight32[i]) : A(weight[i]);
+      Store(out + i, w - step * A(g[i]), req);
+    };
+  });
+}
+
+int MultiLars(const MXKernelCall* call) {
+  if (call->req[0] == MX_REQ_ADD) return Fail("multi_lars: req=add is not supported");
+  const float eta = Param(call, "eta"), eps = Param(call, "eps"), rescale_grad = Param(call, "rescale_grad");
+  const float* lrs = Tensor<float>(call, 0);
+  const float* weights_sum_sq = Tensor<float>(call, 1);
+  const float* grads_sum_sq = Tensor<float>(call, 2);
+  const float* wds = Tensor<float>(call, 3);
+  float* out = Data<float>(call->outputs[0]);
+  for (int64_t i = 0, n = NumElements(call->inputs[0]); i < n; ++i) {
+    const float w_norm = std::sqrt(weights_sum_sq[i]);
+    const bool valid = w_norm > 0 && grads_sum_sq[i] > 0;
+    Store(out + i, valid ? lrs[i] * eta * w_norm / (std::sqrt(grads_sum_sq[i]) * rescale_grad + wds[i] * w_norm + eps)
+                         : lrs[i], call->req[0]);
+  }
+  return 0;
+}
+
 }  // namespace
 
 MX_CPU_KERNELS(optimizer_update) {
@@ -346,10 +426,14 @@ MX_CPU_KERNELS(optimizer_update) {
       {"rmspropalex_update", RMSPropAlex},
       {"ftrl_update", Ftrl},
       {"ftml_update", Ftml},
+      {"lamb_update_phase1", LambPhase1<false>},
+      {"mp_lamb_update_phase1", LambPhase1<true>},
+      {"lamb_update_phase2", LambPhase2<false>},
+      {"mp_lamb_update_phase2", LambPhase2<true>},
   };
   for (const auto& k : kernels)
     if (RegisterKernel(k.op, k.fn, nullptr, kFloats) != 0) return -1;
-  return 0;
+  return RegisterKernel("multi_lars", MultiLars, nullptr, {kF32});
 }
 
 }  // namespace mx_cpu

@@ -1,14 +1,14 @@
 """The optimizer update kernels (mx_triton/ops/optimizer.py, multi_array.py)
 against the float64 references of MXNet 1.9's formulas (tests/_optimizer_ref.py):
-the new weight and every state updated in place; multi_sum_sq, all_finite and
-reset_arrays."""
+the new weight and every state updated in place; multi_sum_sq, all_finite,
+reset_arrays, LAMB's phases and multi_lars."""
 import numpy as np
 import pytest
 
 pytest.importorskip("triton")
 
-from _optimizer_ref import (MIXED, MULTI, OPS, all_finite, initial_states, multi_reference, param_sets,  # noqa: E402
-                            reference, sum_sq)
+from _optimizer_ref import (MIXED, MULTI, OPS, all_finite, initial_states, lamb_phase1, lamb_phase2,  # noqa: E402
+                            multi_lars, multi_reference, param_sets, reference, sum_sq)
 from _run import TOLERANCE, rounded, run_op  # noqa: E402
 
 RNG = np.random.default_rng(7)
@@ -92,3 +92,52 @@ def test_reset_arrays(dtype):
     assert out == []
     for got, a in zip(updated, arrays):
         np.testing.assert_array_equal(got, np.zeros_like(a))
+
+
+LAMB1 = {"beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6, "t": 3, "wd": 0.01, "rescale_grad": 0.5, "clip_gradient": 0.3}
+
+
+@pytest.mark.parametrize("bias_correction", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("mixed", [False, True], ids=["plain", "mp"])
+def test_lamb_phase1(mixed, dtype, bias_correction):
+    state = "float32" if mixed else dtype
+    weight, grad = rounded(RNG.standard_normal((37,)), dtype), rounded(RNG.standard_normal((37,)) * 2, dtype)
+    mean, var = rounded(RNG.standard_normal((37,)) * 0.1, state), rounded(RNG.uniform(0.5, 1, (37,)), state)
+    extra = [(rounded(weight + 0.25, "float32"), "float32")] if mixed else []
+    params = dict(LAMB1, bias_correction=bias_correction)
+    want, want_mean, want_var = lamb_phase1(weight, grad, mean, var, *[a for a, _ in extra], **params)
+    op = ("mp_" if mixed else "") + "lamb_update_phase1"
+    g, updated = run_op(op, [(weight, dtype), (grad, dtype), (mean, state), (var, state)] + extra,
+                        [((37,), state)], params, read_inputs=True)
+    tol = TOLERANCE[state] * 10
+    np.testing.assert_allclose(g, want, rtol=tol, atol=tol)
+    np.testing.assert_allclose(updated[2], want_mean, rtol=tol, atol=tol)
+    np.testing.assert_allclose(updated[3], want_var, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("mixed", [False, True], ids=["plain", "mp"])
+def test_lamb_phase2(mixed, dtype):
+    state = "float32" if mixed else dtype
+    for bounds, r1, r2 in [({}, 2.0, 4.0), ({}, 0.0, 4.0), ({}, 2.0, 0.0), ({"lower_bound": 3.0}, 2.0, 4.0),
+                           ({"upper_bound": 1.0}, 2.0, 4.0)]:
+        weight, g = rounded(RNG.standard_normal((37,)), dtype), rounded(RNG.standard_normal((37,)), state)
+        extra = [(rounded(weight + 0.25, "float32"), "float32")] if mixed else []
+        params = dict({"lr": 0.1, "lower_bound": -1.0, "upper_bound": -1.0}, **bounds)
+        want = lamb_phase2(weight, g, [r1], [r2], *[a for a, _ in extra], **params)
+        out = run_op(("mp_" if mixed else "") + "lamb_update_phase2",
+                     [(weight, dtype), (g, state), (np.array([r1]), state), (np.array([r2]), state)] + extra,
+                     [((37,), dtype)], params)
+        tol = max(TOLERANCE[dtype], TOLERANCE[state]) * 10  # mp_: the float32 master weight
+        np.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+
+
+def test_multi_lars():
+    lrs, wds = RNG.uniform(0.01, 0.1, 6), RNG.uniform(0, 0.01, 6)
+    weights_sum_sq, grads_sum_sq = RNG.uniform(0.5, 4, 6), RNG.uniform(0.5, 4, 6)
+    weights_sum_sq[1] = grads_sum_sq[2] = 0
+    arrays = [rounded(a, "float32") for a in (lrs, weights_sum_sq, grads_sum_sq, wds)]
+    params = {"eta": 0.01, "eps": 1e-3, "rescale_grad": 0.5}
+    out = run_op("multi_lars", [(a, "float32") for a in arrays], [((6,), "float32")], params)
+    np.testing.assert_allclose(out, multi_lars(*arrays, **params), rtol=1e-6)
