@@ -215,6 +215,14 @@ def test_symbolic_multi_update_states_are_auxiliary():
     assert mp.infer_type(w="float16") == ([np.float16, np.float16], [np.float16], [np.float32])
     sums = mx.sym.multi_sum_sq(mx.sym.Variable("a"), mx.sym.Variable("b"), num_arrays=2)
     assert sums.infer_shape(a=(3, 4), b=(5,))[1] == [(2,)]
+    loaded = mx.sym.load_json(net.tojson())
+    assert loaded.list_arguments() == ["w0", "g0", "w1", "g1"] and loaded.list_auxiliary_states() == ["m0", "m1"]
+
+
+def test_reset_arrays_has_no_symbolic_form():
+    with pytest.raises(MXNetError, match="no outputs, so it has no symbolic form"):
+        mx.sym.reset_arrays(mx.sym.Variable("a"), mx.sym.Variable("b"))
+    _works_after_error()
 
 
 def _works_after_error():
