@@ -130,3 +130,59 @@ def param_sets(op):
     if op.startswith("rmsprop"):
         full["clip_weights"] = 0.8
     return [plain, full]
+
+
+# multi_* ops -> the single-weight op each weight's update follows
+MULTI = {"multi_%ssgd_%supdate" % (mp, mom): "%ssgd_%supdate" % (mp, mom) for mp in ("", "mp_") for mom in ("", "mom_")}
+MULTI.update({"preloaded_" + op: single for op, single in MULTI.items()})
+
+
+def multi_reference(op, groups, lrs, wds, **params):
+    """groups: one (weight, grad, *states) per weight; returns one
+    (new_weight, new_states) per weight."""
+    return [reference(MULTI[op], *group, lr=lr, wd=wd, **params) for group, lr, wd in zip(groups, lrs, wds)]
+
+
+def sum_sq(arrays):
+    """multi_sum_sq: each array's sum of squares."""
+    return np.array([np.sum(np.square(np.asarray(a, np.float64))) for a in arrays])
+
+
+def all_finite(arrays):
+    """all_finite / multi_all_finite's flag."""
+    return np.array([float(all(np.isfinite(np.asarray(a, np.float64)).all() for a in arrays))])
+
+
+def _f32(x):
+    return float(np.float32(x))
+
+
+def lamb_phase1(weight, grad, mean, var, weight32=None, beta1=0.9, beta2=0.999, epsilon=1e-6, t=1,
+                bias_correction=True, wd=0.0, rescale_grad=1.0, clip_gradient=-1.0):
+    """(lamb_update_phase1's g, new mean, new var); mp_: weight32 given."""
+    beta1, beta2, epsilon, wd = _f32(beta1), _f32(beta2), _f32(epsilon), _f32(wd)
+    w = np.asarray(weight if weight32 is None else weight32, np.float64)
+    g = clip(_f32(rescale_grad) * np.asarray(grad, np.float64), _f32(clip_gradient))
+    mean = beta1 * np.asarray(mean, np.float64) + (1 - beta1) * g
+    var = beta2 * np.asarray(var, np.float64) + (1 - beta2) * g * g
+    bias1, bias2 = (1 - beta1 ** t, 1 - beta2 ** t) if bias_correction else (1.0, 1.0)
+    return (mean / bias1) / (np.sqrt(var / bias2) + epsilon) + wd * w, mean, var
+
+
+def lamb_phase2(weight, g, r1, r2, weight32=None, lr=0.1, lower_bound=-1.0, upper_bound=-1.0):
+    """lamb_update_phase2's new weight (mp_: the step from weight32)."""
+    r1, r2 = float(np.asarray(r1).ravel()[0]), float(np.asarray(r2).ravel()[0])
+    if lower_bound >= 0:
+        r1 = max(r1, _f32(lower_bound))
+    if upper_bound >= 0:
+        r1 = min(r1, _f32(upper_bound))
+    step = _f32(lr) if r1 == 0 or r2 == 0 else _f32(lr) * r1 / r2
+    return np.asarray(weight if weight32 is None else weight32, np.float64) - step * np.asarray(g, np.float64)
+
+
+def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta, eps, rescale_grad=1.0):
+    lrs, wss, gss, wds = (np.asarray(a, np.float64) for a in (lrs, weights_sum_sq, grads_sum_sq, wds))
+    w_norm = np.sqrt(wss)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lars = lrs * _f32(eta) * w_norm / (np.sqrt(gss) * _f32(rescale_grad) + wds * w_norm + _f32(eps))
+    return np.where((w_norm > 0) & (gss > 0), lars, lrs)

@@ -87,6 +87,20 @@ CASES = {
     # repeated indices: the last write wins (claims in the op's workspace)
     "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
                    [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),
+    # the new weights and the last weight's momentum, updated in place
+    "multi_sgd_mom_update": (lambda *a: mx.nd.concat(*mx.nd.multi_sgd_mom_update(
+        *a, num_weights=2, lrs=(0.1, 0.2), wds=(0.01, 0.0), momentum=0.9), a[5], dim=0),
+        arrays((5,), (5,), (5,), (3,), (3,), (3,))),
+    "multi_sum_sq_all_finite": (lambda a, b, c: mx.nd.concat(
+        mx.nd.multi_sum_sq(a, b, num_arrays=2), mx.nd.multi_all_finite(a, b), mx.nd.all_finite(c), dim=0),
+        arrays((40, 1000), (3,)) + [np.array([1.0, np.inf, 2.0], dtype=np.float32)]),
+    "reset_arrays": (lambda a, b: (mx.nd.reset_arrays(a, b), a + b)[1], arrays((3, 4), (3, 4))),
+    # a LAMB step as MXNet's optimizer chains its phases, then LARS rates from the norms
+    "lamb_lars": (lambda w, g, m, v: mx.nd.concat(
+        mx.nd.lamb_update_phase2(w, mx.nd.lamb_update_phase1(w, g, m, v, t=2, wd=0.01), mx.nd.norm(w), mx.nd.norm(g),
+                                 lr=0.1, lower_bound=0.5),
+        mx.nd.multi_lars(m, v, g * g, w * 0 + 0.01, eta=0.01, eps=1e-6), dim=0),
+        arrays((6,), (6,), (6,)) + arrays((6,), low=0.5, high=1.0)),
 }
 
 

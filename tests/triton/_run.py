@@ -25,7 +25,7 @@ def run_op(op, inputs, outputs, attrs=None, req=None, seed=0, initial=None, is_t
     updated = [from_storage(DEVICE.read(v, to_storage(x, d)), d) for v, (x, d) in zip(views, inputs)] \
         if read_inputs else None
     DEVICE.free()
-    result = result if len(result) > 1 else result[0]
+    result = result[0] if len(result) == 1 else result
     return (result, updated) if read_inputs else result
 
 

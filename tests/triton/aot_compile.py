@@ -106,6 +106,28 @@ def optimizer_ops():
             state = "float32" if op.startswith("mp_") else dtype
             call(op, [((8,), dtype)] * 2 + [((8,), state)] * num_states, [((8,), dtype)], lr=0.1, wd=0.0,
                  rescale_grad=1.0, clip_gradient=-1.0, **attrs)
+    for preloaded in ("", "preloaded_"):
+        for mp in ("", "mp_"):
+            for mom in ("", "mom_"):
+                for dtype in ("float32", "float64", "float16"):
+                    state = "float32" if mp else dtype
+                    group = [((8,), dtype)] * 2 + [((8,), state)] * (bool(mp) + bool(mom))
+                    attrs = {} if preloaded else {"lrs": (0.1,), "wds": (0.0,)}
+                    call(f"{preloaded}multi_{mp}sgd_{mom}update", group + [((1,), "float32")] * bool(preloaded) * 2,
+                         [((8,), dtype)], num_weights=1, momentum=0.9, rescale_grad=1.0, clip_gradient=-1.0, **attrs)
+    for dtype in ("float32", "float64", "float16"):
+        for mp in ("", "mp_"):
+            state = "float32" if mp else dtype
+            call(f"{mp}lamb_update_phase1", [((8,), dtype)] * 2 + [((8,), state)] * (2 + bool(mp)), [((8,), state)],
+                 beta1=0.9, beta2=0.999, epsilon=1e-6, t=1, bias_correction=True, wd=0.0, rescale_grad=1.0,
+                 clip_gradient=-1.0)
+            call(f"{mp}lamb_update_phase2", [((8,), dtype), ((8,), state), ((1,), state), ((1,), state)]
+                 + [((8,), "float32")] * bool(mp), [((8,), dtype)], lr=0.1, lower_bound=-1.0, upper_bound=-1.0)
+    call("multi_lars", [((4,), "float32")] * 4, [((4,), "float32")], eta=0.1, eps=1e-8, rescale_grad=1.0)
+    for dtype in ("float32", "float64", "float16"):
+        for init in (True, False):
+            call("multi_all_finite", [((8,), dtype)], [((1,), "float32")], num_arrays=1, init_output=init)
+        call("multi_sum_sq", [((8,), dtype)], [((1,), "float32")], num_arrays=1)
 
 
 def gradient_ops():

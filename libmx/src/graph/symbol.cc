@@ -85,6 +85,10 @@ Symbol Symbol::Atomic(const op::OpDef* op, const std::string& name,
   NodePtr n = Node::Create(op, name, std::move(dict));
   const uint32_t visible =
       n->attrs ? static_cast<uint32_t>(op->NumVisibleOutputs(*n->attrs)) : n->num_outputs();
+  // A symbol is its outputs: a node without any (reset_arrays) would be
+  // unreachable from it.
+  MX_CHECK(visible > 0 || !n->attrs, kValue, "operator ", op->name,
+           " has no outputs, so it has no symbolic form; call it imperatively (mx.nd.", op->name, ")");
   Symbol s;
   for (uint32_t i = 0; i < visible; ++i) s.outputs.push_back(NodeEntry{n, i, 0});
   return s;

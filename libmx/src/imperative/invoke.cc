@@ -325,8 +325,10 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   record->stream = ctx.is_cpu() ? nullptr : device::Get(ctx)->compute_stream();
 
   // Inputs the op updates (aux states such as BatchNorm's moving mean) are
-  // written, so the engine orders them like outputs.
-  const size_t max_writes = outputs->size() + op->mutate_inputs.size();
+  // written, so the engine orders them like outputs.  Which ones may depend
+  // on the parameters (multi_sgd_mom_update's every third input).
+  const std::vector<int> mutated_inputs = op->MutatedInputs(*attrs);
+  const size_t max_writes = outputs->size() + mutated_inputs.size();
   engine::Var* read_stack[kFrameTensors];
   engine::Var* write_stack[kFrameTensors];
   std::vector<engine::Var*> read_heap, write_heap;
@@ -337,7 +339,7 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   size_t num_reads = 0, num_writes = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     bool mutated = false;
-    for (int m : op->mutate_inputs) mutated = mutated || static_cast<size_t>(m) == i;
+    for (int m : mutated_inputs) mutated = mutated || static_cast<size_t>(m) == i;
     (mutated ? writes[num_writes++] : reads[num_reads++]) = inputs[i].var();
   }
   for (size_t k = 0; k < outputs->size(); ++k) writes[num_writes++] = (*outputs)[k].var();

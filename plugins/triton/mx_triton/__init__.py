@@ -26,7 +26,9 @@ def run(call):
     """Runs call.op's kernel; raises KernelError naming the op and device on
     any failure (no kernel, unsupported dtype, a compile error, ...)."""
     kernel = find(call.op)
-    device = call.outputs[0].device_id if call.outputs else 0
+    # an op without outputs (reset_arrays) runs on its inputs' device
+    anchor = call.outputs or call.inputs
+    device = anchor[0].device_id if anchor else 0
     where = f"operator {call.op} on gpu({device})"
     if kernel is None:
         raise KernelError(f"{where}: no GPU kernel")
@@ -34,7 +36,7 @@ def run(call):
     if dispatch.dtype not in kernel.dtypes:
         raise KernelError(f"{where}: no GPU kernel for dtype {dispatch.dtype} "
                           f"(supported: {', '.join(kernel.dtypes)})")
-    if all(r == "null" for r in call.req):
+    if call.req and all(r == "null" for r in call.req):
         return
     try:
         with on_stream(call.stream, device):

@@ -1,15 +1,16 @@
 """MXNet's optimizer update ops (plugins/cpu/optimizer_update.cc): one
 elementwise pass that updates the states in place (inputs 2 onwards) and
-writes the new weight.  Arithmetic runs in the weight's compute type, the
+writes the new weight (multi_* ops: one pass per weight).  Arithmetic runs in the weight's compute type, the
 mp_* ops in float32 on the master copy weight32.  Float parameters travel
 as float32, which is how MXNet stores them."""
 import numpy as np
 import triton
 import triton.language as tl
 
-from ..jit_helpers import compute_type, div_rn, sqrt_rn
+from ..jit_helpers import compute_type, div_rn, scalar_from_bits, sqrt_rn
 from ..launch import launch
 from ..registry import KernelError, register
+from ..scalars import as_bits
 from ..strides import write_request
 
 DTYPES = ("float32", "float64", "float16")
@@ -34,15 +35,21 @@ def _elements(n, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def sgd_kernel(w_ptr, g_ptr, mom_ptr, w32_ptr, out_ptr, n, lr, wd, rescale_grad, clip_gradient, momentum,
-               MOMENTUM: tl.constexpr, NESTEROV: tl.constexpr, MIXED: tl.constexpr, BLOCK: tl.constexpr):
+def sgd_kernel(w_ptr, g_ptr, mom_ptr, w32_ptr, out_ptr, n, lr, wd, rescale_grad, clip_gradient, momentum, lrs_ptr,
+               wds_ptr, index, MOMENTUM: tl.constexpr, NESTEROV: tl.constexpr, MIXED: tl.constexpr,
+               PRELOADED: tl.constexpr, BLOCK: tl.constexpr):
+    """PRELOADED: lr and wd are entry `index` of the float32 arrays lrs_ptr
+    and wds_ptr (preloaded_multi_*), else the scalars lr and wd."""
     i, mask = _elements(n, BLOCK)
     C: tl.constexpr = tl.float32 if MIXED else compute_type(w_ptr.dtype.element_ty)
     if MIXED:
         w = tl.load(w32_ptr + i, mask=mask)
     else:
         w = tl.load(w_ptr + i, mask=mask).to(C)
-    lr, wd = tl.cast(lr, C), tl.cast(wd, C)
+    if PRELOADED:
+        lr, wd = tl.load(lrs_ptr + index).to(C), tl.load(wds_ptr + index).to(C)
+    else:
+        lr, wd = tl.cast(lr, C), tl.cast(wd, C)
     g = _clip(tl.cast(rescale_grad, C) * tl.load(g_ptr + i, mask=mask).to(C), tl.cast(clip_gradient, C))
     if NESTEROV:
         m = tl.cast(momentum, C) * tl.load(mom_ptr + i, mask=mask).to(C)
@@ -153,6 +160,60 @@ def ftml_kernel(w_ptr, g_ptr, d_ptr, v_ptr, z_ptr, out_ptr, n, lr, beta1, beta2,
     tl.store(out_ptr + i, div_rn(-z, d).to(out_ptr.dtype.element_ty), mask=mask)
 
 
+@triton.jit(do_not_specialize=["bias1_bits", "bias2_bits"])
+def lamb_phase1_kernel(w_ptr, g_ptr, mean_ptr, var_ptr, w32_ptr, out_ptr, n, beta1, beta2, epsilon, bias1_bits,
+                       bias2_bits, wd, rescale_grad, clip_gradient, MIXED: tl.constexpr, BLOCK: tl.constexpr):
+    """LAMB's direction g; bias1 and bias2 are 1 - beta^t (1 without bias
+    correction), passed as float64 bits so float64 weights get them exact."""
+    i, mask = _elements(n, BLOCK)
+    C: tl.constexpr = tl.float32 if MIXED else compute_type(w_ptr.dtype.element_ty)
+    bias1 = scalar_from_bits(bias1_bits, tl.float64, C)
+    bias2 = scalar_from_bits(bias2_bits, tl.float64, C)
+    g = _clip(tl.cast(rescale_grad, C) * tl.load(g_ptr + i, mask=mask).to(C), tl.cast(clip_gradient, C))
+    beta1, beta2 = tl.cast(beta1, C), tl.cast(beta2, C)
+    m = beta1 * tl.load(mean_ptr + i, mask=mask).to(C) + (1 - beta1) * g
+    v = beta2 * tl.load(var_ptr + i, mask=mask).to(C) + (1 - beta2) * g * g
+    tl.store(mean_ptr + i, m.to(mean_ptr.dtype.element_ty), mask=mask)
+    tl.store(var_ptr + i, v.to(var_ptr.dtype.element_ty), mask=mask)
+    if MIXED:
+        w = tl.load(w32_ptr + i, mask=mask)
+    else:
+        w = tl.load(w_ptr + i, mask=mask).to(C)
+    direction = div_rn(div_rn(m, bias1), sqrt_rn(div_rn(v, bias2)) + tl.cast(epsilon, C))
+    tl.store(out_ptr + i, (direction + tl.cast(wd, C) * w).to(out_ptr.dtype.element_ty), mask=mask)
+
+
+@triton.jit
+def lamb_phase2_kernel(w_ptr, g_ptr, r1_ptr, r2_ptr, w32_ptr, out_ptr, n, lr, lower_bound, upper_bound,
+                       MIXED: tl.constexpr, BLOCK: tl.constexpr):
+    """weight - lr * r * g with the trust ratio r = clamp(r1) / r2 (1 when either is 0)."""
+    i, mask = _elements(n, BLOCK)
+    C: tl.constexpr = tl.float32 if MIXED else compute_type(w_ptr.dtype.element_ty)
+    r1 = tl.load(r1_ptr).to(C)
+    r2 = tl.load(r2_ptr).to(C)
+    r1 = tl.where(lower_bound >= 0, tl.maximum(r1, tl.cast(lower_bound, C)), r1)
+    r1 = tl.where(upper_bound >= 0, tl.minimum(r1, tl.cast(upper_bound, C)), r1)
+    lr = tl.cast(lr, C)
+    keep_lr = (r1 == 0) | (r2 == 0)
+    step = tl.where(keep_lr, lr, div_rn(lr * r1, tl.where(keep_lr, 1, r2)))  # both branches are computed
+    if MIXED:
+        w = tl.load(w32_ptr + i, mask=mask)
+    else:
+        w = tl.load(w_ptr + i, mask=mask).to(C)
+    new = w - step * tl.load(g_ptr + i, mask=mask).to(C)
+    tl.store(out_ptr + i, new.to(out_ptr.dtype.element_ty), mask=mask)
+
+
+@triton.jit
+def lars_kernel(lrs_ptr, wss_ptr, gss_ptr, wds_ptr, out_ptr, n, eta, eps, rescale_grad, BLOCK: tl.constexpr):
+    i, mask = _elements(n, BLOCK)
+    lr = tl.load(lrs_ptr + i, mask=mask)
+    w_norm = sqrt_rn(tl.load(wss_ptr + i, mask=mask))
+    gss = tl.load(gss_ptr + i, mask=mask)
+    lars = div_rn(lr * eta * w_norm, sqrt_rn(gss) * rescale_grad + tl.load(wds_ptr + i, mask=mask) * w_norm + eps)
+    tl.store(out_ptr + i, tl.where((w_norm > 0) & (gss > 0), lars, lr), mask=mask)
+
+
 def _start(call):
     """The element count, or None when there is nothing to do."""
     tensors = list(call.inputs) + list(call.outputs)
@@ -181,8 +242,35 @@ def _sgd(momentum, nesterov, mixed):
         w32 = call.inputs[-1] if mixed else w
         mu = float(call.attrs["momentum"]) if momentum else 0.0
         launch(sgd_kernel, _grid(n), w, g, mom, w32, call.outputs[0], n,
-               *_floats(call, "lr", "wd", "rescale_grad", "clip_gradient"), mu, MOMENTUM=momentum,
-               NESTEROV=nesterov, MIXED=mixed, BLOCK=BLOCK)
+               *_floats(call, "lr", "wd", "rescale_grad", "clip_gradient"), mu, w, w, 0, MOMENTUM=momentum,
+               NESTEROV=nesterov, MIXED=mixed, PRELOADED=False, BLOCK=BLOCK)
+    return launcher
+
+
+def _multi_sgd(momentum, mixed, preloaded):
+    """multi_*sgd*_update: one sgd_kernel launch per weight, whose inputs
+    start at i * stride; lrs and wds are parameters or (preloaded) the two
+    float32 arrays after the weights' inputs."""
+    stride = 2 + momentum + mixed
+
+    def launcher(call):
+        if not all(t.is_contiguous() for t in list(call.inputs) + list(call.outputs)):
+            raise KernelError(f"{call.op} needs contiguous arrays")
+        num_weights = call.attrs["num_weights"]
+        lrs_wds = call.inputs[num_weights * stride:] if preloaded else None
+        mu = float(call.attrs["momentum"]) if momentum else 0.0
+        for k in range(num_weights):
+            w, g = call.inputs[k * stride:k * stride + 2]
+            n = w.numel
+            if not write_request(call, k) or not n:
+                continue
+            mom = call.inputs[k * stride + 2] if momentum else w
+            w32 = call.inputs[k * stride + stride - 1] if mixed else w
+            lr, wd = (0.0, 0.0) if preloaded else (float(call.attrs["lrs"][k]), float(call.attrs["wds"][k]))
+            lrs, wds = lrs_wds if preloaded else (w, w)
+            launch(sgd_kernel, _grid(n), w, g, mom, w32, call.outputs[k], n, lr, wd,
+                   *_floats(call, "rescale_grad", "clip_gradient"), mu, lrs, wds, k, MOMENTUM=momentum,
+                   NESTEROV=False, MIXED=mixed, PRELOADED=preloaded, BLOCK=BLOCK)
     return launcher
 
 
@@ -190,6 +278,12 @@ for _op, _args in {"sgd_update": (False, False, False), "mp_sgd_update": (False,
                    "sgd_mom_update": (True, False, False), "mp_sgd_mom_update": (True, False, True),
                    "nag_mom_update": (True, True, False), "mp_nag_mom_update": (True, True, True)}.items():
     register(_op, dtypes=DTYPES)(_sgd(*_args))
+for _preloaded in (False, True):
+    for _momentum in (False, True):
+        for _mixed in (False, True):
+            _name = "%smulti_%ssgd_%supdate" % ("preloaded_" if _preloaded else "", "mp_" if _mixed else "",
+                                                "mom_" if _momentum else "")
+            register(_name, dtypes=DTYPES)(_multi_sgd(_momentum, _mixed, _preloaded))
 
 
 @register("signsgd_update", dtypes=DTYPES)
@@ -255,3 +349,43 @@ def ftml_update(call):
         launch(ftml_kernel, _grid(n), *call.inputs, call.outputs[0], n, float(call.attrs["lr"]), beta1, beta2,
                float(call.attrs["epsilon"]), float(bias1), float(bias2),
                *_floats(call, "wd", "rescale_grad", "clip_grad"), BLOCK=BLOCK)
+
+
+def _lamb_phase1(mixed):
+    def launcher(call):
+        n = _start(call)
+        if n is None:
+            return
+        w, g, mean, var = call.inputs[:4]
+        beta1, beta2, t = np.float32(call.attrs["beta1"]), np.float32(call.attrs["beta2"]), call.attrs["t"]
+        # 1 - beta^t of the float32 betas, as the CPU kernel; 1: no bias correction
+        bias1, bias2 = (1 - float(beta1) ** t, 1 - float(beta2) ** t) if call.attrs["bias_correction"] else (1.0, 1.0)
+        launch(lamb_phase1_kernel, _grid(n), w, g, mean, var, call.inputs[4] if mixed else w, call.outputs[0], n,
+               float(beta1), float(beta2), float(call.attrs["epsilon"]), as_bits(bias1, "float64"),
+               as_bits(bias2, "float64"),
+               *_floats(call, "wd", "rescale_grad", "clip_gradient"), MIXED=mixed, BLOCK=BLOCK)
+    return launcher
+
+
+def _lamb_phase2(mixed):
+    def launcher(call):
+        n = _start(call)
+        if n is None:
+            return
+        w, g, r1, r2 = call.inputs[:4]
+        launch(lamb_phase2_kernel, _grid(n), w, g, r1, r2, call.inputs[4] if mixed else w, call.outputs[0], n,
+               *_floats(call, "lr", "lower_bound", "upper_bound"), MIXED=mixed, BLOCK=BLOCK)
+    return launcher
+
+
+for _mixed in (False, True):
+    register(("mp_" if _mixed else "") + "lamb_update_phase1", dtypes=DTYPES)(_lamb_phase1(_mixed))
+    register(("mp_" if _mixed else "") + "lamb_update_phase2", dtypes=DTYPES)(_lamb_phase2(_mixed))
+
+
+@register("multi_lars", dtypes=("float32",))
+def multi_lars(call):
+    n = _start(call)
+    if n is not None:
+        launch(lars_kernel, _grid(n), *call.inputs, call.outputs[0], n, *_floats(call, "eta", "eps", "rescale_grad"),
+               BLOCK=BLOCK)
