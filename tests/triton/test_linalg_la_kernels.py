@@ -90,3 +90,69 @@ def test_syrk_is_exactly_symmetric(dtype, transpose, shape):
     out = run_op("_linalg_syrk", [(a, dtype)], [(expected.shape, dtype)], {"transpose": transpose, "alpha": 0.5})
     close(out, expected, dtype)
     np.testing.assert_array_equal(out, np.swapaxes(out, -1, -2))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(2, 3, 3), (4, 4), (1, 0, 0), (0, 2, 2)])
+def test_sumlogdiag(dtype, shape):
+    a = RNG.uniform(0.5, 2.0, shape)
+    expected = np.log(np.diagonal(a, 0, -2, -1)).sum(-1)
+    out = run_op("_linalg_sumlogdiag", [(a, dtype)], [(expected.shape, dtype)])
+    close(out, expected, dtype)
+
+
+def test_sumlogdiag_of_a_long_diagonal_and_a_negative_entry():
+    a = np.diag(RNG.uniform(0.5, 2.0, 1500))
+    close(run_op("_linalg_sumlogdiag", [(a, "float64")], [((), "float64")]), np.log(np.diag(a)).sum(), "float64")
+    assert np.isnan(run_op("_linalg_sumlogdiag", [(-np.eye(2), "float64")], [((), "float64")]))
+
+
+def cholesky(a, lower):
+    lower_factor = np.linalg.cholesky(a)
+    return lower_factor if lower else np.swapaxes(lower_factor, -1, -2)
+
+
+def only_triangle(a, lower):
+    """a with NaN in the triangle the kernel must not read."""
+    keep = np.tril(np.ones(a.shape[-2:], bool)) if lower else np.triu(np.ones(a.shape[-2:], bool))
+    return np.where(keep, a, np.nan)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("shape", [(2, 3, 3), (5, 5), (1, 1), (0, 4, 4)])
+def test_potrf(dtype, lower, shape):
+    a = spd(shape)
+    out = run_op("_linalg_potrf", [(only_triangle(a, lower), dtype)], [(shape, dtype)], {"lower": lower})
+    close(out, cholesky(a, lower), dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("lower", [True, False])
+@pytest.mark.parametrize("shape", [(2, 3, 3), (20, 20), (1, 1)])
+def test_potri_is_exactly_symmetric(dtype, lower, shape):
+    a = spd(shape)
+    factor = cholesky(a, lower)
+    out = run_op("_linalg_potri", [(only_triangle(factor, lower), dtype)], [(shape, dtype)], {"lower": lower})
+    close(out, np.linalg.inv(a), dtype)
+    np.testing.assert_array_equal(out, np.swapaxes(out, -1, -2))
+
+
+def test_failures_the_cpu_reports_are_nan_in_that_matrix_only():
+    good = spd((3, 3))
+    not_positive_definite = np.stack([good, -good])
+    out = run_op("_linalg_potrf", [(not_positive_definite, "float64")], [((2, 3, 3), "float64")], {"lower": True})
+    close(out[0], cholesky(good, True), "float64")
+    assert np.isnan(out[1]).all()
+    singular = np.stack([cholesky(good, True), np.diag([1.0, 0.0, 2.0])])
+    out = run_op("_linalg_potri", [(singular, "float64")], [((2, 3, 3), "float64")], {"lower": True})
+    close(out[0], np.linalg.inv(good), "float64")
+    assert np.isnan(out[1]).all()
+
+
+@pytest.mark.parametrize("op", ["_linalg_potrf", "_linalg_potri"])
+def test_matrices_above_the_cap_are_a_clear_error(op):
+    from mx_triton.ops.linalg_cholesky import FACTOR_MAX_N
+    n = FACTOR_MAX_N + 1
+    with pytest.raises(mx_triton.KernelError, match=rf"operator {op} on gpu\(0\).*{n} x {n}.*up to {FACTOR_MAX_N}"):
+        run_op(op, [(np.eye(n), "float32")], [((n, n), "float32")], {"lower": True})
