@@ -1,5 +1,5 @@
 """The Triton kernels of the LAPACK-style la_ops (_linalg_syrk, trmm, trsm,
-sumlogdiag, potrf, potri) against numpy float64 references: both
+sumlogdiag, potrf, potri, inverse, det, slogdet) against numpy float64 references: both
 triangles, transposes and sides, batches (empty too), NaN in the triangle
 that must not be read, and NaN for what the CPU kernel reports as an error."""
 import numpy as np
@@ -8,6 +8,9 @@ import pytest
 pytest.importorskip("triton")
 import mx_triton  # noqa: E402
 from _run import run_op  # noqa: E402
+
+# NaN inputs and failing factorisations: the interpreter's numpy warns as it computes them
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
 RNG = np.random.default_rng(3)
 TOL = {"float32": 2e-5, "float64": 1e-11}
@@ -156,3 +159,47 @@ def test_matrices_above_the_cap_are_a_clear_error(op):
     n = FACTOR_MAX_N + 1
     with pytest.raises(mx_triton.KernelError, match=rf"operator {op} on gpu\(0\).*{n} x {n}.*up to {FACTOR_MAX_N}"):
         run_op(op, [(np.eye(n), "float32")], [((n, n), "float32")], {"lower": True})
+
+
+SQUARES = [(2, 3, 3), (5, 5), (1, 1), (2, 0, 0), (0, 2, 2)]
+
+
+def pivoting_needed(shape):
+    """Random matrices whose (0, 0) entry is zero: no LU without row swaps."""
+    a = RNG.uniform(-1, 1, shape)
+    if shape[-1]:
+        a[..., 0, 0] = 0.0
+    return a
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", SQUARES)
+def test_det_and_slogdet(dtype, shape):
+    a = pivoting_needed(shape)
+    batch = shape[:-2] or (1,)  # MXNet's det of one matrix has shape (1,)
+    close(run_op("_linalg_det", [(a, dtype)], [(batch, dtype)]), np.linalg.det(a).reshape(batch), dtype)
+    sign, log_abs = run_op("_linalg_slogdet", [(a, dtype)], [(batch, dtype), (batch, dtype)])
+    want_sign, want_log = np.linalg.slogdet(a)
+    np.testing.assert_array_equal(sign, np.reshape(want_sign, batch))
+    close(log_abs, np.reshape(want_log, batch), dtype)
+
+
+def test_determinants_of_singular_matrices():
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert run_op("_linalg_det", [(singular, "float64")], [((1,), "float64")])[0] == 0
+    sign, log_abs = run_op("_linalg_slogdet", [(np.zeros((3, 3)), "float64")], [((1,), "float64")] * 2)
+    assert sign[0] == 0 and log_abs[0] == -np.inf
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", SQUARES + [(20, 20)])
+def test_inverse(dtype, shape):
+    # rows of a diagonally dominant matrix reversed: invertible, and pivoting swaps them back
+    a = (RNG.uniform(-1, 1, shape) + 3 * np.eye(shape[-1]))[..., ::-1, :]
+    close(run_op("_linalg_inverse", [(a, dtype)], [(shape, dtype)]), np.linalg.inv(a), dtype)
+
+
+def test_a_singular_inverse_is_nan_in_that_matrix_only():
+    out = run_op("_linalg_inverse", [(np.stack([2 * np.eye(2), np.ones((2, 2))]), "float64")], [((2, 2, 2), "float64")])
+    np.testing.assert_array_equal(out[0], 0.5 * np.eye(2))
+    assert np.isnan(out[1]).all()
