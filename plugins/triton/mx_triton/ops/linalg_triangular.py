@@ -99,15 +99,13 @@ def trmm(call):
     out = call.outputs[0]
     right, op_lower, transpose = _triangular_side(call)
     rows, cols = out.shape[-2], out.shape[-1]
-    batch_shape, batch_strides = batch_layout(a, b, out, out)
-    triangle = LOWER if op_lower else UPPER
+    alpha, triangle = call.attrs.get("alpha", 1.0), LOWER if op_lower else UPPER
     if right:  # B (rows x cols) op(A) (cols x cols)
-        gemm(call, b, a, out, rows, cols, cols, batch_shape, batch_strides[1:2] + batch_strides[0:1] + batch_strides[2:],
-             matrix_strides(b), matrix_strides(a, transpose), matrix_strides(out), call.attrs.get("alpha", 1.0),
-             b_triangle=triangle)
+        gemm(call, b, a, out, rows, cols, cols, *batch_layout(b, a, out, out), matrix_strides(b),
+             matrix_strides(a, transpose), matrix_strides(out), alpha, b_triangle=triangle)
     else:  # op(A) (rows x rows) B (rows x cols)
-        gemm(call, a, b, out, rows, cols, rows, batch_shape, batch_strides, matrix_strides(a, transpose),
-             matrix_strides(b), matrix_strides(out), call.attrs.get("alpha", 1.0), a_triangle=triangle)
+        gemm(call, a, b, out, rows, cols, rows, *batch_layout(a, b, out, out), matrix_strides(a, transpose),
+             matrix_strides(b), matrix_strides(out), alpha, a_triangle=triangle)
 
 
 @register("_linalg_trsm", "linalg_trsm", dtypes=LA_DTYPES)

@@ -147,7 +147,8 @@ def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out
     if interpreting():
         run(INTERPRETER_CONFIG)
     else:
-        key = ("gemm", out.dtype, triton.next_power_of_2(m), triton.next_power_of_2(n), triton.next_power_of_2(k))
+        key = ("gemm", out.dtype, triton.next_power_of_2(m), triton.next_power_of_2(n), triton.next_power_of_2(k),
+               int(a_triangle), int(b_triangle), mirror)
         # req=add cannot be timed (each trial would add again): it uses a tuned or the first config
         run(tuned_config(key, CONFIGS, run, stream=call.stream, may_time=not accumulate))
 
