@@ -159,6 +159,7 @@ def test_kernel_failures_are_clear_errors():
     np.testing.assert_array_equal((a * 2).asnumpy(), [2, 4, 6])  # the device keeps working
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the interpreter's numpy on the NaN it computes
 def test_la_op_factorisations_report_what_a_gpu_kernel_cannot_raise():
     """Above the register tile's size: a clear error naming op and limit;
     a matrix that is not positive definite: NaN (the CPU raises)."""
