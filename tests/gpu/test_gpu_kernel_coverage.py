@@ -19,8 +19,8 @@ if importlib.util.find_spec("triton") is None:  # not imported at collection: se
 
 # op -> why it has no GPU kernel at all
 NO_GPU_KERNEL = {
-    op: "a LAPACK factorisation (LQ, symmetric eigensolver): the CPU kernel calls OpenBLAS's LAPACK; no Triton kernel yet"
-    for op in ("_linalg_gelqf", "_linalg_syevd")
+    op: "a LAPACK factorisation (symmetric eigensolver): the CPU kernel calls OpenBLAS's LAPACK; no Triton kernel yet"
+    for op in ("_linalg_syevd",)
 }
 
 # op -> (dtypes its CPU kernel takes but its GPU kernel does not, why)

@@ -98,6 +98,8 @@ CASES = {
     "linalg_lu": (lambda a: mx.nd.concat(mx.nd.linalg.inverse(a).reshape((2, 9)), mx.nd.linalg.det(a).reshape((2, 1)),
                                          *[x.reshape((2, 1)) for x in mx.nd.linalg.slogdet(a)], dim=1),
                   [arrays((2, 3, 3))[0] + 3 * np.eye(3, dtype=np.float32)[::-1]]),
+    "linalg_gelqf": (lambda a: mx.nd.concat(*[x.reshape((2, -1)) for x in mx.nd.linalg.gelqf(a)], dim=1),
+                     arrays((2, 3, 5))),
     # repeated indices: the last write wins (claims in the op's workspace)
     "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
                    [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),

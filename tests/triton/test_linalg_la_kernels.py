@@ -1,5 +1,5 @@
 """The Triton kernels of the LAPACK-style la_ops (_linalg_syrk, trmm, trsm,
-sumlogdiag, potrf, potri, inverse, det, slogdet) against numpy float64 references: both
+sumlogdiag, potrf, potri, inverse, det, slogdet, gelqf) against numpy float64 references: both
 triangles, transposes and sides, batches (empty too), NaN in the triangle
 that must not be read, and NaN for what the CPU kernel reports as an error."""
 import numpy as np
@@ -153,7 +153,7 @@ def test_failures_the_cpu_reports_are_nan_in_that_matrix_only():
     assert np.isnan(out[1]).all()
 
 
-@pytest.mark.parametrize("op", ["_linalg_potrf", "_linalg_potri"])
+@pytest.mark.parametrize("op", ["_linalg_potrf", "_linalg_potri", "_linalg_inverse"])
 def test_matrices_above_the_cap_are_a_clear_error(op):
     from mx_triton.ops.linalg_cholesky import FACTOR_MAX_N
     n = FACTOR_MAX_N + 1
@@ -203,3 +203,33 @@ def test_a_singular_inverse_is_nan_in_that_matrix_only():
     out = run_op("_linalg_inverse", [(np.stack([2 * np.eye(2), np.ones((2, 2))]), "float64")], [((2, 2, 2), "float64")])
     np.testing.assert_array_equal(out[0], 0.5 * np.eye(2))
     assert np.isnan(out[1]).all()
+
+
+def lq_reference(a):
+    """LAPACK's LQ of a through numpy's QR (geqrf) of a^T: the same reflectors, so the same signs."""
+    q, r = np.linalg.qr(np.swapaxes(a, -1, -2))
+    return np.swapaxes(q, -1, -2), np.swapaxes(r, -1, -2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(2, 3, 5), (4, 4), (1, 1), (2, 1, 3), (0, 2, 3)])
+def test_gelqf_has_lapacks_signs(dtype, shape):
+    a = RNG.uniform(-1, 1, shape)
+    q, l = run_op("_linalg_gelqf", [(a, dtype)], [(shape, dtype), (shape[:-1] + shape[-2:-1], dtype)])
+    want_q, want_l = lq_reference(a)
+    close(q, want_q, dtype)
+    close(l, want_l, dtype)
+
+
+def test_gelqf_of_a_row_already_reduced():
+    a = np.array([[2.0, 0.0, 0.0], [1.0, -3.0, 0.0]])  # no reflection needed: H = I, L keeps the signs
+    q, l = run_op("_linalg_gelqf", [(a, "float64")], [((2, 3), "float64"), ((2, 2), "float64")])
+    np.testing.assert_array_equal(l, [[2.0, 0.0], [1.0, -3.0]])
+    np.testing.assert_array_equal(q, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def test_gelqf_above_the_cap_is_a_clear_error():
+    from mx_triton.ops.linalg_cholesky import FACTOR_MAX_N
+    n = FACTOR_MAX_N + 1
+    with pytest.raises(mx_triton.KernelError, match=rf"_linalg_gelqf on gpu\(0\).*1 x {n}.*up to {FACTOR_MAX_N}"):
+        run_op("_linalg_gelqf", [(np.ones((1, n)), "float32")], [((1, n), "float32"), ((1, 1), "float32")])
