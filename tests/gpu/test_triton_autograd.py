@@ -139,7 +139,8 @@ CASES = {
                              nd.linalg.trmm(nd.linalg.potrf(nd.linalg.syrk(a)), b, rightside=True, lower=False),
                              nd.linalg.potri(nd.linalg.potrf(nd.linalg.syrk(a))), nd.linalg.inverse(nd.linalg.syrk(a)),
                              nd.linalg.sumlogdiag(nd.linalg.potrf(nd.linalg.syrk(a))), nd.linalg.det(nd.linalg.syrk(a)),
-                             *nd.linalg.slogdet(nd.linalg.syrk(a)), *nd.linalg.gelqf(a)],
+                             *nd.linalg.slogdet(nd.linalg.syrk(a)), *nd.linalg.gelqf(a),
+                             *nd.linalg.syevd(nd.linalg.syrk(a))],
                [r(2, 3, 5, dtype=np.float64), r(2, 4, 3, dtype=np.float64)], [1, 1]),
 }
 

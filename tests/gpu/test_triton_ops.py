@@ -100,6 +100,8 @@ CASES = {
                   [arrays((2, 3, 3))[0] + 3 * np.eye(3, dtype=np.float32)[::-1]]),
     "linalg_gelqf": (lambda a: mx.nd.concat(*[x.reshape((2, -1)) for x in mx.nd.linalg.gelqf(a)], dim=1),
                      arrays((2, 3, 5))),
+    "linalg_syevd": (lambda a: mx.nd.concat(*[x.reshape((2, -1)) for x in mx.nd.linalg.syevd(a + a.swapaxes(1, 2))],
+                                            dim=1), arrays((2, 4, 4), dtype=np.float64)),
     # repeated indices: the last write wins (claims in the op's workspace)
     "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
                    [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),

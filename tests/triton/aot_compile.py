@@ -258,6 +258,8 @@ def layer_ops():
         call("_linalg_inverse", [((128, 128), dtype)], [((128, 128), dtype)])
         call("_linalg_gelqf", [((2, 3, 5), dtype)], [((2, 3, 5), dtype), ((2, 3, 3), dtype)])
         call("_linalg_gelqf", [((100, 128), dtype)], [((100, 128), dtype), ((100, 100), dtype)])
+        call("_linalg_syevd", [square], [square, ((2, 5), dtype)])
+        call("_linalg_syevd", [((128, 128), dtype)], [((128, 128), dtype), ((128,), dtype)])
     call("shape_array", [((3, 4), "float32")], [((2,), "int64")])
 
 

@@ -1,5 +1,5 @@
 """The Triton kernels of the LAPACK-style la_ops (_linalg_syrk, trmm, trsm,
-sumlogdiag, potrf, potri, inverse, det, slogdet, gelqf) against numpy float64 references: both
+sumlogdiag, potrf, potri, inverse, det, slogdet, gelqf, syevd) against numpy float64 references: both
 triangles, transposes and sides, batches (empty too), NaN in the triangle
 that must not be read, and NaN for what the CPU kernel reports as an error."""
 import numpy as np
@@ -233,3 +233,29 @@ def test_gelqf_above_the_cap_is_a_clear_error():
     n = FACTOR_MAX_N + 1
     with pytest.raises(mx_triton.KernelError, match=rf"_linalg_gelqf on gpu\(0\).*1 x {n}.*up to {FACTOR_MAX_N}"):
         run_op("_linalg_gelqf", [(np.ones((1, n)), "float32")], [((1, n), "float32"), ((1, 1), "float32")])
+
+
+def eigen_reference(a):
+    """numpy's eigh with MXNet's sign rule: eigenvectors as rows, each one's first largest |entry| positive."""
+    values, vectors = np.linalg.eigh(a)
+    rows = np.swapaxes(vectors, -1, -2)
+    top = np.take_along_axis(rows, np.abs(rows).argmax(-1)[..., None], -1)
+    return np.where(top < 0, -rows, rows), values
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(2, 4, 4), (6, 6), (1, 1), (0, 3, 3)])
+def test_syevd_reads_the_lower_triangle(dtype, shape):
+    a = RNG.uniform(-1, 1, shape)
+    a = a + np.swapaxes(a, -1, -2)
+    u, values = run_op("_linalg_syevd", [(only_triangle(a, True), dtype)], [(shape, dtype), (shape[:-1], dtype)])
+    want_u, want_values = eigen_reference(a)
+    close(values, want_values, dtype)
+    np.testing.assert_allclose(u, want_u, rtol=0, atol=50 * TOL[dtype])
+
+
+def test_syevd_of_a_diagonal_matrix_sorts_it():
+    u, values = run_op("_linalg_syevd", [(np.diag([3.0, -1.0, 2.0]), "float64")],
+                       [((3, 3), "float64"), ((3,), "float64")])
+    np.testing.assert_array_equal(values, [-1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(u, [[0, 1, 0], [0, 0, 1], [1, 0, 0]])
