@@ -29,7 +29,7 @@ from .linalg_triangular import batch_layout, count, matrix_strides, substitute
 FACTOR_MAX_N = 128
 
 
-def factor_size(call, a):
+def factor_size(a):
     """(n, its power-of-two tile size, num_warps); KernelError above the cap."""
     n = a.shape[-1]
     if n > FACTOR_MAX_N:
@@ -98,7 +98,7 @@ def _factor(call, kernel, out_transposed):
         return
     a, out = call.inputs[0], call.outputs[0]
     upper = not call.attrs.get("lower", True)
-    n, n_pad, warps = factor_size(call, a)
+    n, n_pad, warps = factor_size(a)
     batch_shape, (a_batch, out_batch) = batch_layout(a, out)
     batches = count(batch_shape)
     if batches == 0 or n == 0:

@@ -112,7 +112,7 @@ def inverse(call):
     if not write_request(call):
         return
     a, out = call.inputs[0], call.outputs[0]
-    n, n_pad, warps = factor_size(call, a)
+    n, n_pad, warps = factor_size(a)
     batch_shape, (a_batch, out_batch) = batch_layout(a, out)
     batches = count(batch_shape)
     if batches == 0 or n == 0:
@@ -128,7 +128,7 @@ def _determinant(call, slogdet):
     if slogdet:
         write_request(call, 1)  # req=add is an error, as on the CPU
     a = call.inputs[0]
-    n, n_pad, warps = factor_size(call, a)
+    n, n_pad, warps = factor_size(a)
     batch_shape = tuple(a.shape[:-2]) or (1,)
     batches = count(batch_shape)
     if batches == 0:
