@@ -18,11 +18,7 @@ if importlib.util.find_spec("triton") is None:  # not imported at collection: se
     pytest.skip("triton is not installed", allow_module_level=True)
 
 # op -> why it has no GPU kernel at all
-NO_GPU_KERNEL = {
-    op: "a LAPACK factorisation or solve: the CPU kernel calls OpenBLAS's LAPACK; no Triton kernel yet"
-    for op in ("_linalg_det", "_linalg_gelqf", "_linalg_inverse", "_linalg_potrf", "_linalg_potri", "_linalg_slogdet",
-               "_linalg_sumlogdiag", "_linalg_syevd", "_linalg_syrk", "_linalg_trmm", "_linalg_trsm")
-}
+NO_GPU_KERNEL = {}
 
 # op -> (dtypes its CPU kernel takes but its GPU kernel does not, why)
 GPU_DTYPE_GAPS = {

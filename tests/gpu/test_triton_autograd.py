@@ -134,6 +134,14 @@ CASES = {
                                                   valid_thresh=0.5) + nd.MakeLoss(a, normalization="batch"),
                          [r(3, 4), r(3, 4)], [1, 1]),
     "moments": (lambda a: nd.moments(a, axes=(0, 2)) + nd.moments(a, axes=(2,), keepdims=True), [r(2, 3, 4)], [1]),
+    # the la_op chain from a's Gram matrix: every LAPACK-style op and the trmm / trsm / syrk in their gradients
+    "la_ops": (lambda a, b: [nd.linalg.trsm(nd.linalg.potrf(nd.linalg.syrk(a)), b, rightside=True),
+                             nd.linalg.trmm(nd.linalg.potrf(nd.linalg.syrk(a)), b, rightside=True, lower=False),
+                             nd.linalg.potri(nd.linalg.potrf(nd.linalg.syrk(a))), nd.linalg.inverse(nd.linalg.syrk(a)),
+                             nd.linalg.sumlogdiag(nd.linalg.potrf(nd.linalg.syrk(a))), nd.linalg.det(nd.linalg.syrk(a)),
+                             *nd.linalg.slogdet(nd.linalg.syrk(a)), *nd.linalg.gelqf(a),
+                             *nd.linalg.syevd(nd.linalg.syrk(a))],
+               [r(2, 3, 5, dtype=np.float64), r(2, 4, 3, dtype=np.float64)], [1, 1]),
 }
 
 

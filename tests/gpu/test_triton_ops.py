@@ -84,6 +84,24 @@ CASES = {
                     arrays((2, 4, 4))),
     "linalg_trian": (lambda a: mx.nd.linalg.maketrian(mx.nd.linalg.extracttrian(a, lower=False), offset=-1),
                      arrays((2, 3, 3))),
+    # la_op: products with a triangle, a triangular solve, Cholesky and back (float64: potri squares the condition)
+    "linalg_syrk_trmm": (lambda a, b: mx.nd.linalg.trmm(a, mx.nd.linalg.syrk(b, alpha=0.5), lower=False,
+                                                          rightside=True, transpose=True, alpha=2.0),
+                         arrays((2, 3, 3), (2, 3, 4))),
+    "linalg_trsm": (lambda a, b: mx.nd.linalg.trsm(a, b, lower=False, alpha=-1.5),
+                    [np.triu(arrays((2, 4, 4))[0]) + 4 * np.eye(4, dtype=np.float32), *arrays((2, 4, 3))]),
+    "linalg_potrf_potri": (lambda a: mx.nd.linalg.potri(mx.nd.linalg.potrf(mx.nd.linalg.syrk(a))),
+                           arrays((2, 3, 5), dtype=np.float64)),
+    "linalg_sumlogdiag": (lambda a: mx.nd.linalg.sumlogdiag(mx.nd.linalg.potrf(mx.nd.linalg.syrk(a), lower=False)),
+                          arrays((2, 3, 5))),
+    # inverse, det, sign and log |det| side by side; rows reversed: pivoting swaps them back
+    "linalg_lu": (lambda a: mx.nd.concat(mx.nd.linalg.inverse(a).reshape((2, 9)), mx.nd.linalg.det(a).reshape((2, 1)),
+                                         *[x.reshape((2, 1)) for x in mx.nd.linalg.slogdet(a)], dim=1),
+                  [arrays((2, 3, 3))[0] + 3 * np.eye(3, dtype=np.float32)[::-1]]),
+    "linalg_gelqf": (lambda a: mx.nd.concat(*[x.reshape((2, -1)) for x in mx.nd.linalg.gelqf(a)], dim=1),
+                     arrays((2, 3, 5))),
+    "linalg_syevd": (lambda a: mx.nd.concat(*[x.reshape((2, -1)) for x in mx.nd.linalg.syevd(a + a.swapaxes(1, 2))],
+                                            dim=1), arrays((2, 4, 4), dtype=np.float64)),
     # repeated indices: the last write wins (claims in the op's workspace)
     "scatter_nd": (lambda d, i: mx.nd.scatter_nd(d, i, shape=(3, 4)),
                    [arrays((40,))[0], np.array([np.arange(40) % 3, np.arange(40) % 4], dtype=np.float32)]),
@@ -143,6 +161,20 @@ def test_kernel_failures_are_clear_errors():
     with pytest.raises(MXNetError, match=r"input 1 is on cpu\(0\) but input 0 is on gpu\(0\)"):
         a + mx.nd.ones((3,))
     np.testing.assert_array_equal((a * 2).asnumpy(), [2, 4, 6])  # the device keeps working
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the interpreter's numpy on the NaN it computes
+def test_la_op_factorisations_report_what_a_gpu_kernel_cannot_raise():
+    """Above the register tile's size: a clear error naming op and limit;
+    a matrix that is not positive definite: NaN (the CPU raises)."""
+    from mx_triton.ops.linalg_cholesky import FACTOR_MAX_N
+    n = FACTOR_MAX_N + 1
+    too_big = mx.nd.linalg.potrf(mx.nd.array(np.eye(n), ctx=GPU))
+    with pytest.raises(MXNetError, match=rf"_linalg_potrf.*{n} x {n}.*up to {FACTOR_MAX_N}"):
+        too_big.asnumpy()
+    factor = mx.nd.linalg.potrf(mx.nd.array(np.stack([np.eye(2), -np.eye(2)]), ctx=GPU)).asnumpy()
+    np.testing.assert_array_equal(factor[0], np.eye(2))
+    assert np.isnan(factor[1]).all()
 
 
 def test_a_kernel_with_a_workspace_parses_its_call_once(monkeypatch):

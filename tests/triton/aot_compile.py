@@ -239,6 +239,27 @@ def layer_ops():
     call("diag", [((3, 4), "bool")], [((3,), "bool")], k=0, axis1=0, axis2=1)
     call("_linalg_extracttrian", [((2, 3, 3), "float64")], [((2, 3), "float64")], offset=-1, lower=True)
     call("_linalg_makediag", [((2, 3), "float32")], [((2, 4, 4), "float32")], offset=1)
+    for dtype in ("float32", "float64"):
+        square, block = ((2, 5, 5), dtype), ((2, 5, 3), dtype)
+        for lower in (True, False):
+            for right in (False, True):
+                b = ((2, 3, 5), dtype) if right else block
+                call("_linalg_trmm", [square, b], [b], transpose=False, rightside=right, lower=lower, alpha=2.0)
+                call("_linalg_trsm", [square, b], [b], transpose=True, rightside=right, lower=lower, alpha=2.0)
+            call("_linalg_potrf", [square], [square], lower=lower)
+            call("_linalg_potri", [square], [square], lower=lower)
+        call("_linalg_potrf", [((128, 128), dtype)], [((128, 128), dtype)], lower=True)
+        call("_linalg_potri", [((128, 128), dtype)], [((128, 128), dtype)], lower=True)
+        call("_linalg_syrk", [block], [square], transpose=False, alpha=1.0)
+        call("_linalg_sumlogdiag", [square], [((2,), dtype)])
+        call("_linalg_inverse", [square], [square])
+        call("_linalg_det", [square], [((2,), dtype)])
+        call("_linalg_slogdet", [square], [((2,), dtype)] * 2)
+        call("_linalg_inverse", [((128, 128), dtype)], [((128, 128), dtype)])
+        call("_linalg_gelqf", [((2, 3, 5), dtype)], [((2, 3, 5), dtype), ((2, 3, 3), dtype)])
+        call("_linalg_gelqf", [((100, 128), dtype)], [((100, 128), dtype), ((100, 100), dtype)])
+        call("_linalg_syevd", [square], [square, ((2, 5), dtype)])
+        call("_linalg_syevd", [((128, 128), dtype)], [((128, 128), dtype), ((128,), dtype)])
     call("shape_array", [((3, 4), "float32")], [((2,), "int64")])
 
 

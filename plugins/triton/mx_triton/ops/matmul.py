@@ -4,6 +4,10 @@ batched gemm kernel (tl.dot):
     out[b] = alpha * op(A[b]) op(B[b]) (+ beta * C[b]) (+ bias) (+ out[b] for req=add)
 
 Transposes and every batch layout are strides, so nothing is copied.
+_linalg_trmm reads op(A) or op(B) as a triangle (the other one is never
+loaded, and k-blocks outside it are skipped); _linalg_syrk computes the
+tiles on and below the diagonal and mirrors them, so its result is exactly
+symmetric, as the CPU kernel's.
 float16 / bfloat16 multiply on tensor cores and accumulate in float32;
 float32 uses exact IEEE products ("ieee": no TF32, as MXNet's default);
 float64 accumulates in float64.  Block sizes are autotuned on the GPU
@@ -28,6 +32,10 @@ CONFIGS = [
     Config(BLOCK_M=64, BLOCK_N=64, BLOCK_K=32, num_warps=4, num_stages=3),
     Config(BLOCK_M=32, BLOCK_N=32, BLOCK_K=32, num_warps=4, num_stages=2),
 ]
+# A_TRIANGLE / B_TRIANGLE: which part of op(A) / op(B) is read (0: all of it)
+LOWER = tl.constexpr(1)
+UPPER = tl.constexpr(2)
+
 INTERPRETER_CONFIG = Config(BLOCK_M=32, BLOCK_N=32, BLOCK_K=32, num_warps=4, num_stages=1)
 
 
@@ -35,7 +43,8 @@ INTERPRETER_CONFIG = Config(BLOCK_M=32, BLOCK_N=32, BLOCK_K=32, num_warps=4, num
 def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, beta_bits, batch_shape,
                 a_batch, b_batch, c_batch, out_batch, a_rows, a_cols, b_rows, b_cols, c_rows, c_cols,
                 out_rows, out_cols, WIDEN: tl.constexpr, HAS_C: tl.constexpr, HAS_BIAS: tl.constexpr, ACCUMULATE: tl.constexpr,
-                BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr):
+                BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr, A_TRIANGLE: tl.constexpr = 0,
+                B_TRIANGLE: tl.constexpr = 0, MIRROR: tl.constexpr = False):
     T: tl.constexpr = out_ptr.dtype.element_ty
     if T == tl.float64:
         ACC: tl.constexpr = tl.float64
@@ -46,16 +55,39 @@ def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, bet
     batch = tl.program_id(1).to(tl.int64)
     rows = (tile // tiles_n) * BLOCK_M + tl.arange(0, BLOCK_M)
     cols = (tile % tiles_n) * BLOCK_N + tl.arange(0, BLOCK_N)
+    if MIRROR and (tile // tiles_n + 1) * BLOCK_M <= (tile % tiles_n) * BLOCK_N:
+        return  # strictly above the diagonal: the mirror of a tile below it
+    # the k range a triangular op(A) (rows x k) or op(B) (k x cols) leaves nonzero
+    k_lo = 0
+    k_hi = K
+    if A_TRIANGLE == LOWER:
+        k_hi = tl.minimum(K, (tile // tiles_n + 1) * BLOCK_M)
+    elif A_TRIANGLE == UPPER:
+        k_lo = (tile // tiles_n) * BLOCK_M
+    if B_TRIANGLE == LOWER:
+        k_lo = tl.maximum(k_lo, (tile % tiles_n) * BLOCK_N)
+    elif B_TRIANGLE == UPPER:
+        k_hi = tl.minimum(k_hi, (tile % tiles_n + 1) * BLOCK_N)
     ks = tl.arange(0, BLOCK_K)
     a_base = a_ptr + offset_of(batch, batch_shape, a_batch)
     b_base = b_ptr + offset_of(batch, batch_shape, b_batch)
     acc = tl.zeros((BLOCK_M, BLOCK_N), ACC)
-    for k0 in range(0, K, BLOCK_K):
+    for k0 in range(k_lo, k_hi, BLOCK_K):
         k = k0 + ks
+        a_mask = (rows[:, None] < M) & (k[None, :] < k_hi)
+        if A_TRIANGLE == LOWER:
+            a_mask &= rows[:, None] >= k[None, :]
+        elif A_TRIANGLE == UPPER:
+            a_mask &= rows[:, None] <= k[None, :]
+        b_mask = (k[:, None] < k_hi) & (cols[None, :] < N)
+        if B_TRIANGLE == LOWER:
+            b_mask &= k[:, None] >= cols[None, :]
+        elif B_TRIANGLE == UPPER:
+            b_mask &= k[:, None] <= cols[None, :]
         a = tl.load(a_base + rows[:, None].to(tl.int64) * a_rows + k[None, :].to(tl.int64) * a_cols,
-                    mask=(rows[:, None] < M) & (k[None, :] < K), other=0.0)
+                    mask=a_mask, other=0.0)
         b = tl.load(b_base + k[:, None].to(tl.int64) * b_rows + cols[None, :].to(tl.int64) * b_cols,
-                    mask=(k[:, None] < K) & (cols[None, :] < N), other=0.0)
+                    mask=b_mask, other=0.0)
         if WIDEN:
             a = a.to(tl.float32)
             b = b.to(tl.float32)
@@ -75,14 +107,20 @@ def gemm_kernel(a_ptr, b_ptr, c_ptr, bias_ptr, out_ptr, M, N, K, alpha_bits, bet
         cols[None, :].to(tl.int64) * out_cols
     if ACCUMULATE:
         result += tl.load(out, mask=mask, other=0.0).to(ACC)
+    if MIRROR:  # the lower part of the tile, and its transpose above the diagonal
+        mask &= rows[:, None] >= cols[None, :]
+        tl.store(out_ptr + offset_of(batch, batch_shape, out_batch) + cols[None, :].to(tl.int64) * out_rows +
+                 rows[:, None].to(tl.int64) * out_cols, result.to(T), mask=mask)
     tl.store(out, result.to(T), mask=mask)
 
 
 def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out_mat, alpha=1.0, c=None,
-         c_mat=(0, 0), beta=0.0, bias=None, output=0):
+         c_mat=(0, 0), beta=0.0, bias=None, output=0, a_triangle=0, b_triangle=0, mirror=False):
     """out[i] = alpha op(a) op(b) + ... over the batch: batch_strides holds
     (a, b, c, out) strides per batch dim; *_mat are (row, column) strides of
-    op(x) (a transpose swaps them); out is call's output `output` (its req)."""
+    op(x) (a transpose swaps them); out is call's output `output` (its req).
+    a_triangle / b_triangle (LOWER, UPPER): op(x) is that triangle of
+    itself; mirror: out is symmetric, computed below the diagonal."""
     if not write_request(call, output, allow_add=True) or m * n == 0:
         return
     batches = 1
@@ -99,7 +137,8 @@ def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out
     # Rationale: Triton's interpreter multiplies bfloat16 tiles as their raw
     # bits; it gets them widened to float32 (the GPU multiplies bfloat16).
     widen = interpreting() and out.dtype == "bfloat16"
-    flags = dict(WIDEN=widen, HAS_C=c is not None, HAS_BIAS=bias is not None, ACCUMULATE=accumulate)
+    flags = dict(WIDEN=widen, HAS_C=c is not None, HAS_BIAS=bias is not None, ACCUMULATE=accumulate,
+                 A_TRIANGLE=int(a_triangle), B_TRIANGLE=int(b_triangle), MIRROR=mirror)
 
     def run(config):
         grid = (triton.cdiv(m, config.BLOCK_M) * triton.cdiv(n, config.BLOCK_N), batches)
@@ -108,7 +147,8 @@ def gemm(call, a, b, out, m, n, k, batch_shape, batch_strides, a_mat, b_mat, out
     if interpreting():
         run(INTERPRETER_CONFIG)
     else:
-        key = ("gemm", out.dtype, triton.next_power_of_2(m), triton.next_power_of_2(n), triton.next_power_of_2(k))
+        key = ("gemm", out.dtype, triton.next_power_of_2(m), triton.next_power_of_2(n), triton.next_power_of_2(k),
+               int(a_triangle), int(b_triangle), mirror)
         # req=add cannot be timed (each trial would add again): it uses a tuned or the first config
         run(tuned_config(key, CONFIGS, run, stream=call.stream, may_time=not accumulate))
 
