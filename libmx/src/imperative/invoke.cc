@@ -261,6 +261,19 @@ void RunHostOp(const HostOp& host, const op::OpDef* op, const std::shared_ptr<co
   RecordOp(op, attrs, inputs, outputs, node_state);
 }
 
+// Whether `out` shares bytes with input i other than as an in-place pair
+// the op declares (the same bytes, and a kernel that allows it).
+bool OverwritesInput(const op::OpDef* op, const NDArray& in, int i, const NDArray& out, int k) {
+  if (in.is_none() || out.is_none() || in.chunk() != out.chunk() || !in.data() || !out.data()) return false;
+  const char* a = static_cast<const char*>(in.data());
+  const char* b = static_cast<const char*>(out.data());
+  if (a >= b + out.nbytes() || b >= a + in.nbytes()) return false;
+  if (a != b || in.nbytes() != out.nbytes()) return true;
+  for (const auto& pair : op->inplace)
+    if (pair.first == i && pair.second == k) return false;
+  return true;
+}
+
 }  // namespace
 
 void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
@@ -313,6 +326,23 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
 
   RecordOp(op, attrs, inputs, outputs);  // before the push: a refused record changes nothing
 
+  // out= over an input's memory (mx.nd.dot(x, y, out=x), transpose(x,
+  // out=x)) would overwrite values the kernel has yet to read: the kernel
+  // writes a fresh array, copied over after it.  Callers passing req (the
+  // executor) alias only declared in-place pairs.
+  std::vector<std::pair<size_t, NDArray>> staged;  // output index, the caller's array
+  if (!req) {
+    for (size_t k = 0; k < outputs->size(); ++k) {
+      NDArray& out = (*outputs)[k];
+      bool overwrites = false;
+      for (size_t i = 0; i < inputs.size() && !overwrites; ++i)
+        overwrites = OverwritesInput(op, inputs[i], static_cast<int>(i), out, static_cast<int>(k));
+      if (!overwrites) continue;
+      staged.emplace_back(k, out);
+      out = NDArray(out.shape(), out.ctx(), out.dtype());
+    }
+  }
+
   auto record = std::make_shared<KernelCallRecord>();
   record->kernel = kernel;
   record->op = op;
@@ -351,6 +381,17 @@ void Invoke(const op::OpDef* op, const std::shared_ptr<const op::Attrs>& attrs,
   record->inputs = std::move(inputs);
   engine::Engine::Get()->Push([record] { record->Run(); }, ctx, reads, num_reads, writes,
                               num_writes, options);
+  if (staged.empty()) return;
+  const op::OpDef* copy = op::Registry::Get().FindOrThrow("_copy");
+  struct NotRecording {  // the op was recorded above, onto the caller's arrays
+    const bool was = SetRecording(false);
+    ~NotRecording() { SetRecording(was); }
+  } not_recording;
+  for (auto& [k, caller] : staged) {
+    std::vector<NDArray> into{caller};
+    Invoke(copy, copy->Defaults(), {(*outputs)[k]}, &into);
+    (*outputs)[k] = caller;
+  }
 }
 
 }  // namespace imperative
