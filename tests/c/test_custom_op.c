@@ -297,6 +297,16 @@ static void test_replacing_releases_the_old_type(void) {
   CHECK(states_freed == 1);
 }
 
+/* After MXNotifyFrontendExit nothing is handed back (the frontend may be
+ * gone), and other calls still work. */
+static void test_no_releases_after_frontend_exit(void) {
+  CHECK_OK(MXNotifyFrontendExit());
+  CHECK_OK(MXNotifyFrontendExit()); /* idempotent */
+  MXCustomOpType t = scale_type();
+  CHECK_OK(MXCustomOpRegister("c_scale", &t)); /* replaces the type: no free_state now */
+  CHECK(states_freed == 1);
+}
+
 int main(void) {
   test_register_errors();
   MXCustomOpType t = scale_type();
@@ -306,5 +316,6 @@ int main(void) {
   test_symbol_and_executor();
   test_replacing_releases_the_old_type();
   CHECK_OK(MXNotifyShutdown());
+  test_no_releases_after_frontend_exit();
   return REPORT();
 }

@@ -30,7 +30,8 @@ def runtime_version():
 
 
 def _shutdown():
-    base._LIB.MXNotifyShutdown()
+    base._LIB.MXNotifyShutdown()  # pending work may still release objects: before the exit notice
+    base._LIB.MXNotifyFrontendExit()
 
 
 _atexit.register(_shutdown)

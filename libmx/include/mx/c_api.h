@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define MX_ABI_MAJOR 1
-#define MX_ABI_MINOR 10
+#define MX_ABI_MINOR 11
 
 #if defined(_WIN32)
 #define MX_API __declspec(dllexport)
@@ -110,11 +110,7 @@ MX_API int MXGetVersion(int* out);
 MX_API int MXGetABIVersion(int* out_major, int* out_minor);
 
 /* Wait for all pending work and stop the engine's threads.  Called by
- * frontends at exit; later calls still work, synchronously.  From then on
- * libmx no longer calls the callbacks that hand the frontend's objects
- * back (MXCustomOpType's free_*, MXFunctionFreeFn, MXEngineDeleter): the
- * frontend may be tearing them down, and the process reclaims what they
- * would release. */
+ * frontends at exit; later calls still work, synchronously. */
 MX_API int MXNotifyShutdown(void);
 
 /* ------------------------------------------------------------------ */
@@ -880,6 +876,17 @@ MX_API int MXNDArrayGetGradState(MXNDArrayHandle handle, int* out);
 /* Sets that flag (state 0 or 1); an error for an array that is not a marked
  * variable (attach_grad / MXAutogradMarkVariables). */
 MX_API int MXNDArraySetGradState(MXNDArrayHandle handle, int state);
+
+/* ------------------------------------------------------------------ */
+/* Frontend exit (since ABI 1.11)                                     */
+/* ------------------------------------------------------------------ */
+
+/* The frontend is about to tear itself down (call it at exit, before its
+ * runtime frees its callbacks): from then on libmx no longer calls the
+ * callbacks that hand the frontend's objects back (MXCustomOpType's
+ * free_*, MXFunctionFreeFn, MXEngineDeleter); the process reclaims what
+ * they would release.  Every other call still works.  Idempotent. */
+MX_API int MXNotifyFrontendExit(void);
 
 /* MX_CDEF_END */
 

@@ -64,7 +64,12 @@ int MXGetABIVersion(int* out_major, int* out_minor) {
 
 int MXNotifyShutdown(void) {
   MX_API_BEGIN();
-  mx::engine::Engine::Get()->Shutdown();  // pending work may still release objects: before the end
+  mx::engine::Engine::Get()->Shutdown();
+  MX_API_END();
+}
+
+int MXNotifyFrontendExit(void) {
+  MX_API_BEGIN();
   mx::EndFrontendReleases();
   MX_API_END();
 }

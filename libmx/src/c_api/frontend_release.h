@@ -1,8 +1,8 @@
 // Callbacks that hand a frontend's objects back to it (custom op free_*,
 // autograd.Function's free_state, engine deleters) run only until the
-// frontend shuts down (MXNotifyShutdown).
+// frontend says it exits (MXNotifyFrontendExit).
 //
-// Rationale: a frontend calls MXNotifyShutdown at exit, before its runtime
+// Rationale: a frontend calls MXNotifyFrontendExit at exit, before its runtime
 // tears itself down, and objects it frees during that teardown may release
 // others whose callbacks are already gone -- Python frees a cffi callback's
 // code with its module, and a call into it crashed the interpreter's exit.
@@ -12,7 +12,7 @@
 
 namespace mx {
 
-// False once the frontend shut down.
+// False once the frontend said it exits.
 bool FrontendTakesReleases();
 void EndFrontendReleases();
 
