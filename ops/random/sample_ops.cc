@@ -2,11 +2,17 @@
 // in an array of the `shape` parameter on the device of `ctx`.  Each call gets
 // its own seed (needs_rng), so mx.random.seed makes them reproducible.
 //
+// Each float distribution also has _random_<dist>_like: the same samples in
+// an array of its input's shape and dtype.
+//
 // Bad parameters (high < low, a non-positive scale, ...) throw here, when the
 // call is made, with MXNet's messages.
 #include <functional>
 #include <initializer_list>
+#include <string>
 
+#include "ops/elemwise/float_types.h"
+#include "ops/gradient.h"
 #include "ops/random/sampling.h"
 
 namespace mx {
@@ -56,8 +62,25 @@ OpDef& RandomOp(const char* name, const char* description,
       });
 }
 
+void RandomLikeOp(const std::string& name, const char* description,
+                  std::initializer_list<DistributionParam> params, CheckFn check) {
+  OpDef& op = Registry::Get()
+                  .Register(name)
+                  .Describe(std::string(description) + " The output has the shape and dtype of the input.")
+                  .Inputs({"data"});
+  op.needs_rng = true;
+  for (const DistributionParam& p : params) op.Param(p.name, p.type, p.default_value, p.doc);
+  op.Shapes([check](const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      check(attrs);
+      return SameShapes(attrs, in, out);
+    })
+      .Types(FloatTypes)
+      .Gradient(ZeroGradient);  // as MXNet: the input only lends its shape
+}
+
 OpDef& FloatRandomOp(const char* name, const char* description,
                      std::initializer_list<DistributionParam> params, CheckFn check) {
+  RandomLikeOp(std::string(name) + "_like", description, params, check);
   return RandomOp(name, description, params, std::move(check), kFloatDTypeChoices, kFloat32);
 }
 

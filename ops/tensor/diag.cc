@@ -27,6 +27,8 @@ bool DiagShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* o
     const int a1 = NormalizeAxis(attrs.Int("axis1"), src.ndim(), attrs, "axis1");
     const int a2 = NormalizeAxis(attrs.Int("axis2"), src.ndim(), attrs, "axis2");
     MX_CHECK(a1 != a2, kValue, "operator diag: axis1 and axis2 both refer to axis ", a1);
+    MX_CHECK(-src[a1] <= k && k <= src[a2], kValue, "operator diag: Diagonal does not exist: k=", k,
+             " is outside [", -src[a1], ", ", src[a2], "] for axes of sizes ", src[a1], " and ", src[a2]);
     // k > 0 starts the diagonal k columns (axis2) right, k < 0 rows down.
     const int64_t length = std::max<int64_t>(0, k >= 0 ? std::min(src[a1], src[a2] - k)
                                                        : std::min(src[a1] + k, src[a2]));

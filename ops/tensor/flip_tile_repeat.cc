@@ -44,7 +44,7 @@ bool RepeatShape(const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>*
   const int64_t repeats = attrs.Int("repeats");
   MX_CHECK(repeats >= 0, kValue, "operator repeat: repeats ", repeats, " must be non-negative");
   Shape result;
-  if (attrs.IsNone("axis")) {
+  if (attrs.IsNone("axis") || repeats == 0) {  // repeats 0: empty and flat, as in MXNet 1.9
     result = Shape({src.Size() * repeats});  // the flattened input, repeated
   } else {
     result = src;

@@ -259,7 +259,7 @@ MX_REGISTER_OP(argmax_channel)
     .Describe(
         "Returns argmax indices of each channel (axis 1) from the input array; for a 1-D input, "
         "of the whole array.")
-    .Inputs({"src"})
+    .Inputs({"data"})
     .Shapes(ArgReduceShape)
     .Types(SameTypes);
 

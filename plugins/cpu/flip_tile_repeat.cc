@@ -121,7 +121,7 @@ int RepeatBackward(const MXKernelCall* call) {
   const DLTensor &ograd = call->inputs[0], &data = call->inputs[1];
   const int64_t repeats = Param(call, "repeats").i;
   const MXAttr& axis = Param(call, "axis");
-  if (axis.is_none)  // ograd repeats the flattened data
+  if (axis.is_none || repeats == 0)  // ograd repeats the flattened data (repeats 0: as ops/ shapes it)
     return SumCopies(ograd, call->outputs[0], {NumElements(data)}, {RepeatedSources(ograd.shape[0], repeats)});
   const int a = AxisIndex(axis.i, data.ndim);
   std::vector<int64_t> dims(data.shape, data.shape + data.ndim);

@@ -3,6 +3,7 @@
 // _random_randint.  Every output element i draws from PhiloxStream(seed, i),
 // so the values depend on the call's seed only, never on the threads.
 #include <cstdint>
+#include <string>
 #include <type_traits>
 
 #include "kernel_util.h"
@@ -153,6 +154,8 @@ MX_CPU_KERNELS(random) {
   for (const SamplingOps& ops : kSamplingOps) {
     void* names = const_cast<ScalarParams*>(&ops.params);
     if (int rc = RegisterKernel(ops.random_op, ops.scalar_fn, names, {kF32, kF64, kF16})) return rc;
+    const std::string like_op = std::string(ops.random_op) + "_like";  // reads only its output
+    if (int rc = RegisterKernel(like_op.c_str(), ops.scalar_fn, names, {kF32, kF64, kF16})) return rc;
     if (int rc = RegisterKernel(ops.sample_op, ops.array_fn, nullptr, kNumeric)) return rc;
   }
   return RegisterKernel("_random_randint", RandInt, nullptr, {kI32, kI64});

@@ -25,7 +25,7 @@ def softmax_grad(name):
             check_gradient(lambda x: fn(x, **kwargs), [X])
             check_second_order(lambda x: fn(x, **kwargs), [X])
         for length, axis in ((LAST_LENGTHS, -1), (AXIS1_LENGTHS, 1)):
-            masked = lambda x: fn(x, length, axis=axis, use_length=True, temperature=1.5)  # noqa: E731
+            masked = lambda x: fn(x, length=length, axis=axis, use_length=True, temperature=1.5)  # noqa: E731
             check_gradient(masked, [X])
             check_second_order(masked, [X])
         check_gradient(lambda x: fn(x, dtype="float64"), [X[0]])
@@ -37,7 +37,7 @@ def test_masked_positions_get_zero(name):
     x = mx.nd.array(X)
     x.attach_grad()
     with mx.autograd.record():
-        y = getattr(mx.nd, name)(x, LAST_LENGTHS, use_length=True)
+        y = getattr(mx.nd, name)(x, length=LAST_LENGTHS, use_length=True)
     y.backward(mx.nd.array(RNG.standard_normal(X.shape)))
     lengths = LAST_LENGTHS.asnumpy()[..., None]
     grad = x.grad.asnumpy()
@@ -52,7 +52,7 @@ def test_length_gets_no_gradient(name):
     x = mx.nd.array(X[0, :2])
     x.attach_grad()
     with mx.autograd.record():
-        y = getattr(mx.nd, name)(x, length, use_length=True)
+        y = getattr(mx.nd, name)(x, length=length, use_length=True)
     y.backward()
     assert not length.grad.asnumpy().any()
 

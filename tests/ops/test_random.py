@@ -109,6 +109,26 @@ def random_checker(dist_name):
     return run
 
 
+def like_checker(dist_name):
+    params, scipy_of, _ = DISTRIBUTIONS[dist_name]
+
+    def run(fn, dtype):
+        mx.random.seed(13)
+        data = mx.nd.ones((N // 100, 100), dtype=dtype)
+        x = fn(data, **params)
+        assert x.shape == data.shape and x.dtype is dtype
+        if dtype != np.float16:
+            ref = scipy_of(**params)
+            check_moments(x.asnumpy(), ref.mean(), ref.var(), dist_name)
+            check_fits(x.asnumpy(), ref, dist_name)
+        mx.random.seed(13)
+        assert np.array_equal(fn(data, **params).asnumpy(), x.asnumpy())  # seeded
+        assert fn(mx.nd.ones((0, 3), dtype=dtype), **params).shape == (0, 3)
+        with pytest.raises(MXNetError):  # shaped by floats only, as MXNet
+            fn(mx.nd.ones((2,), dtype="int32"), **params).asnumpy()
+    return run
+
+
 def sample_checker(dist_name):
     _, scipy_of, row_params = DISTRIBUTIONS[dist_name]
 
@@ -227,6 +247,7 @@ HARNESS = {"_backward_sample_multinomial": backward_multinomial_checker}
 for _dist in DISTRIBUTIONS:
     HARNESS["_random_" + _dist] = random_checker(_dist)
     HARNESS["_sample_" + _dist] = sample_checker(_dist)
+    HARNESS["_random_%s_like" % _dist] = like_checker(_dist)
 HARNESS.update({
     "_random_randint": randint_checker,
     "_sample_multinomial": multinomial_checker,
@@ -284,6 +305,23 @@ BAD_SCALAR_PARAMS = [
 def test_bad_parameters_raise(name, params):
     with pytest.raises(MXNetError):
         op(name)(**dict(dict(shape=(3,)), **params)).asnumpy()
+
+
+@pytest.mark.parametrize("dist", sorted(DISTRIBUTIONS))
+def test_like_functions_in_mx_nd_random(dist):
+    params = DISTRIBUTIONS[dist][0]
+    fn = getattr(mx.nd.random, dist + "_like")
+    x = fn(data=mx.nd.ones((2, 3), dtype="float64"), **params)
+    assert x.shape == (2, 3) and x.dtype == np.float64
+    s = getattr(mx.sym.random, dist + "_like")(mx.sym.var("d"), **params)
+    assert s.infer_shape(d=(4, 2))[1] == [(4, 2)]
+
+
+def test_bad_like_parameters_raise():
+    with pytest.raises(MXNetError):
+        mx.nd.random.uniform_like(mx.nd.ones((2,)), low=2, high=1).asnumpy()
+    with pytest.raises(MXNetError):
+        mx.nd.random.normal_like(mx.nd.ones((2,)), scale=-1).asnumpy()
 
 
 def test_degenerate_parameters_give_the_limit():
@@ -500,6 +538,20 @@ def _multinomial_gradient():
 
 GRAD_HARNESS = {"_sample_" + _dist: _sample_gradient(_dist) for _dist in DISTRIBUTIONS}
 GRAD_HARNESS["_sample_multinomial"] = _multinomial_gradient
+
+
+def _like_gradient(dist):
+    def run():  # the input only lends its shape: a zero gradient, as in MXNet
+        x = mx.nd.ones((3, 2))
+        x.attach_grad()
+        with mx.autograd.record():
+            y = getattr(mx.nd.random, dist + "_like")(x, **DISTRIBUTIONS[dist][0])
+        y.backward()
+        assert x.grad.shape == (3, 2) and not x.grad.asnumpy().any()
+    return run
+
+
+GRAD_HARNESS.update({"_random_%s_like" % _dist: _like_gradient(_dist) for _dist in DISTRIBUTIONS})
 
 # MXNet 1.9 registers no gradient for these: the _random_ ops have no array
 # inputs, a shuffle is not differentiable, and the multinomial gradient op is

@@ -48,7 +48,7 @@ def length_cases(name, fn, dtype, rng):
         for length_dtype in LENGTH_DTYPES:
             # from 0 (all outputs 0) to beyond the axis (the whole slice)
             lengths = rng.integers(0, shape[axis] + 2, size=without_axis).astype(length_dtype)
-            r = fn(mx.nd.array(x, dtype=dtype), mx.nd.array(lengths, dtype=length_dtype), axis=axis,
+            r = fn(mx.nd.array(x, dtype=dtype), length=mx.nd.array(lengths, dtype=length_dtype), axis=axis,
                    use_length=True)
             assert_close(r, reference_with_length(name, x, lengths, axis, None), dtype)
     x = (rng.standard_normal((3, 5)) * 3).astype(dtype)
@@ -57,19 +57,19 @@ def length_cases(name, fn, dtype, rng):
     length = mx.nd.array(lengths, dtype="int32")
     assert_close(fn(a, length=length, use_length=True, temperature=2.0),
                  reference_with_length(name, x, lengths, -1, 2.0), dtype)
-    assert_close(fn(a, length, use_length=True, dtype="float64"),
+    assert_close(fn(a, length=length, use_length=True, dtype="float64"),
                  reference_with_length(name, x, lengths, -1, None), np.float64, dtype)
     for bad in (mx.nd.array([2, 5], dtype="int32"), mx.nd.array([[2, 5, 1]], dtype="int32")):
         with pytest.raises(MXNetError, match="length must have shape"):
-            fn(a, bad, use_length=True)
+            fn(a, length=bad, use_length=True)
     with pytest.raises(MXNetError, match="length must have shape"):
-        fn(a, length, use_length=True, axis=0)  # axis 0: length has 5 entries
+        fn(a, length=length, use_length=True, axis=0)  # axis 0: length has 5 entries
     with pytest.raises(MXNetError, match="integer"):
-        fn(a, mx.nd.array(lengths, dtype="float32"), use_length=True)
+        fn(a, length=mx.nd.array(lengths, dtype="float32"), use_length=True)
     with pytest.raises(MXNetError, match="input"):
         fn(a, use_length=True)  # the length is missing
     with pytest.raises(MXNetError, match="input"):
-        fn(a, length)  # a length without use_length
+        fn(a, length=length)  # a length without use_length
 
 
 def tolerance(*dtypes):

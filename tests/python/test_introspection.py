@@ -92,8 +92,11 @@ def test_every_op_function_has_docstring_and_signature(name):
     assert doc and "Parameters" in doc and "Returns" in doc
     sig = inspect.signature(fn)
     params = list(sig.parameters)
-    # inputs first, in order, then the op's parameters
-    assert params[:len(info.input_names)] == info.input_names, (params, info.input_names)
+    # positional inputs first, in order, then the op's parameters, then keyword-only inputs
+    positional = info.input_names[:info.positional_inputs]
+    assert params[:len(positional)] == positional, (params, info.input_names)
+    keyword = info.input_names[info.positional_inputs:]
+    assert params[len(positional) + len(info.params):][:len(keyword)] == keyword, params
     for pname, ptype, default, _ in info.params:
         assert pname in params
         assert re.search(r"^%s : " % re.escape(pname), doc, re.M), (pname, doc)
@@ -120,6 +123,26 @@ def test_signatures():
     assert "value" in names(mx.nd._internal._full)
     for fn in (mx.nd.dot, mx.nd.Cast, mx.nd._internal._zeros):
         assert "out" in names(fn) and "name" in names(fn)
+    assert names(mx.nd.argmax_channel)[0] == "data"
+    assert names(mx.nd.power)[:2] == names(mx.sym.power)[:2] == ["base", "exp"]
+    # MXNet 1.9's log_softmax and softmin take no length input: axis comes second
+    for fn in (mx.nd.log_softmax, mx.nd.softmin, mx.sym.log_softmax, mx.sym.softmin):
+        assert names(fn)[:3] == ["data", "axis", "temperature"], fn
+        kind = inspect.signature(fn).parameters["length"].kind
+        assert kind is inspect.Parameter.KEYWORD_ONLY
+    assert names(mx.nd.softmax)[:3] == ["data", "length", "axis"]
+
+
+def test_log_softmax_and_softmin_take_axis_second_and_length_by_keyword():
+    x = mx.nd.array([[1.0, 2.0, 3.0], [4.0, 6.0, 5.0]])
+    for fn in (mx.nd.log_softmax, mx.nd.softmin):
+        assert np.allclose(fn(x, 0).asnumpy(), fn(x, axis=0).asnumpy())
+        with pytest.raises(MXNetError):  # a positional NDArray is not a length but a bad axis
+            fn(x, mx.nd.array([1, 2], dtype="int32"))
+        masked = fn(x, length=mx.nd.array([1, 2], dtype="int32"), use_length=True).asnumpy()
+        assert np.allclose(masked[1, :2], fn(x[1:2, :2]).asnumpy()[0])
+    y = mx.sym.log_softmax(mx.sym.var("x"), 0)
+    assert y.list_attr()["axis"] == "0"
 
 
 def test_docstrings_list_types_and_defaults():

@@ -26,3 +26,11 @@ def test_arrays_numbers_and_broadcasting(name):
     assert fn(3.0, 2.0) == ref(3.0, 2.0)
     with pytest.raises(TypeError):
         fn("a", mx.nd.array(a))
+
+
+def test_power_takes_base_and_exp_by_keyword():
+    a = mx.nd.array([1.0, 2.0, 3.0])
+    assert np.array_equal(mx.nd.power(base=a, exp=2).asnumpy(), [1, 4, 9])
+    assert np.array_equal(mx.nd.power(base=2, exp=a).asnumpy(), [2, 4, 8])
+    y = mx.sym.pow(base=mx.sym.var("a"), exp=mx.sym.var("b"))
+    assert y.list_arguments() == ["a", "b"]

@@ -32,6 +32,7 @@ def test_layout_ops(dtype):
         ("tile", {"reps": (2, 1, 1, 2)}, np.tile(x, (2, 1, 1, 2))),
         ("repeat", {"repeats": 2, "axis": 1}, np.repeat(x, 2, axis=1)),
         ("repeat", {"repeats": 3, "axis": None}, np.repeat(x, 3)),
+        ("repeat", {"repeats": 0, "axis": 1}, np.zeros((0,), dtype)),  # MXNet 1.9: empty and flat
         ("broadcast_to", {"shape": (2, 2, 3, 4)}, np.broadcast_to(x[:1, None].reshape(1, 1, 3, 4), (2, 2, 3, 4))),
         ("Reshape", {"shape": (6, 4)}, x.reshape(6, 4)),
     ]
@@ -145,6 +146,18 @@ def test_samplers_draw_the_cpu_plugins_numbers():
     lam = np.array([0.5, 2.0, 4.0])
     got = run_op("_sample_exponential", [(lam, "float32")], [((3, 100), "float32")], {"shape": (100,)}, seed=seed)
     np.testing.assert_allclose(got.ravel(), -np.log(1 - u[:, 0]) / np.repeat(lam, 100), rtol=1e-6)
+
+
+@pytest.mark.parametrize("op, attrs", [
+    ("uniform", {"low": -1.0, "high": 3.0}), ("normal", {"loc": 1.0, "scale": 2.0}),
+    ("exponential", {"lam": 2.0}), ("gamma", {"alpha": 2.0, "beta": 1.5}), ("poisson", {"lam": 3.0}),
+    ("negative_binomial", {"k": 3, "p": 0.4}), ("generalized_negative_binomial", {"mu": 2.0, "alpha": 0.3}),
+])
+def test_like_samplers_draw_their_samplers_numbers(op, attrs):
+    data = np.ones((3, 50), "float32")
+    like = run_op(f"_random_{op}_like", [(data, "float32")], [((3, 50), "float32")], attrs, seed=99)
+    plain = run_op(f"_random_{op}", [], [((3, 50), "float32")], dict(attrs, shape=(3, 50)), seed=99)
+    np.testing.assert_array_equal(like, plain)
 
 
 def test_uniform_float16_stays_below_high():

@@ -75,6 +75,15 @@ class OpInfo:
                                 None if default == ffi.NULL else py_str(default),
                                 py_str(p_docs[0][i])))
         self.param_names = [p[0] for p in self.params]
+        # The leading inputs a call may pass by position; the rest are
+        # keyword-only, after the parameters.
+        self.positional_inputs = len(self.input_names) - _KEYWORD_INPUTS.get(name, 0)
+
+
+# Rationale: MXNet 1.9's log_softmax and softmin take no `length` input, so
+# their second positional argument is axis (log_softmax(x, 1)); MX takes
+# their length, as softmax's, by keyword only.
+_KEYWORD_INPUTS = {"log_softmax": 1, "softmin": 1}
 
 
 class _NullType:
@@ -151,9 +160,13 @@ def signature(info, keyword_only):
     if variadic:
         params = [P(info.input_names[0], P.VAR_POSITIONAL)]
     else:
-        params = [P(n, P.POSITIONAL_OR_KEYWORD, default=None) for n in info.input_names]
+        params = [P(n, P.POSITIONAL_OR_KEYWORD, default=None)
+                  for n in info.input_names[:info.positional_inputs]]
     kind = P.KEYWORD_ONLY if variadic else P.POSITIONAL_OR_KEYWORD
     params += [P(n, kind, default=_Null) for n in info.param_names]
+    if not variadic:
+        params += [P(n, P.KEYWORD_ONLY, default=None)
+                   for n in info.input_names[info.positional_inputs:]]
     # A plugin's op may name an input or parameter "out" or "name": the op's
     # own name is listed (pass such an input by position).
     taken = {p.name for p in params}

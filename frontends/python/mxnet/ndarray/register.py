@@ -18,6 +18,7 @@ def make_op_function(op_name, func_name=None):
     variadic = info.variadic
     input_names = info.input_names
     n_inputs = len(input_names)
+    n_positional = info.positional_inputs
     param_names = info.param_names
     takes_ctx = "ctx" in info.param_names
 
@@ -26,14 +27,14 @@ def make_op_function(op_name, func_name=None):
     def place_arguments(args, kwargs):
         """The inputs from positional arguments and input keywords (None
         inputs dropped); the remaining positionals become parameters."""
-        inputs = list(args[:n_inputs])
-        for pname, value in zip(param_names, args[n_inputs:]):
+        inputs = list(args[:n_positional])
+        for pname, value in zip(param_names, args[n_positional:]):
             if pname in kwargs:
                 raise TypeError("%s() got multiple values for argument '%s'" % (func_name, pname))
             kwargs[pname] = value
-        if len(args) > n_inputs + len(param_names):
+        if len(args) > n_positional + len(param_names):
             raise TypeError("%s() takes at most %d positional arguments (%d given)"
-                            % (func_name, n_inputs + len(param_names), len(args)))
+                            % (func_name, n_positional + len(param_names), len(args)))
         for i in range(len(inputs), n_inputs):
             value = kwargs.pop(input_names[i], None)
             if value is not None:
@@ -50,7 +51,7 @@ def make_op_function(op_name, func_name=None):
             inputs = args
             if info.key_var_num_args and info.key_var_num_args not in kwargs:
                 kwargs[info.key_var_num_args] = len(inputs)
-        elif len(args) <= n_inputs and input_set.isdisjoint(kwargs):
+        elif len(args) <= n_positional and input_set.isdisjoint(kwargs):
             inputs = args  # the common call: inputs positional, parameters by keyword
         else:
             inputs = place_arguments(args, kwargs)

@@ -33,7 +33,6 @@ _TABLE = [
     ("divide", "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar", "division"),
     ("true_divide", "broadcast_div", operator.truediv, "_div_scalar", "_rdiv_scalar", "division"),
     ("modulo", "broadcast_mod", operator.mod, "_mod_scalar", "_rmod_scalar", "modulo"),
-    ("power", "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar", "power"),
     ("maximum", "broadcast_maximum", max, "_maximum_scalar", None, "maximum"),
     ("minimum", "broadcast_minimum", min, "_minimum_scalar", None, "minimum"),
     ("hypot", "broadcast_hypot", math.hypot, "_hypot_scalar", None, "hypotenuse"),
@@ -58,3 +57,19 @@ _TABLE = [
 
 for _name, _array_op, _scalar_fn, _scalar_op, _rscalar_op, _doc in _TABLE:
     globals()[_name] = _function(_name, _array_op, _scalar_fn, _scalar_op, _rscalar_op, _doc)
+
+
+def power(base, exp):
+    """Returns result of first array elements raised to powers from second array,
+    element-wise with broadcasting.
+
+    Parameters
+    ----------
+    base : scalar or NDArray
+    exp : scalar or NDArray
+
+    Returns
+    -------
+    NDArray
+        The bases in x raised to the exponents in y."""
+    return _ufunc(base, exp, "broadcast_power", operator.pow, "_power_scalar", "_rpower_scalar")

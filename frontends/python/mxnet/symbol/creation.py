@@ -78,7 +78,14 @@ def _binary(name, array_op, scalar_op, rscalar_op, number_fn):
     return fn
 
 
-power = _binary("power", "_Power", "_PowerScalar", "_RPowerScalar", lambda a, b: a ** b)
+_power = _binary("power", "_Power", "_PowerScalar", "_RPowerScalar", lambda a, b: a ** b)
+
+
+def power(base, exp):
+    """Element-wise power of symbols and/or numbers: base ** exp (two numbers give a number)."""
+    return _power(base, exp)
+
+
 pow = power  # pylint: disable=redefined-builtin
 maximum = _binary("maximum", "_Maximum", "_MaximumScalar", "_MaximumScalar",
                   lambda a, b: a if a > b else b)

@@ -29,7 +29,7 @@ def make_op_function(op_name, func_name=None):
     hint = func_name.lower()
     variadic = info.variadic
     input_names = info.input_names
-    positional_params = [] if variadic else input_names + info.param_names
+    positional_params = [] if variadic else input_names[:info.positional_inputs] + info.param_names
 
     def op_function(*args, **kwargs):
         name = kwargs.pop("name", None)

@@ -68,7 +68,7 @@ def repeat(call):
     if not write_request(call):
         return
     repeats, axis = call.attrs["repeats"], call.attrs.get("axis")
-    if axis is None:  # the flattened input
+    if axis is None or repeats == 0:  # the flattened input (repeats 0: empty and flat)
         shape, strides, axis = (src.numel,), (1,), 0
         if not src.is_contiguous():
             raise KernelError("repeat over the flattened input needs a contiguous input")
@@ -83,7 +83,7 @@ def repeat(call):
 def repeat_backward(call):
     ograd, data = call.inputs[:2]
     repeats, axis = call.attrs["repeats"], call.attrs.get("axis")
-    if axis is None:  # ograd repeats the flattened data
+    if axis is None or repeats == 0:  # ograd repeats the flattened data (or is empty and flat)
         _sum_replicas(call, (data.numel, repeats), (1,))
         return
     axis = normalize_axis(axis, data.ndim)

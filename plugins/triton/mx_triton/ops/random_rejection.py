@@ -129,6 +129,7 @@ def _sample(call, dist, arrays):
 
 def _register(dist):
     register(f"_random_{dist}", f"random_{dist}", dtypes=FLOATS)(lambda call: _sample(call, dist, False))
+    register(f"_random_{dist}_like", dtypes=FLOATS)(lambda call: _sample(call, dist, False))
     register(f"_sample_{dist}", f"sample_{dist}", dtypes=NUMERIC)(lambda call: _sample(call, dist, True))
 
 
