@@ -63,6 +63,9 @@ CASES = {
     "regression_outputs": (lambda x, y: nd.LinearRegressionOutput(x, y) + nd.LogisticRegressionOutput(x, y) +
                            nd.MAERegressionOutput(x, y), [r(3, 4), r(3, 4)], [1, 0]),
     "layer_norm": (lambda x, g, b: nd.LayerNorm(x, g, b, axis=1), [r(2, 5, 3), r(5), r(5)], [1, 1, 1]),
+    "group_norm": (lambda x, g, b: nd.GroupNorm(x, g, b, num_groups=2, output_mean_var=True),
+                   [r(2, 4, 3), r(2), r(2)], [1, 1, 1]),
+    "instance_norm": (lambda x, g, b: nd.InstanceNorm(x, g, b), [r(2, 3, 2, 2), r(3), r(3)], [1, 1, 1]),
     "batch_norm": (lambda x, g, b, m, v: nd.BatchNorm(x, g, b, m, v, fix_gamma=False),
                    [r(2, 3, 4, 4), r(3), r(3), r(3), r(3, low=0.5)], [1, 1, 1, 0, 0]),
     "max_pooling": (lambda x: nd.Pooling(x, kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type="max"),

@@ -183,6 +183,12 @@ def layer_ops():
              [((4, 5), dtype), ((4,), dtype), ((4,), dtype)], axis=-1, eps=1e-5)
         call("_backward_LayerNorm", [((4, 5), dtype), ((4, 5), dtype), ((5,), dtype), ((4,), dtype), ((4,), dtype)],
              [((4, 5), dtype), ((5,), dtype), ((5,), dtype)], axis=-1)
+        for op, attrs in (("GroupNorm", dict(num_groups=3)), ("InstanceNorm", {})):
+            groups = (3,) if op == "GroupNorm" else (x[0][1],)
+            stats = ((x[0][0],) + groups, dtype)
+            call(op, [x, (groups, dtype), (groups, dtype)], [x, stats, stats], eps=1e-3, **attrs)
+            call(f"_backward_{op}", [x, x, (groups, dtype), stats, stats], [x, (groups, dtype), (groups, dtype)],
+                 eps=1e-3, **attrs)
         for axes in ((1,), (0,)):  # read in place, then copied into rows
             call("moments", [((4, 5), dtype)], [((4,) if axes == (1,) else (5,), dtype)] * 2, axes=axes,
                  keepdims=False)
