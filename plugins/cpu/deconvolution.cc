@@ -5,7 +5,10 @@
 // the gradient reads the windows of out_grad back with im2col:
 //   data_g = weight_g . col_g,   weight_g += data_g . col_g^T.
 // float16 computes in float32 (half_staging.h).
+#include "deconvolution.h"
+
 #include <algorithm>
+#include <string>
 
 #include "blas.h"
 #include "half_staging.h"
@@ -14,27 +17,10 @@
 
 namespace mx_cpu {
 
-namespace {
-
-struct DeconvShape {
-  SpatialGeometry g;  // image: the output; windows: the input positions
-  int64_t groups = 1, channels = 1, filters = 1;
-  int64_t group_channels = 1, group_rows = 1;  // C/G and F/G * K
-};
-
-// The geometry of image `out` against windows `data`, with the padding
-// MXNet's InferPad picks for a non-zero target_shape.
-DeconvShape ReadDeconv(const MXKernelCall* call, const DLTensor& data, const DLTensor& out) {
+DeconvShape MakeDeconvShape(const SpatialGeometry& g, int64_t groups, const DLTensor& data, const DLTensor& out) {
   DeconvShape s;
-  s.g = ReadGeometry(call, out, data);
-  const MXAttr* target = mx_attr_find(call->attrs, call->num_attrs, "target_shape");
-  bool use_target = false;
-  for (int i = 0; i < target->len; ++i) use_target = use_target || target->ints[i] != 0;
-  for (int i = 3 - (data.ndim - 2); use_target && i < 3; ++i) {
-    const int64_t total = s.g.stride[i] * (s.g.out[i] - 1) + s.g.dilate[i] * (s.g.kernel[i] - 1) + 1 - s.g.in[i];
-    s.g.pad[i] = (total + 1) / 2;
-  }
-  s.groups = mx_attr_find(call->attrs, call->num_attrs, "num_group")->i;
+  s.g = g;
+  s.groups = groups;
   s.channels = data.shape[1];
   s.filters = out.shape[1];
   s.group_channels = s.channels / s.groups;
@@ -42,16 +28,33 @@ DeconvShape ReadDeconv(const MXKernelCall* call, const DLTensor& data, const DLT
   return s;
 }
 
+namespace {
+
+// The geometry of image `out` against windows `data`, with the padding
+// MXNet's InferPad picks for a non-zero target_shape.
+DeconvShape ReadDeconv(const MXKernelCall* call, const DLTensor& data, const DLTensor& out) {
+  SpatialGeometry g = ReadGeometry(call, out, data);
+  const MXAttr* target = mx_attr_find(call->attrs, call->num_attrs, "target_shape");
+  bool use_target = false;
+  for (int i = 0; i < target->len; ++i) use_target = use_target || target->ints[i] != 0;
+  for (int i = 3 - (data.ndim - 2); use_target && i < 3; ++i) {
+    const int64_t total = g.stride[i] * (g.out[i] - 1) + g.dilate[i] * (g.kernel[i] - 1) + 1 - g.in[i];
+    g.pad[i] = (total + 1) / 2;
+  }
+  return MakeDeconvShape(g, mx_attr_find(call->attrs, call->num_attrs, "num_group")->i, data, out);
+}
+
 // Elements of the column matrix (of out, or of out_grad).
 int64_t ColumnElements(const DeconvShape& s) { return s.filters * s.g.KernelSize() * s.g.OutSize(); }
 
-const char* CheckCall(const MXKernelCall* call, const DeconvShape& s) {
-  if (!ChannelFirst(call)) return "Deconvolution: the CPU kernels support NCW, NCHW and NCDHW layouts only";
+// The reason the CPU kernels cannot run this call (with `op`'s name), or empty.
+std::string CheckCall(const MXKernelCall* call, const DeconvShape& s, const std::string& op) {
+  if (!ChannelFirst(call)) return op + ": the CPU kernels support NCW, NCHW and NCDHW layouts only";
   for (int k = 0; k < call->num_outputs; ++k)
-    if (call->req[k] == MX_REQ_ADD) return "Deconvolution does not support req=add";
+    if (call->req[k] == MX_REQ_ADD) return op + " does not support req=add";
   if (!FitsBlas({s.g.OutSize(), s.g.InSize(), s.group_rows, s.group_channels, s.filters * s.g.KernelSize()}))
-    return "Deconvolution: operands too large for 32-bit BLAS";
-  return nullptr;
+    return op + ": operands too large for 32-bit BLAS";
+  return "";
 }
 
 template <typename T>
@@ -107,20 +110,11 @@ void Backward(const DeconvShape& s, const T* dy, const T* x, const T* w, T* dx, 
 }
 
 size_t ForwardWorkspace(const MXKernelCall* call) {
-  return StagedWorkspaceBytes(call, call->inputs[0],
-                              ColumnElements(ReadDeconv(call, call->inputs[0], call->outputs[0])));
+  return DeconvolutionWorkspace(call, ReadDeconv(call, call->inputs[0], call->outputs[0]));
 }
 
 int DeconvolutionForward(const MXKernelCall* call) {
-  if (call->req[0] == MX_REQ_NULL) return 0;
-  const DLTensor &data = call->inputs[0], &out = call->outputs[0];
-  const DeconvShape s = ReadDeconv(call, data, out);
-  if (const char* error = CheckCall(call, s)) return Fail(error);
-  const bool has_bias = call->num_inputs == 3;
-  return RunFloatKernel(call, data, ColumnElements(s), "Deconvolution: unsupported dtype",
-                        [&](auto* col, const auto* const* in, auto* const* outs) {
-                          Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
-                        });
+  return RunDeconvolution(call, ReadDeconv(call, call->inputs[0], call->outputs[0]), "Deconvolution");
 }
 
 // inputs: out_grad, data, weight; outputs: data, weight, bias? gradients.
@@ -132,7 +126,8 @@ size_t BackwardWorkspace(const MXKernelCall* call) {
 int DeconvolutionBackward(const MXKernelCall* call) {
   const DLTensor &dy = call->inputs[0], &data = call->inputs[1];
   const DeconvShape s = ReadDeconv(call, data, dy);
-  if (const char* error = CheckCall(call, s)) return Fail(error);
+  const std::string error = CheckCall(call, s, "_backward_Deconvolution");
+  if (!error.empty()) return Fail(error.c_str());
   return RunFloatKernel(call, data, ColumnElements(s), "_backward_Deconvolution: unsupported dtype",
                         [&](auto* col, const auto* const* in, auto* const* outs) {
                           Backward(s, in[0], in[1], in[2], Wanted(call, 0, outs[0]), Wanted(call, 1, outs[1]),
@@ -141,6 +136,22 @@ int DeconvolutionBackward(const MXKernelCall* call) {
 }
 
 }  // namespace
+
+size_t DeconvolutionWorkspace(const MXKernelCall* call, const DeconvShape& s) {
+  return StagedWorkspaceBytes(call, call->inputs[0], ColumnElements(s));
+}
+
+int RunDeconvolution(const MXKernelCall* call, const DeconvShape& s, const char* op) {
+  if (call->req[0] == MX_REQ_NULL) return 0;
+  const std::string error = CheckCall(call, s, op);
+  if (!error.empty()) return Fail(error.c_str());
+  const bool has_bias = call->num_inputs == 3;
+  const std::string unsupported = std::string(op) + ": unsupported dtype";
+  return RunFloatKernel(call, call->inputs[0], ColumnElements(s), unsupported.c_str(),
+                        [&](auto* col, const auto* const* in, auto* const* outs) {
+                          Forward(s, in[0], in[1], has_bias ? in[2] : nullptr, outs[0], col);
+                        });
+}
 
 MX_CPU_KERNELS(deconvolution) {
   if (int rc = RegisterKernel("Deconvolution", DeconvolutionForward, nullptr, {kF32, kF64, kF16},

@@ -269,6 +269,37 @@ def layer_ops():
     call("shape_array", [((3, 4), "float32")], [((2,), "int64")])
 
 
+def spatial_ops():
+    """UpSampling, the spatial transformer's ops, ROIPooling and Crop: the
+    atomics at every float dtype, the rest at float32 and float16."""
+    for dtype in ("float32", "float16", "float64"):
+        x, grid = ((2, 3, 4, 5), dtype), ((2, 2, 3, 4), dtype)
+        call("_backward_BilinearSampler", [((2, 3, 3, 4), dtype), x, grid], [x, grid], cudnn_off=None)
+        call("_backward_GridGenerator", [grid], [((2, 6), dtype)], transform_type="affine", target_shape=(3, 4))
+        call("_backward_ROIPooling", [((3, 3, 2, 2), dtype), x, ((3, 5), dtype), ((3, 3, 2, 2), "int32")], [x],
+             pooled_size=(2, 2), spatial_scale=0.5)
+    for dtype in ("float32", "float16"):
+        x, grid = ((2, 3, 4, 5), dtype), ((2, 2, 3, 4), dtype)
+        up = dict(scale=2, num_filter=0, sample_type="nearest", workspace=512)
+        call("UpSampling", [x, ((2, 3, 8, 10), dtype)], [((2, 3, 8, 10), dtype)], multi_input_mode="sum",
+             num_args=2, **up)
+        call("UpSampling", [x], [((2, 3, 8, 10), dtype)], multi_input_mode="concat", num_args=1, **up)
+        call("_backward_UpSampling", [((2, 3, 8, 10), dtype), x], [x], scale=2, num_args=1,
+             multi_input_mode="concat")
+        call("UpSampling", [x, ((3, 1, 4, 4), dtype)], [((2, 3, 8, 10), dtype)],
+             **dict(up, sample_type="bilinear", num_filter=3, num_args=2))
+        call("GridGenerator", [((2, 6), dtype)], [grid], transform_type="affine", target_shape=(3, 4))
+        call("GridGenerator", [grid], [grid], transform_type="warp", target_shape=(0, 0))
+        call("_backward_GridGenerator", [grid], [grid], transform_type="warp", target_shape=(0, 0))
+        call("SpatialTransformer", [x, ((2, 6), dtype)], [((2, 3, 3, 4), dtype)], target_shape=(3, 4),
+             transform_type="affine", sampler_type="bilinear", cudnn_off=None)
+        call("ROIPooling", [x, ((3, 5), dtype)], [((3, 3, 2, 2), dtype), ((3, 3, 2, 2), "int32")],
+             pooled_size=(2, 2), spatial_scale=0.5)
+        call("Crop", [x], [((2, 3, 2, 3), dtype)], num_args=1, h_w=(2, 3), offset=(1, 1), center_crop=False)
+        call("_backward_Crop", [((2, 3, 2, 3), dtype), x], [x], num_args=1, h_w=(2, 3), offset=(0, 0),
+             center_crop=True)
+
+
 def main():
     launch.interceptor = compile_instead
     triton.knobs.runtime.add_stages_inspection_hook = stop_at_ptx
@@ -361,6 +392,7 @@ def main():
     gradient_ops()
     optimizer_ops()
     layer_ops()
+    spatial_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")
     return 0

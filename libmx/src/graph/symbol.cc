@@ -46,7 +46,9 @@ void ComposeAtomic(Node* n, const std::vector<Symbol>& args,
   const uint32_t count = n->num_inputs();
   MX_CHECK(args.size() <= count, kValue, n->Describe(), " takes ", count, " inputs, got ",
            args.size(), " positional arguments");
-  if (op.variadic())
+  // A variadic op whose count follows other parameters too (UpSampling's
+  // bilinear data and weight) makes variables for the inputs not given.
+  if (op.variadic() && !op.num_inputs_fn)
     MX_CHECK(args.size() == count, kValue, n->Describe(), " expects ", count,
              " inputs (", op.key_var_num_args, "=", count, "), got ", args.size());
   std::vector<NodeEntry> inputs(count);
