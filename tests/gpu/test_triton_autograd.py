@@ -62,6 +62,8 @@ CASES = {
                              [r(2, 3, 4), np.array([[0, 1, 2, 1], [1, 1, 0, 2]], np.float32)], [1, 0]),
     "regression_outputs": (lambda x, y: nd.LinearRegressionOutput(x, y) + nd.LogisticRegressionOutput(x, y) +
                            nd.MAERegressionOutput(x, y), [r(3, 4), r(3, 4)], [1, 0]),
+    "svm_outputs": (lambda x, y: nd.SVMOutput(x, y, margin=0.5) + nd.SVMOutput(x, y, use_linear=True),
+                    [r(3, 4), idx(0, 3, 1)], [1, 0]),
     "layer_norm": (lambda x, g, b: nd.LayerNorm(x, g, b, axis=1), [r(2, 5, 3), r(5), r(5)], [1, 1, 1]),
     "batch_norm": (lambda x, g, b, m, v: nd.BatchNorm(x, g, b, m, v, fix_gamma=False),
                    [r(2, 3, 4, 4), r(3), r(3), r(3), r(3, low=0.5)], [1, 1, 1, 0, 0]),

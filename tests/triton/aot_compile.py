@@ -209,6 +209,8 @@ def layer_ops():
              normalization="valid", use_ignore=True, ignore_label=-1.0, grad_scale=1.0, smooth_alpha=0.1,
              out_grad=True)
         call("_backward_MAERegressionOutput", [((4, 5), dtype)] * 2, [((4, 5), dtype)], grad_scale=1.0)
+        call("_backward_SVMOutput", [((4,), dtype), ((4, 5), dtype)], [((4, 5), dtype)], margin=1.0,
+             regularization_coefficient=1.0, use_linear=False)
         for pool in ("max", "avg"):
             call("Pooling", [x], [((2, 3, 3, 3), dtype)], kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type=pool)
             call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),

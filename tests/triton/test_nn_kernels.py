@@ -95,6 +95,22 @@ def test_regression_outputs():
         np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("linear", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_svm_output_and_its_gradient(linear, dtype):
+    out = rounded(RNG.integers(-12, 13, (2, 3, 4)) / 4 + 0.125, dtype)
+    label = np.array([[0, 3, 1.7], [-1, 4, np.nan]])  # 1.7: class 1; -1, 4 and NaN: no class
+    np.testing.assert_array_equal(run_op("SVMOutput", [(out, dtype), (label, dtype)], [(out.shape, dtype)]), out)
+    got = run_op("_backward_SVMOutput", [(label, dtype), (out, dtype)], [(out.shape, dtype)],
+                 {"margin": 0.5, "regularization_coefficient": 2.0, "use_linear": linear})
+    hit = np.arange(4) == np.where(np.isnan(label), -1, np.trunc(np.nan_to_num(label)))[..., None]
+    if linear:
+        expected = np.where(hit, -2.0 * (0.5 > out), 2.0 * (0.5 > -out))
+    else:
+        expected = np.where(hit, -4 * np.maximum(0, 0.5 - out), 4 * np.maximum(0, 0.5 + out))
+    np.testing.assert_allclose(got, expected, rtol=TOLERANCE[dtype] * 10)
+
+
 @pytest.mark.parametrize("axis, shape", [(-1, (3, 40)), (1, (2, 5, 3)), (0, (700, 2))])
 def test_layer_norm_and_its_gradients(axis, shape):
     x = RNG.standard_normal(shape)
