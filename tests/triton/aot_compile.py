@@ -211,6 +211,9 @@ def layer_ops():
         call("_backward_MAERegressionOutput", [((4, 5), dtype)] * 2, [((4, 5), dtype)], grad_scale=1.0)
         call("_backward_SVMOutput", [((4,), dtype), ((4, 5), dtype)], [((4, 5), dtype)], margin=1.0,
              regularization_coefficient=1.0, use_linear=False)
+        call("im2col", [x], [((2, 27, 16), dtype)], kernel=(3, 3), stride=(1, 1), dilate=(1, 1), pad=(0, 0))
+        call("col2im", [((2, 27, 16), dtype)], [x], output_size=(6, 6), kernel=(3, 3), stride=(1, 1), dilate=(1, 1),
+             pad=(0, 0))
         for pool in ("max", "avg"):
             call("Pooling", [x], [((2, 3, 3, 3), dtype)], kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type=pool)
             call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),
