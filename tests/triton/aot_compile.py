@@ -223,6 +223,11 @@ def layer_ops():
         call("LRN", [x], [x, x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
         call("_backward_LRN", [x, x, x], [x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
         call("L2Normalization", [x], [x, ((x[0][0], 1) + x[0][2:], dtype)], eps=1e-10, mode="channel")
+    for dtype in ("float32", "float64"):  # the recursions' barriers and the gradient's atomics
+        call("CTCLoss", [((5, 2, 4), dtype), ((2, 3), "int32"), ((2,), "float32"), ((2,), "int64")],
+             [((2,), dtype), ((5, 2, 4), dtype)], use_data_lengths=True, use_label_lengths=True, blank_label="first")
+        call("CTCLoss", [((5, 2, 4), dtype), ((2, 3), dtype)], [((2,), dtype), ((5, 2, 4), dtype)],
+             use_data_lengths=False, use_label_lengths=False, blank_label="last")
     for dist in ("gamma", "poisson", "negative_binomial", "generalized_negative_binomial"):
         call(f"_sample_{dist}", [((2,), "float32"), ((2,), "float32")], [((2, 4), "float64")], shape=(4,))
     call("_random_gamma", [], [((8,), "float16")], alpha=0.5, beta=1.0)
