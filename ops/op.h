@@ -61,6 +61,11 @@ struct OpDef {
   std::function<std::vector<std::string>(const Attrs&)> input_names_fn;
   std::function<std::vector<std::string>(const Attrs&)> output_names_fn;
   std::function<std::vector<int>(const Attrs&)> mutate_inputs_fn;
+  // input_names_fn picks, in order, from input_names (inputs the parameters
+  // switch on: CTCLoss's lengths), so frontends take input_names as named
+  // arguments; otherwise its names are open-ended (Custom) and frontends
+  // take the inputs positionally.
+  bool input_names_subset = false;
   // Keys outside params are kept as strings (Attrs::extras) instead of
   // being refused: Custom passes them to its frontend.
   bool extra_params = false;

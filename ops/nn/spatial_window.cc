@@ -23,6 +23,13 @@ void ReadAxes(const Attrs& attrs, const char* name, int ndim, int64_t least, int
   }
 }
 
+// Pooling has no dilate; im2col and col2im have no layout.
+bool HasParam(const Attrs& attrs, const char* name) {
+  for (const MXAttr& a : attrs.values())
+    if (std::strcmp(a.name, name) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 Shape SpatialWindow::Make(int64_t batch, int64_t channels, const int64_t* spatial) const {
@@ -44,9 +51,8 @@ SpatialWindow ReadWindow(const Attrs& attrs, int ndim) {
   ReadAxes(attrs, "kernel", ndim, 1, w.kernel);
   ReadAxes(attrs, "stride", ndim, 1, w.stride);
   ReadAxes(attrs, "pad", ndim, 0, w.pad);
-  for (const MXAttr& a : attrs.values())
-    if (std::strcmp(a.name, "dilate") == 0) ReadAxes(attrs, "dilate", ndim, 1, w.dilate);
-  if (!attrs.IsNone("layout")) {
+  if (HasParam(attrs, "dilate")) ReadAxes(attrs, "dilate", ndim, 1, w.dilate);
+  if (HasParam(attrs, "layout") && !attrs.IsNone("layout")) {
     const std::string layout = attrs.Str("layout");
     MX_CHECK(static_cast<int>(layout.size()) == ndim + 2, kValue, "operator ", op, ": layout ", layout,
              " does not fit ", ndim, " spatial dimension(s)");

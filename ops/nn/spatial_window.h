@@ -27,7 +27,7 @@ struct SpatialWindow {
   Shape Make(int64_t batch, int64_t channels, const int64_t* spatial) const;
 };
 
-// Reads kernel, stride, pad, dilate (when the op has it) and layout.  ndim
+// Reads kernel, stride, pad, dilate and layout (those the op has).  ndim
 // is the number of spatial axes: the kernel's length, or data's rank - 2 for
 // ops that may leave the kernel empty (global pooling), in which case the
 // kernel stays 1.  Empty stride / dilate / pad mean 1 / 1 / 0 per axis;

@@ -62,6 +62,17 @@ CASES = {
                              [r(2, 3, 4), np.array([[0, 1, 2, 1], [1, 1, 0, 2]], np.float32)], [1, 0]),
     "regression_outputs": (lambda x, y: nd.LinearRegressionOutput(x, y) + nd.LogisticRegressionOutput(x, y) +
                            nd.MAERegressionOutput(x, y), [r(3, 4), r(3, 4)], [1, 0]),
+    "svm_outputs": (lambda x, y: nd.SVMOutput(x, y, margin=0.5) + nd.SVMOutput(x, y, use_linear=True),
+                    [r(3, 4), idx(0, 3, 1)], [1, 0]),
+    "ctc_loss": (lambda x, label: nd.CTCLoss(x, label), [r(5, 3, 4), np.array([[1, 2], [3, 3], [2, 0]], np.float32)],
+                 [1, 0]),
+    "ctc_loss_lengths": (lambda x, label, frames, lengths: nd.ctc_loss(
+        x, label, frames, lengths, use_data_lengths=True, use_label_lengths=True, blank_label="last"),
+        [r(6, 2, 5, dtype=np.float64), np.array([[0, 3, 3], [2, 1, 0]], np.int32), idx(6, 4), idx(3, 2)],
+        [1, 0, 0, 0]),
+    "im2col_col2im": (lambda x: nd.col2im(nd.im2col(x, kernel=(3, 2), stride=(2, 1), pad=(1, 0)) ** 2,
+                                          output_size=(5, 6), kernel=(3, 2), stride=(2, 1), pad=(1, 0)),
+                      [r(2, 2, 5, 6)], [1]),
     "layer_norm": (lambda x, g, b: nd.LayerNorm(x, g, b, axis=1), [r(2, 5, 3), r(5), r(5)], [1, 1, 1]),
     "group_norm": (lambda x, g, b: nd.GroupNorm(x, g, b, num_groups=2, output_mean_var=True),
                    [r(2, 4, 3), r(2), r(2)], [1, 1, 1]),

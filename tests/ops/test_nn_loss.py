@@ -5,7 +5,8 @@ head gradient, with grad_scale, use_ignore, normalization, smooth_alpha,
 out_grad and probability labels -- checked against finite differences of
 the cross-entropy loss.  The regression outputs (linear, logistic, MAE):
 their forward maps and their loss gradients scaled by grad_scale / outputs
-per example."""
+per example.  SVMOutput: the identity forward and the L1- / L2-SVM gradient
+over the last axis, against finite differences of the hinge losses."""
 import numpy as np
 import pytest
 
@@ -357,6 +358,119 @@ def _softmax_cross_entropy_grad():
 
 GRAD_HARNESS["softmax_cross_entropy"] = _softmax_cross_entropy_grad
 NO_GRADIENT = ["_backward_SoftmaxOutput"] + ["_backward_" + name for name in REGRESSIONS]
+
+
+# -- SVMOutput ------------------------------------------------------------------------
+
+def svm_gradient(out, label, margin=1.0, regularization_coefficient=1.0, use_linear=False):
+    """MXNet 1.9's data gradient of SVMOutput: one-vs-rest hinge over the
+    last axis; a label outside the classes (or NaN) names none."""
+    out = out.astype(np.float64)
+    rows = out.reshape(-1, out.shape[-1])
+    label = label.astype(np.float64).reshape(-1)
+    target = np.where(np.isnan(label) | (np.abs(label) >= rows.shape[1]), -1, np.trunc(np.nan_to_num(label)))
+    hit = np.arange(rows.shape[1])[None, :] == target[:, None]
+    c = regularization_coefficient
+    if use_linear:
+        g = np.where(hit, -c * (margin > rows), c * (margin > -rows))
+    else:
+        g = np.where(hit, -2 * c * np.maximum(0, margin - rows), 2 * c * np.maximum(0, margin + rows))
+    return g.reshape(out.shape)
+
+
+# (data shape, parameters); labels are class indices of the last axis, some
+# outside it
+SVM_CASES = [
+    ((4, 5), dict()),
+    ((4, 5), dict(use_linear=True, margin=0.5, regularization_coefficient=2.0)),
+    ((2, 3, 4), dict(margin=2.0, regularization_coefficient=0.25)),
+    ((3, 1), dict(use_linear=True)),
+]
+
+
+def svm_arrays(shape, dtype, rng):
+    x = (rng.integers(-12, 13, shape) / 4 + 0.125).astype(dtype)  # off the hinges' kinks
+    label = rng.integers(-1, shape[-1] + 1, shape[:-1]).astype(np.float64)
+    label.reshape(-1)[0] = 1.7  # truncated to class 1
+    return x, label.astype(dtype)
+
+
+def svm_output_checker(dtype):
+    rng = seeded_rng("SVMOutput", np.dtype(dtype).name)
+    for shape, p in SVM_CASES:
+        x, label = svm_arrays(shape, dtype, rng)
+        data = mx.nd.array(x, dtype=dtype)
+        data.attach_grad()
+        with mx.autograd.record():
+            out = mx.nd.SVMOutput(data, mx.nd.array(label, dtype=dtype), **p)
+        out.backward(mx.nd.array(rng.standard_normal(shape), dtype=dtype))  # ignored
+        assert_close(out, x.astype(np.float64), dtype)
+        assert_close(data.grad, svm_gradient(x, label, **p), dtype, scale=4)
+
+
+def svm_backward_checker(dtype):
+    rng = seeded_rng("_backward_SVMOutput", np.dtype(dtype).name)
+    for shape, p in SVM_CASES:
+        out, label = svm_arrays(shape, dtype, rng)
+        grad = mx.nd._internal._backward_SVMOutput(mx.nd.array(label, dtype=dtype), mx.nd.array(out, dtype=dtype),
+                                                   **p)
+        assert_close(grad, svm_gradient(out, label, **p), dtype, scale=4)
+    nan_label = np.array([np.nan, 0.0])
+    grad = mx.nd._internal._backward_SVMOutput(mx.nd.array(nan_label, dtype=dtype), mx.nd.zeros((2, 2), dtype=dtype))
+    assert_close(grad, svm_gradient(np.zeros((2, 2)), nan_label), dtype)
+
+
+HARNESS["SVMOutput"] = svm_output_checker
+HARNESS["_backward_SVMOutput"] = svm_backward_checker
+NO_GRADIENT.append("_backward_SVMOutput")
+
+
+def svm_loss(x, label, margin, c, linear):
+    """The hinge losses whose gradient SVMOutput gives."""
+    hit = np.arange(x.shape[-1])[None, :] == label.astype(int)[:, None]
+    scores = np.where(hit, margin - x, margin + x)
+    hinge = np.maximum(0, scores)
+    return c * (hinge if linear else hinge ** 2).sum()
+
+
+def _svm_gradient():
+    for linear in (False, True):
+        x = RNG.integers(-12, 13, (3, 4)) / 4 + 0.125
+        label = np.array([0.0, 3.0, 1.0])
+        data = mx.nd.array(x, dtype=np.float64)
+        data.attach_grad()
+        with mx.autograd.record():
+            out = mx.nd.SVMOutput(data, mx.nd.array(label, dtype=np.float64), margin=0.75,
+                                  regularization_coefficient=1.5, use_linear=linear)
+        out.backward()
+        numeric = numeric_gradient(lambda v: svm_loss(v[0], label, 0.75, 1.5, linear), [x], [0], 1e-6)[0]
+        np.testing.assert_allclose(data.grad.asnumpy(), numeric, rtol=1e-5, atol=1e-8)
+
+
+GRAD_HARNESS["SVMOutput"] = _svm_gradient
+
+
+@pytest.mark.parametrize("name", ["SVMOutput", "_backward_SVMOutput"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_svm_output(name, dtype):
+    HARNESS[name](dtype)
+
+
+def test_svm_output_gradient():
+    _svm_gradient()
+
+
+def test_svm_output_symbol_and_errors():
+    net = mx.sym.SVMOutput(mx.sym.Variable("data"), name="svm")
+    assert net.list_arguments() == ["data", "svm_label"] and net.list_outputs() == ["svm_output"]
+    assert net.infer_shape(data=(3, 4, 5))[0] == [(3, 4, 5), (3, 4)]
+    with pytest.raises(MXNetError, match="label"):
+        mx.nd.SVMOutput(mx.nd.ones((4, 3)), mx.nd.ones((3,)))
+    with pytest.raises(MXNetError, match="float"):
+        mx.nd.SVMOutput(mx.nd.ones((4, 3), dtype="int32"), mx.nd.ones((4,), dtype="int32"))
+    with pytest.raises(MXNetError, match="dtype"):
+        mx.nd.SVMOutput(mx.nd.ones((4, 3)), mx.nd.ones((4,), dtype="float64"))
+    assert mx.nd.SVMOutput(mx.nd.ones((4, 3)), mx.nd.ones((4,))).shape == (4, 3)
 
 
 @pytest.mark.parametrize("case", sorted(GRAD_CASES))

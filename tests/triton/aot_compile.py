@@ -215,6 +215,11 @@ def layer_ops():
              normalization="valid", use_ignore=True, ignore_label=-1.0, grad_scale=1.0, smooth_alpha=0.1,
              out_grad=True)
         call("_backward_MAERegressionOutput", [((4, 5), dtype)] * 2, [((4, 5), dtype)], grad_scale=1.0)
+        call("_backward_SVMOutput", [((4,), dtype), ((4, 5), dtype)], [((4, 5), dtype)], margin=1.0,
+             regularization_coefficient=1.0, use_linear=False)
+        call("im2col", [x], [((2, 27, 16), dtype)], kernel=(3, 3), stride=(1, 1), dilate=(1, 1), pad=(0, 0))
+        call("col2im", [((2, 27, 16), dtype)], [x], output_size=(6, 6), kernel=(3, 3), stride=(1, 1), dilate=(1, 1),
+             pad=(0, 0))
         for pool in ("max", "avg"):
             call("Pooling", [x], [((2, 3, 3, 3), dtype)], kernel=(3, 3), stride=(2, 2), pad=(1, 1), pool_type=pool)
             call("_backward_Pooling", [((2, 3, 3, 3), dtype), x, ((2, 3, 3, 3), dtype)], [x], kernel=(3, 3),
@@ -224,6 +229,11 @@ def layer_ops():
         call("LRN", [x], [x, x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
         call("_backward_LRN", [x, x, x], [x], nsize=3, alpha=1e-4, beta=0.75, knorm=2.0)
         call("L2Normalization", [x], [x, ((x[0][0], 1) + x[0][2:], dtype)], eps=1e-10, mode="channel")
+    for dtype in ("float32", "float64"):  # the recursions' barriers and the gradient's atomics
+        call("CTCLoss", [((5, 2, 4), dtype), ((2, 3), "int32"), ((2,), "float32"), ((2,), "int64")],
+             [((2,), dtype), ((5, 2, 4), dtype)], use_data_lengths=True, use_label_lengths=True, blank_label="first")
+        call("CTCLoss", [((5, 2, 4), dtype), ((2, 3), dtype)], [((2,), dtype), ((5, 2, 4), dtype)],
+             use_data_lengths=False, use_label_lengths=False, blank_label="last")
     for dist in ("gamma", "poisson", "negative_binomial", "generalized_negative_binomial"):
         call(f"_sample_{dist}", [((2,), "float32"), ((2,), "float32")], [((2, 4), "float64")], shape=(4,))
     call("_random_gamma", [], [((8,), "float16")], alpha=0.5, beta=1.0)

@@ -1,5 +1,6 @@
-"""Convolution, Deconvolution and Pooling kernels and their gradients
-against numpy float64 references (direct sums over the kernel offsets)."""
+"""Convolution, Deconvolution, Pooling, im2col and col2im kernels and their
+gradients against numpy float64 references (direct sums over the kernel
+offsets)."""
 import itertools
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 pytest.importorskip("triton", reason="triton is not installed")
 
+from _im2col_reference import col2im_reference, im2col_reference  # noqa: E402
 from _run import TOLERANCE, rounded, run_op  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # masked lanes' casts under the interpreter
@@ -175,3 +177,29 @@ def test_global_pooling_and_max_ties():
                                       (np.array([[[[3.0]]]]), "float64")], [((1, 1, 2, 2), "float64")],
                 dict(kernel=(2, 2), pool_type="max"))
     np.testing.assert_array_equal(dx, [[[[0, 2], [0, 0]]]])
+
+
+# (image shape, window parameters): 1-D, 2-D and 3-D, taps that miss the image
+SLIDING_CASES = [
+    ((2, 3, 7), dict(kernel=(3,), stride=(2,), pad=(1,))),
+    ((2, 2, 5, 6), dict(kernel=(3, 2), stride=(2, 1), dilate=(1, 2), pad=(1, 0))),
+    ((1, 2, 4, 3, 5), dict(kernel=(2, 2, 3), stride=(1, 2, 1), pad=(0, 1, 1))),
+    ((2, 1, 3, 3), dict(kernel=(3, 3), pad=(1, 1), dilate=(2, 2))),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SLIDING_CASES)))
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_im2col_col2im_and_backward_im2col(case, dtype):
+    shape, params = SLIDING_CASES[case]
+    tol = dict(rtol=TOLERANCE[dtype] * 4, atol=TOLERANCE[dtype] * 4)
+    x = rounded(RNG.standard_normal(shape), dtype)
+    expected = im2col_reference(x, **params)
+    attrs = dict(dict(stride=(), dilate=(), pad=()), **params)
+    np.testing.assert_allclose(run_op("im2col", [(x, dtype)], [(expected.shape, dtype)], attrs), expected, **tol)
+    col = rounded(RNG.standard_normal(expected.shape), dtype)
+    image = col2im_reference(col, shape[2:], **params)
+    got = run_op("col2im", [(col, dtype)], [(shape, dtype)], dict(attrs, output_size=shape[2:]))
+    np.testing.assert_allclose(got, image, **tol)
+    got = run_op("_backward_im2col", [(col, dtype), (np.zeros(shape), dtype)], [(shape, dtype)], attrs)
+    np.testing.assert_allclose(got, image, **tol)

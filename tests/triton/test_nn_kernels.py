@@ -1,12 +1,13 @@
-"""The neural-network layer kernels (activations, loss outputs, LayerNorm,
-BatchNorm, LRN, SequenceMask, Dropout) and their gradients against numpy /
-scipy float64 references."""
+"""The neural-network layer kernels (activations, loss outputs, CTCLoss,
+LayerNorm, BatchNorm, LRN, SequenceMask, Dropout) and their gradients against
+numpy / scipy float64 references."""
 import numpy as np
 import pytest
 import scipy.special
 
 pytest.importorskip("triton", reason="triton is not installed")
 
+from _ctc_reference import ctc_reference, reference_gradient  # noqa: E402
 from _run import TOLERANCE, rounded, run_op  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -93,6 +94,62 @@ def test_regression_outputs():
                          ("_backward_MAERegressionOutput", np.where(x - label > 0, 0.75, -0.75))]:
         got = run_op(op, [(label, "float64"), (x, "float64")], [((3, 4), "float64")], {"grad_scale": 3.0})
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("linear", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_svm_output_and_its_gradient(linear, dtype):
+    out = rounded(RNG.integers(-12, 13, (2, 3, 4)) / 4 + 0.125, dtype)
+    label = np.array([[0, 3, 1.7], [-1, 4, np.nan]])  # 1.7: class 1; -1, 4 and NaN: no class
+    np.testing.assert_array_equal(run_op("SVMOutput", [(out, dtype), (label, dtype)], [(out.shape, dtype)]), out)
+    got = run_op("_backward_SVMOutput", [(label, dtype), (out, dtype)], [(out.shape, dtype)],
+                 {"margin": 0.5, "regularization_coefficient": 2.0, "use_linear": linear})
+    hit = np.arange(4) == np.where(np.isnan(label), -1, np.trunc(np.nan_to_num(label)))[..., None]
+    if linear:
+        expected = np.where(hit, -2.0 * (0.5 > out), 2.0 * (0.5 > -out))
+    else:
+        expected = np.where(hit, -4 * np.maximum(0, 0.5 - out), 4 * np.maximum(0, 0.5 + out))
+    np.testing.assert_allclose(got, expected, rtol=TOLERANCE[dtype] * 10)
+
+
+def _ctc(x, label, dtype, lengths=(), **attrs):
+    """CTCLoss's two outputs: the loss and its gradient (the hidden output)."""
+    frames, batch, _ = x.shape
+    attrs = dict(dict(use_data_lengths=False, use_label_lengths=False, blank_label="first"), **attrs)
+    inputs = [(x, dtype), (label, "int32")] + [(v, "float32") for v in lengths]
+    return run_op("CTCLoss", inputs, [((batch,), dtype), (x.shape, dtype)], attrs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ctc_loss_and_its_gradient(dtype):
+    x = rounded(RNG.standard_normal((6, 4, 4)) * 2, dtype)
+    label = np.array([[1, 2, 3], [3, 3, 0], [2, 0, 0], [3, 3, 3]])  # (3, 3, 3) needs 5 frames of 4: loss 0
+    data_lengths = np.array([6, 5, 2, 4])
+    loss, grad = _ctc(x, label, dtype, [data_lengths], use_data_lengths=True)
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == "float32" else dict(rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(loss, ctc_reference(x, label, data_lengths=data_lengths), **tol)
+    np.testing.assert_allclose(grad, reference_gradient(x, label, data_lengths=data_lengths), **tol)
+    assert not grad[2:, 2].any() and not grad[:, 3].any()
+    # blank 'last', label_lengths, long sequences in log space
+    x = rounded(RNG.standard_normal((40, 3, 5)) * 30, dtype)
+    label = RNG.integers(0, 4, (3, 9))
+    label_lengths = np.array([9, 0, 4])
+    loss, grad = _ctc(x, label, dtype, [label_lengths], use_label_lengths=True, blank_label="last")
+    expected = ctc_reference(x, label, "last", label_lengths=label_lengths)
+    assert np.isfinite(loss).all() and expected.max() > 200
+    np.testing.assert_allclose(loss, expected, rtol=1e-5 if dtype == "float32" else 1e-10)
+    # softmax minus occupancies: rows sum to 0 (log-probabilities near -1000 keep float32 to ~1e-4)
+    np.testing.assert_allclose(grad.sum(axis=2), 0, atol=2e-3 if dtype == "float32" else 1e-9)
+
+
+def test_ctc_loss_marks_bad_samples_nan():
+    """On the GPU a bad length or label cannot stop the call: its sample's
+    loss and gradient are NaN, the others are computed."""
+    x = RNG.standard_normal((4, 3, 3))
+    label = np.array([[1, 2], [1, 3], [2, 0]])  # 3 is no token of 3 channels
+    loss, grad = _ctc(x, label, "float64", [np.array([4, 4, 7])], use_data_lengths=True)  # 7 > 4 frames
+    assert np.isnan(loss[1:]).all() and np.isnan(grad[:, 1:]).all()
+    np.testing.assert_allclose(loss[0], ctc_reference(x[:, :1], label[:1])[0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("axis, shape", [(-1, (3, 40)), (1, (2, 5, 3)), (0, (700, 2))])

@@ -66,7 +66,9 @@ int MXOpGetInfo(MXOpHandle handle, const char** out_name, const char** out_descr
   if (out_name) *out_name = op->name.c_str();
   if (out_description) *out_description = op->description.c_str();
   if (out_num_inputs)
-    *out_num_inputs = op->variadic() || op->input_names_fn ? -1 : static_cast<int>(op->input_names.size());
+    *out_num_inputs = op->variadic() || (op->input_names_fn && !op->input_names_subset)
+                          ? -1
+                          : static_cast<int>(op->input_names.size());
   if (out_num_outputs) *out_num_outputs = op->num_outputs_fn ? -1 : op->num_outputs;
   if (out_key_var_num_args) *out_key_var_num_args = op->key_var_num_args.c_str();
   MX_API_END();

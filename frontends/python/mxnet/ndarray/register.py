@@ -57,8 +57,8 @@ def make_op_function(op_name, func_name=None):
             inputs = place_arguments(args, kwargs)
         handles = []
         for i, arr in enumerate(inputs):
-            if arr is None:
-                break
+            if arr is None:  # an optional input left out: the next ones move up, as in MXNet
+                continue
             if not isinstance(arr, NDArray):
                 raise TypeError("%s(): input %s must be an NDArray, got %s"
                                 % (func_name, input_names[min(i, n_inputs - 1)] if n_inputs else i,

@@ -12,6 +12,10 @@ each program counts itself (labels are few: one per position).
 The regression outputs: forward the identity (logistic: the sigmoid);
 backward (out - label), or its sign for MAE, times grad_scale / m with
 m = label.size / label.shape[0].
+
+SVMOutput: forward the identity; backward the L2- (or with use_linear L1-)
+SVM gradient of each row (the last axis) against its class index, the
+label truncated toward zero (outside [0, classes) or NaN: no class).
 """
 import triton
 import triton.language as tl
@@ -156,3 +160,44 @@ def _register_regression(name, kind):
 
 for _name, _kind in (("Linear", "linear"), ("Logistic", "logistic"), ("MAE", "mae")):
     _register_regression(_name, _kind)
+
+
+@register("SVMOutput", dtypes=DTYPES)
+def svm_output(call):
+    x, y = call.inputs[0], call.outputs[0]
+    if write_request(call) and x.ptr != y.ptr:
+        copy_into(x, y)
+
+
+@triton.jit(do_not_specialize=["classes", "margin_bits", "coefficient_bits"])
+def svm_output_backward_kernel(label_ptr, out_ptr, grad_ptr, n, classes, margin_bits, coefficient_bits,
+                               LINEAR: tl.constexpr, IDX: tl.constexpr, BLOCK: tl.constexpr):
+    i, mask = block_indices(n, BLOCK, IDX)
+    T: tl.constexpr = grad_ptr.dtype.element_ty
+    C: tl.constexpr = compute_type(T)
+    m = scalar_from_bits(margin_bits, T, C)
+    c = scalar_from_bits(coefficient_bits, T, C)
+    label = tl.load(label_ptr + i // classes, mask=mask, other=-1).to(tl.float64)
+    # truncated toward zero; NaN and labels beyond the classes name none
+    target = tl.where((label == label) & (tl.abs(label) < classes), cast_to(label, tl.int64), -1)
+    y = tl.load(out_ptr + i, mask=mask).to(C)
+    hit = (i % classes) == target
+    if LINEAR:
+        g = tl.where(hit, tl.where(m > y, -c, 0.0), tl.where(m > -y, c, 0.0))
+    else:
+        g = tl.where(hit, tl.where(m > y, -2 * c * (m - y), 0.0), tl.where(m > -y, 2 * c * (m + y), 0.0))
+    tl.store(grad_ptr + i, g.to(T), mask=mask)
+
+
+@register("_backward_SVMOutput", dtypes=DTYPES)
+def svm_output_backward(call):
+    label, out = call.inputs[:2]
+    grad = call.outputs[0]
+    if not write_request(call) or grad.numel == 0:
+        return
+    _contiguous(label, out, grad)
+    attrs = call.attrs
+    launch(svm_output_backward_kernel, (triton.cdiv(grad.numel, BLOCK),), label, out, grad, grad.numel,
+           out.shape[-1] if out.ndim else 1, as_bits(attrs.get("margin", 1.0), grad.dtype),
+           as_bits(attrs.get("regularization_coefficient", 1.0), grad.dtype), LINEAR=bool(attrs.get("use_linear")),
+           IDX=tl.int64 if grad.numel >= INT32_LIMIT else tl.int32, BLOCK=BLOCK, num_warps=NUM_WARPS)
