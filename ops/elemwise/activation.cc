@@ -30,7 +30,7 @@ bool LeakyReLUShapes(const Attrs& attrs, std::vector<Shape>* in, std::vector<Sha
   AssignShape(&data, (*out)[0], op, "output");
   if (data.ndim() < 0) return false;
   (*in)[0] = data;
-  (*out)[0] = data;
+  for (Shape& o : *out) o = data;  // the output, and rrelu's mask
   if (in->size() > 1) {
     Shape& gamma = (*in)[1];
     const int64_t channels = PReLUChannels(data);
@@ -128,10 +128,12 @@ MX_REGISTER_OP(LeakyReLU)
               "during training: it is the `gamma` input, one slope per channel (axis 1).\n"
               "- *rrelu*: Randomized ReLU. same as *leaky* but the `slope` is uniformly and "
               "randomly chosen from *[lower_bound, upper_bound)* for training, while fixed to be "
-              "*(lower_bound+upper_bound)/2* for inference (MX computes the inference form).\n"
+              "*(lower_bound+upper_bound)/2* for inference (MX computes the inference form). Its second "
+              "output, `mask`, holds the slope each element used.\n"
               "- *gelu*: Gaussian Error Linear Unit. `y = 0.5 * x * (1 + erf(x / sqrt(2)))`")
     .InputsFn({"data", "gamma"}, [](const Attrs& attrs) { return IsPReLU(attrs) ? 2 : 1; })
-    .Outputs({"output"})
+    .Outputs({"output", "mask"})
+    .NumOutputsFn([](const Attrs& attrs) { return attrs.Str("act_type") == "rrelu" ? 2 : 1; })
     .Param("act_type", "{'elu', 'gelu', 'leaky', 'prelu', 'rrelu', 'selu'}", "leaky",
            "Activation function to be applied.")
     .Param("slope", "float", "0.25", "Init slope for the activation. (For leaky and elu only)")

@@ -1,4 +1,5 @@
 // Kernels of Activation (through the unary math kernels) and LeakyReLU.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -107,6 +108,8 @@ int LeakyReLUKernel(const MXKernelCall* call) {
           const C c = static_cast<C>(v);
           return static_cast<T>(c > C(0) ? c : c * s);
         });
+        if (call->num_outputs > 1 && call->req[1] != MX_REQ_NULL)  // rrelu's mask: the slope used
+          std::fill(Data<T>(call->outputs[1]), Data<T>(call->outputs[1]) + n, static_cast<T>(s));
       } else if (std::strcmp(act, "elu") == 0) {
         const C s = static_cast<C>(slope);
         map_libm([s](T v) {

@@ -353,6 +353,13 @@ def leaky_reference(x, act_type="leaky", slope=0.25, lower_bound=0.125, upper_bo
     raise ValueError(act_type)
 
 
+def test_rrelu_lists_its_mask_output_as_mxnet():
+    s = mx.sym.LeakyReLU(mx.sym.var("x"), act_type="rrelu", name="lr")
+    assert s.list_outputs() == ["lr_output", "lr_mask"]
+    assert s.infer_shape(x=(2, 3))[1] == [(2, 3), (2, 3)]
+    assert mx.sym.LeakyReLU(mx.sym.var("x"), name="lr").list_outputs() == ["lr_output"]
+
+
 def leaky_relu_checker(fn, dtype):
     if not is_float(dtype):
         with pytest.raises(MXNetError, match="not supported"):
@@ -366,8 +373,13 @@ def leaky_relu_checker(fn, dtype):
     for act, kwargs in [("leaky", dict(slope=0.1)), ("elu", dict(slope=1.0)), ("elu", dict(slope=0.3)),
                         ("selu", {}), ("gelu", {}), ("rrelu", {}),
                         ("rrelu", dict(lower_bound=0.2, upper_bound=0.4))]:
-        got = fn(nd(x, dtype), act_type=act, **kwargs).asnumpy()
-        check_float(got, leaky_reference(x64, act, **kwargs).astype(dtype), dtype)
+        got = fn(nd(x, dtype), act_type=act, **kwargs)
+        if act == "rrelu":  # MXNet 1.9's [output, mask]: the mask holds the slope used
+            got, mask = got
+            slope = (kwargs.get("lower_bound", 0.125) + kwargs.get("upper_bound", 0.334)) / 2
+            assert mask.shape == x.shape and mask.dtype == dtype
+            check_float(mask.asnumpy(), np.full(x.shape, slope).astype(dtype), dtype)
+        check_float(got.asnumpy(), leaky_reference(x64, act, **kwargs).astype(dtype), dtype)
     # prelu: gamma per channel (axis 1), a single slope, one per element
     for data_shape, gamma_shape in [((2, 3, 4, 5), (3,)), ((2, 3, 4, 5), (1,)), ((4, 3), (3,)),
                                     ((6,), (6,)), ((6,), (1,)), ((2, 3), (2, 3)), ((2, 3, 0), (3,))]:

@@ -28,7 +28,11 @@ def test_activation_and_leaky_relu(dtype):
                    ("elu", lambda v: np.where(v > 0, v, 0.3 * np.expm1(v))),
                    ("selu", lambda v: SELU_LAMBDA * np.where(v > 0, v, SELU_ALPHA * np.expm1(v))),
                    ("gelu", lambda v: 0.5 * v * (1 + scipy.special.erf(v / np.sqrt(2))))]:
-        got = run_op("LeakyReLU", [(x, dtype)], [(x.shape, dtype)], dict(attrs, act_type=act))
+        if act == "rrelu":  # [output, mask]: the mask holds the slope used
+            got, mask = run_op("LeakyReLU", [(x, dtype)], [(x.shape, dtype)] * 2, dict(attrs, act_type=act))
+            np.testing.assert_allclose(mask, np.full(x.shape, 0.3), **tol)
+        else:
+            got = run_op("LeakyReLU", [(x, dtype)], [(x.shape, dtype)], dict(attrs, act_type=act))
         np.testing.assert_allclose(got, f(x), err_msg=act, **tol)
     for gamma in [RNG.uniform(0, 1, 3), RNG.uniform(0, 1, 1), RNG.uniform(0, 1, x.shape)]:
         gamma = rounded(gamma, dtype)

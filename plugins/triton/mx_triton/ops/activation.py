@@ -12,6 +12,7 @@ from ..launch import launch
 from ..registry import FLOATS, NUMERIC, KernelError, register
 from ..scalars import as_bits
 from ..strides import write_request
+from .fill import fill
 from .unary_math import run_unary
 
 ACTIVATIONS = ("relu", "sigmoid", "softrelu", "softsign", "tanh")
@@ -80,6 +81,8 @@ def leaky_relu(call):
     launch(leaky_relu_kernel, p.grid, x, gamma, y, p.numel, as_bits(slope, "float64"), p.shape, p.strides[1],
            p.strides[2], p.strides[0], KIND=LEAKY[act], FLAT=p.flat, IDX=p.index, BLOCK=BLOCK,
            num_warps=NUM_WARPS)
+    if len(call.outputs) > 1 and write_request(call, 1):  # rrelu's mask: the slope used
+        fill(call.outputs[1], slope)
 
 
 @triton.jit
