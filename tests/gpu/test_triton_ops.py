@@ -119,6 +119,19 @@ CASES = {
                                  lr=0.1, lower_bound=0.5),
         mx.nd.multi_lars(m, v, g * g, w * 0 + 0.01, eta=0.01, eps=1e-6), dim=0),
         arrays((6,), (6,), (6,)) + arrays((6,), low=0.5, high=1.0)),
+    # the bounding-box ops: IoU, target coding, anchors and bipartite matching
+    "box_iou_coding": (lambda a, b, d: mx.nd.concat(
+        mx.nd.contrib.box_iou(a, b, format="center").reshape((-1,)),
+        mx.nd.contrib.box_decode(d, a.reshape((1, 6, 4)), std0=0.1, std1=0.1, std2=0.2, std3=0.2, clip=1.0
+                                 ).reshape((-1,)),
+        mx.nd.contrib.box_encode(d[:, :, 0] > 0.5, mx.nd.array([[0, 1, 1, 0, 1, 0]], ctx=d.context),
+                                 mx.nd.concat(a[:, :2], a[:, :2] + a[:, 2:], dim=1).reshape((1, 6, 4)),
+                                 mx.nd.concat(b[:, :2], b[:, :2] + b[:, 2:], dim=1).reshape((1, 2, 4)),
+                                 mx.nd.zeros(4, ctx=d.context), mx.nd.ones(4, ctx=d.context))[0].reshape((-1,)),
+        dim=0), arrays((6, 4), (2, 4), (1, 6, 4), low=0.1, high=1.0)),
+    "bipartite_matching_prior": (lambda s, d: mx.nd.concat(
+        *mx.nd.contrib.bipartite_matching(s, threshold=0.3), mx.nd.contrib.MultiBoxPrior(
+            d, sizes=(0.5, 0.2), ratios=(1, 2), clip=True).reshape((2, -1)), dim=1), arrays((2, 4, 3), (1, 1, 2, 3))),
 }
 
 

@@ -310,6 +310,27 @@ def spatial_ops():
              center_crop=True)
 
 
+def box_ops():
+    """The bounding-box kernels (box_iou, box_encode, box_decode, box_nms and
+    its gradient, bipartite_matching, MultiBoxPrior)."""
+    for dtype in ("float32", "float16", "float64"):
+        rows = ((2, 5, 6), dtype)
+        call("_contrib_box_iou", [((3, 4), dtype), ((2, 4), dtype)], [((3, 2), dtype)], format="center")
+        call("_contrib_box_encode", [((2, 3), dtype)] * 2 + [((2, 3, 4), dtype), ((2, 2, 4), dtype)] +
+             [((4,), dtype)] * 2, [((2, 3, 4), dtype)] * 2)
+        call("_contrib_box_decode", [((2, 3, 4), dtype), ((1, 3, 4), dtype)], [((2, 3, 4), dtype)], std0=1.0,
+             std1=1.0, std2=1.0, std3=1.0, clip=0.5, format="corner")
+        for topk, id_index in ((-1, 0), (0, -1)):
+            call("_contrib_box_nms", [rows], [rows, ((2, 5), "int32")], overlap_thresh=0.5, valid_thresh=0.0,
+                 topk=topk, coord_start=2, score_index=1, id_index=id_index, background_id=-1, force_suppress=False,
+                 in_format="center", out_format="corner")
+        call("_backward_contrib_box_nms", [rows, ((2, 5), "int32")], [rows])
+        call("_contrib_bipartite_matching", [((2, 3, 4), dtype)], [((2, 3), dtype), ((2, 4), dtype)],
+             threshold=0.1, is_ascend=False, topk=-1)
+    call("_contrib_MultiBoxPrior", [((1, 2, 3, 4), "float32")], [((1, 24, 4), "float32")], sizes=(0.5, 0.2),
+         ratios=(1.0, 2.0), clip=True, steps=(-1.0, -1.0), offsets=(0.5, 0.5))
+
+
 def main():
     launch.interceptor = compile_instead
     triton.knobs.runtime.add_stages_inspection_hook = stop_at_ptx
@@ -403,6 +424,7 @@ def main():
     optimizer_ops()
     layer_ops()
     spatial_ops()
+    box_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")
     return 0
