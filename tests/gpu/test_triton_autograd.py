@@ -115,6 +115,12 @@ CASES = {
     "roi_pooling": (lambda d, rois: nd.ROIPooling(d, rois, pooled_size=(2, 3), spatial_scale=0.5),
                     [r(2, 3, 5, 6), np.array([[0, 0, 0, 6, 6], [1, 2, 0, 9, 4], [0, 4, 4, 11, 9], [-1, 0, 0, 2, 2]],
                                              np.float32)], [1, 0]),
+    "contrib_elementwise": (lambda x: [nd.contrib.quadratic(x, a=1.5, b=-2, c=0.5), nd.contrib.div_sqrt_dim(x),
+                                       nd.contrib.gradientmultiplier(x, scalar=-3) + nd.contrib.round_ste(x) *
+                                       nd.contrib.sign_ste(x)], [r(3, 4)], [1]),
+    "contrib_index_copy": (lambda old, i, new: nd.contrib.index_copy(old, i, new) *
+                           nd.contrib.arange_like(old, start=1, step=0.5),
+                           [r(5, 3), idx(3, 0, 3), r(3, 3)], [1, 0, 1]),
     "crop": (lambda x, like: [nd.Crop(x, h_w=(2, 3), offset=(1, 1)), nd.Crop(x, like, center_crop=True)],
              [r(2, 3, 4, 5), r(1, 1, 3, 2)], [1, 0]),
     "lrn": (lambda x: nd.LRN(x, nsize=3, alpha=0.1, beta=0.75, knorm=2), [r(2, 5, 3, 3)], [1]),

@@ -310,6 +310,19 @@ def spatial_ops():
              center_crop=True)
 
 
+def contrib_ops():
+    """The contrib kernels: floats and integers, index dtypes float32 and int64."""
+    for dtype in ("float32", "float64", "float16", "int32", "uint8"):
+        x = ((3, 4), dtype)
+        call("_contrib_div_sqrt_dim", [x], [x])
+        call("_contrib_quadratic", [x], [x], a=1.5, b=-2.0, c=0.5)
+        call("_contrib_allclose", [x, x], [((), "uint8")], rtol=1e-5, atol=1e-8, equal_nan=True)
+        call("_contrib_index_array", [x], [((3, 4, 1), "int64")], axes=(-1,))
+    for index in ("float32", "int64"):
+        call("_contrib_index_copy", [((5, 3), "float16"), ((2,), index), ((2, 3), "float16")], [((5, 3), "float16")])
+    call("_contrib_arange_like", [((3, 4), "float32")], [((4,), "float32")], start=1.0, step=0.5, repeat=2,
+         axis=1, ctx="")
+
 def main():
     launch.interceptor = compile_instead
     triton.knobs.runtime.add_stages_inspection_hook = stop_at_ptx
@@ -403,6 +416,7 @@ def main():
     optimizer_ops()
     layer_ops()
     spatial_ops()
+    contrib_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")
     return 0
