@@ -121,6 +121,10 @@ CASES = {
     "contrib_index_copy": (lambda old, i, new: nd.contrib.index_copy(old, i, new) *
                            nd.contrib.arange_like(old, start=1, step=0.5),
                            [r(5, 3), idx(3, 0, 3), r(3, 3)], [1, 0, 1]),
+    "contrib_resize_pool": (lambda x, like: [nd.contrib.BilinearResize2D(x, height=5, width=3),
+                                             nd.contrib.BilinearResize2D(x, like, mode="like", align_corners=False),
+                                             nd.contrib.AdaptiveAvgPooling2D(x, output_size=(3, 2))],
+                            [r(2, 3, 4, 5), r(1, 1, 6, 7)], [1, 0]),
     "crop": (lambda x, like: [nd.Crop(x, h_w=(2, 3), offset=(1, 1)), nd.Crop(x, like, center_crop=True)],
              [r(2, 3, 4, 5), r(1, 1, 3, 2)], [1, 0]),
     "lrn": (lambda x: nd.LRN(x, nsize=3, alpha=0.1, beta=0.75, knorm=2), [r(2, 5, 3, 3)], [1]),

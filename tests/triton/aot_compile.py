@@ -311,7 +311,8 @@ def spatial_ops():
 
 
 def contrib_ops():
-    """The contrib kernels: floats and integers, index dtypes float32 and int64."""
+    """The contrib kernels: the element-wise and index ones at floats and integers (index dtypes float32 and
+    int64), the resize and pooling ones at every float dtype."""
     for dtype in ("float32", "float64", "float16", "int32", "uint8"):
         x = ((3, 4), dtype)
         call("_contrib_div_sqrt_dim", [x], [x])
@@ -322,6 +323,15 @@ def contrib_ops():
         call("_contrib_index_copy", [((5, 3), "float16"), ((2,), index), ((2, 3), "float16")], [((5, 3), "float16")])
     call("_contrib_arange_like", [((3, 4), "float32")], [((4,), "float32")], start=1.0, step=0.5, repeat=2,
          axis=1, ctx="")
+    for dtype in ("float32", "float64", "float16"):
+        x, y = ((2, 3, 4, 5), dtype), ((2, 3, 6, 3), dtype)
+        for align in (True, False):
+            resize = dict(height=6, width=3, scale_height=None, scale_width=None, mode="size", align_corners=align)
+            call("_contrib_BilinearResize2D", [x], [y], **resize)
+            call("_backward_contrib_BilinearResize2D", [y, x], [x], **resize)
+        call("_contrib_AdaptiveAvgPooling2D", [x], [y], output_size=(6, 3))
+        call("_backward_contrib_AdaptiveAvgPooling2D", [y, x], [x], output_size=(6, 3))
+
 
 def main():
     launch.interceptor = compile_instead
