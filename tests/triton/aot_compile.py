@@ -312,7 +312,7 @@ def spatial_ops():
 
 def contrib_ops():
     """The contrib kernels: the element-wise and index ones at floats and integers (index dtypes float32 and
-    int64), the resize and pooling ones at every float dtype."""
+    int64), the resize, pooling and ROIAlign ones at every float dtype."""
     for dtype in ("float32", "float64", "float16", "int32", "uint8"):
         x = ((3, 4), dtype)
         call("_contrib_div_sqrt_dim", [x], [x])
@@ -329,6 +329,13 @@ def contrib_ops():
             resize = dict(height=6, width=3, scale_height=None, scale_width=None, mode="size", align_corners=align)
             call("_contrib_BilinearResize2D", [x], [y], **resize)
             call("_backward_contrib_BilinearResize2D", [y, x], [x], **resize)
+        for sensitive in (False, True):
+            roi = dict(pooled_size=(2, 3), spatial_scale=0.5, sample_ratio=-1, position_sensitive=sensitive,
+                       aligned=not sensitive)
+            pooled = ((4, 1 if sensitive else 6, 2, 3), dtype)
+            call("_contrib_ROIAlign", [((2, 6, 4, 5), dtype), ((4, 5), dtype)], [pooled], **roi)
+            call("_backward_ROIAlign", [pooled, ((2, 6, 4, 5), dtype), ((4, 5), dtype)], [((2, 6, 4, 5), dtype)],
+                 **roi)
         call("_contrib_AdaptiveAvgPooling2D", [x], [y], output_size=(6, 3))
         call("_backward_contrib_AdaptiveAvgPooling2D", [y, x], [x], output_size=(6, 3))
 
