@@ -1,6 +1,6 @@
 """numpy float64 references of MXNet 1.9's spatial ops -- UpSampling,
 GridGenerator, BilinearSampler (SpatialTransformer is the two in sequence),
-ROIPooling, Crop -- and their gradients, written for clarity on small
+ROIPooling, ROIAlign, Crop -- and their gradients, written for clarity on small
 shapes.  numpy only: tests/ops and tests/triton share them."""
 import numpy as np
 
@@ -217,3 +217,78 @@ def crop_backward(grad, data_shape, offset=(0, 0), center_crop=False):
     dx = np.zeros(data_shape)
     dx[:, :, y:y + grad.shape[2], x:x + grad.shape[3]] = grad
     return dx
+
+
+# -- ROIAlign -------------------------------------------------------------------------
+
+def _bilinear_taps(y, x, height, width):
+    """[(row, column, weight)] of the point (y, x): none outside [-1, size],
+    clamped to the image's edge rows and columns (Detectron's rule)."""
+    if y < -1.0 or y > height or x < -1.0 or x > width:
+        return []
+    y, x = max(y, 0.0), max(x, 0.0)
+    y0, x0 = int(y), int(x)
+    if y0 >= height - 1:
+        y0 = y1 = height - 1
+        y = float(y0)
+    else:
+        y1 = y0 + 1
+    if x0 >= width - 1:
+        x0 = x1 = width - 1
+        x = float(x0)
+    else:
+        x1 = x0 + 1
+    ly, lx = y - y0, x - x0
+    return [(y0, x0, (1 - ly) * (1 - lx)), (y0, x1, (1 - ly) * lx), (y1, x0, ly * (1 - lx)), (y1, x1, ly * lx)]
+
+
+def roi_align_weights(rois, data_shape, pooled_size, spatial_scale, sample_ratio=-1, position_sensitive=False,
+                      aligned=False):
+    """{(roi, channel, ph, pw): [(batch, data channel, row, column, weight)]}: the output is the weighted
+    sum, so the gradient scatters the same weights."""
+    _, channels, height, width = data_shape
+    ph_n, pw_n = pooled_size
+    out_channels = channels // (ph_n * pw_n) if position_sensitive else channels
+    offset = 0.5 if aligned else 0.0
+    taps = {}
+    for r, roi in enumerate(np.asarray(rois, np.float64)):
+        batch = int(roi[0])
+        x1, y1, x2, y2 = (roi[1:] * spatial_scale - offset)
+        roi_w, roi_h = x2 - x1, y2 - y1
+        if not aligned:
+            roi_w, roi_h = max(roi_w, 1.0), max(roi_h, 1.0)
+        bin_h, bin_w = roi_h / ph_n, roi_w / pw_n
+        grid_h = sample_ratio if sample_ratio > 0 else int(np.ceil(roi_h / ph_n))
+        grid_w = sample_ratio if sample_ratio > 0 else int(np.ceil(roi_w / pw_n))
+        count = max(grid_h * grid_w, 1)
+        for c in range(out_channels):
+            for ph in range(ph_n):
+                for pw in range(pw_n):
+                    entry = taps.setdefault((r, c, ph, pw), [])
+                    if batch < 0:
+                        continue
+                    source = (c * ph_n + ph) * pw_n + pw if position_sensitive else c
+                    for iy in range(grid_h):
+                        y = y1 + ph * bin_h + (iy + 0.5) * bin_h / grid_h
+                        for ix in range(grid_w):
+                            x = x1 + pw * bin_w + (ix + 0.5) * bin_w / grid_w
+                            entry += [(batch, source, row, col, w / count)
+                                      for row, col, w in _bilinear_taps(y, x, height, width)]
+    return taps, out_channels
+
+
+def roi_align(data, rois, pooled_size, spatial_scale, **kwargs):
+    taps, out_channels = roi_align_weights(rois, data.shape, pooled_size, spatial_scale, **kwargs)
+    out = np.zeros((len(rois), out_channels) + tuple(pooled_size))
+    for key, entry in taps.items():
+        out[key] = sum(w * float(data[b, c, y, x]) for b, c, y, x, w in entry)
+    return out
+
+
+def roi_align_backward(grad, data_shape, rois, spatial_scale, **kwargs):
+    taps, _ = roi_align_weights(rois, data_shape, grad.shape[2:], spatial_scale, **kwargs)
+    ddata = np.zeros(data_shape)
+    for key, entry in taps.items():
+        for b, c, y, x, w in entry:
+            ddata[b, c, y, x] += w * float(grad[key])
+    return ddata

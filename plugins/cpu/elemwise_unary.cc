@@ -1,6 +1,7 @@
 // Unary element-wise kernels of the foundation: negative and copies (also
 // the kernel of Reshape, whose output may alias its input, and of the
-// identities that only change the gradient: BlockGrad, make_loss, MakeLoss).
+// identities that only change the gradient: BlockGrad, make_loss, MakeLoss and
+// _contrib_gradientmultiplier).
 #include <cstring>
 #include <limits>
 
@@ -96,7 +97,7 @@ int CopyConvertPairs(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(elemwise_unary) {
-  for (const char* name : {"_copy", "Reshape", "BlockGrad", "make_loss", "MakeLoss"})
+  for (const char* name : {"_copy", "Reshape", "BlockGrad", "make_loss", "MakeLoss", "_contrib_gradientmultiplier"})
     if (int rc = RegisterKernel(name, Copy, nullptr, kAll)) return rc;
   for (const char* name : {"_copyto", "Cast", "_cast_like", "amp_cast"})
     if (int rc = RegisterKernel(name, CopyConvert, nullptr, kAll)) return rc;

@@ -1,4 +1,5 @@
-// Kernels of _arange and _eye, which make arrays from their parameters.
+// Kernels of _arange and _eye, which make arrays from their parameters, and
+// of _contrib_arange_like (an arange shaped like its input: _arange's kernel).
 #include <cstring>
 #include <type_traits>
 
@@ -15,7 +16,8 @@ int Arange(const MXKernelCall* call) {
   int error;
   if (!ShouldWrite(call, 0, &error)) return error;
   const DLTensor& out = call->outputs[0];
-  const bool from_zero = Param(call, "stop").is_none;  // arange(n) counts 0 .. n
+  const MXAttr* stop = mx_attr_find(call->attrs, call->num_attrs, "stop");  // arange_like has none
+  const bool from_zero = stop && stop->is_none;  // arange(n) counts 0 .. n
   const double start = from_zero ? 0.0 : Param(call, "start").f, step = Param(call, "step").f;
   const int64_t repeat = Param(call, "repeat").i, n = NumElements(out);
   const bool ok = DispatchDType(MXDType(out.dtype), [&](auto zero) {
@@ -47,7 +49,8 @@ int Eye(const MXKernelCall* call) {
 }  // namespace
 
 MX_CPU_KERNELS(range) {
-  if (int rc = RegisterKernel("_arange", Arange, nullptr, kAll)) return rc;
+  for (const char* name : {"_arange", "_contrib_arange_like"})
+    if (int rc = RegisterKernel(name, Arange, nullptr, kAll)) return rc;
   return RegisterKernel("_eye", Eye, nullptr, kAll);
 }
 

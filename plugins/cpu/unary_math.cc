@@ -67,6 +67,8 @@ const UnaryKernelEntry kUnaryKernels[] = {
     MX_UNARY_ENTRY("gamma", kGamma),     MX_UNARY_ENTRY("gammaln", kGammaln),
     MX_UNARY_ENTRY("logical_not", kLogicalNot), MX_UNARY_ENTRY("log_sigmoid", kLogSigmoid),
     MX_UNARY_ENTRY("mish", kMish),
+    // the straight-through estimators differ from round and sign only in their gradient
+    MX_UNARY_ENTRY("_contrib_round_ste", kRound), MX_UNARY_ENTRY("_contrib_sign_ste", kSign),
 };
 #undef MX_UNARY_ENTRY
 

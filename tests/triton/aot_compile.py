@@ -331,6 +331,36 @@ def box_ops():
          ratios=(1.0, 2.0), clip=True, steps=(-1.0, -1.0), offsets=(0.5, 0.5))
 
 
+def contrib_ops():
+    """The contrib kernels: the element-wise and index ones at floats and integers (index dtypes float32 and
+    int64), the resize, pooling and ROIAlign ones at every float dtype."""
+    for dtype in ("float32", "float64", "float16", "int32", "uint8"):
+        x = ((3, 4), dtype)
+        call("_contrib_div_sqrt_dim", [x], [x])
+        call("_contrib_quadratic", [x], [x], a=1.5, b=-2.0, c=0.5)
+        call("_contrib_allclose", [x, x], [((), "uint8")], rtol=1e-5, atol=1e-8, equal_nan=True)
+        call("_contrib_index_array", [x], [((3, 4, 1), "int64")], axes=(-1,))
+    for index in ("float32", "int64"):
+        call("_contrib_index_copy", [((5, 3), "float16"), ((2,), index), ((2, 3), "float16")], [((5, 3), "float16")])
+    call("_contrib_arange_like", [((3, 4), "float32")], [((4,), "float32")], start=1.0, step=0.5, repeat=2,
+         axis=1, ctx="")
+    for dtype in ("float32", "float64", "float16"):
+        x, y = ((2, 3, 4, 5), dtype), ((2, 3, 6, 3), dtype)
+        for align in (True, False):
+            resize = dict(height=6, width=3, scale_height=None, scale_width=None, mode="size", align_corners=align)
+            call("_contrib_BilinearResize2D", [x], [y], **resize)
+            call("_backward_contrib_BilinearResize2D", [y, x], [x], **resize)
+        for sensitive in (False, True):
+            roi = dict(pooled_size=(2, 3), spatial_scale=0.5, sample_ratio=-1, position_sensitive=sensitive,
+                       aligned=not sensitive)
+            pooled = ((4, 1 if sensitive else 6, 2, 3), dtype)
+            call("_contrib_ROIAlign", [((2, 6, 4, 5), dtype), ((4, 5), dtype)], [pooled], **roi)
+            call("_backward_ROIAlign", [pooled, ((2, 6, 4, 5), dtype), ((4, 5), dtype)], [((2, 6, 4, 5), dtype)],
+                 **roi)
+        call("_contrib_AdaptiveAvgPooling2D", [x], [y], output_size=(6, 3))
+        call("_backward_contrib_AdaptiveAvgPooling2D", [y, x], [x], output_size=(6, 3))
+
+
 def main():
     launch.interceptor = compile_instead
     triton.knobs.runtime.add_stages_inspection_hook = stop_at_ptx
@@ -425,6 +455,7 @@ def main():
     layer_ops()
     spatial_ops()
     box_ops()
+    contrib_ops()
     compile_all()
     print(f"compiled {len(jobs)} kernel specialisations for sm_90")
     return 0

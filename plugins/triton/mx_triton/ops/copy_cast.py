@@ -1,5 +1,5 @@
 """Copies and conversions: _copy (identity, and the identities that only change
-the gradient: BlockGrad, make_loss, MakeLoss), _copyto, Cast, _cast_like, the
+the gradient: BlockGrad, make_loss, MakeLoss, _contrib_gradientmultiplier), _copyto, Cast, _cast_like, the
 AMP casts amp_cast and amp_multicast (one conversion per input), and
 the reshaping ops whose kernel is a copy of the elements in order (Reshape,
 Flatten, expand_dims, squeeze, reshape_like)."""
@@ -12,6 +12,7 @@ from ..strides import write_request
 @register("BlockGrad", "stop_gradient", dtypes=ALL)
 @register("make_loss", dtypes=ALL)
 @register("MakeLoss", dtypes=ALL)
+@register("_contrib_gradientmultiplier", dtypes=ALL)
 @register("_copyto", dtypes=ALL)
 @register("Cast", "cast", dtypes=ALL)
 @register("_cast_like", dtypes=ALL)

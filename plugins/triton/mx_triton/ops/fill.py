@@ -1,6 +1,7 @@
 """Arrays made from parameters: _zeros, _ones, _full, zeros_like,
-ones_like and _arange; `fill` (a value into a strided box of an array) for
-the other launchers."""
+ones_like, _arange and _contrib_arange_like (an arange shaped like its
+input); `fill` (a value into a strided box of an array) for the other
+launchers."""
 import triton
 import triton.language as tl
 
@@ -63,8 +64,9 @@ register("_full", dtypes=ALL)(_filler(lambda call: call.attrs["value"]))
 
 
 @register("_arange", dtypes=ALL)
+@register("_contrib_arange_like", "_npx_arange_like", dtypes=ALL)
 def arange(call):
     if not write_request(call):
         return
-    from_zero = call.attrs.get("stop") is None  # arange(n) counts 0 .. n
+    from_zero = "stop" in call.attrs and call.attrs["stop"] is None  # arange(n) counts 0 .. n; arange_like has no stop
     _arange(call.outputs[0], 0.0 if from_zero else call.attrs["start"], call.attrs["step"], call.attrs["repeat"])

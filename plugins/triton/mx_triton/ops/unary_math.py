@@ -209,6 +209,11 @@ for _name in UNARY_OPS:
         _register(_name)
 
 
+# The straight-through estimators differ from round and sign only in their gradient.
+for _name, _forward in (("_contrib_round_ste", "round"), ("_contrib_sign_ste", "sign")):
+    register(_name, "_sparse_" + _name, dtypes=NUMERIC)(lambda call, op=_forward: run_unary(call, op))
+
+
 @register("clip", dtypes=NUMERIC)
 def clip(call):
     run_unary(call, "clip", call.attrs["a_min"], call.attrs["a_max"])
