@@ -119,6 +119,12 @@ CASES = {
                                  lr=0.1, lower_bound=0.5),
         mx.nd.multi_lars(m, v, g * g, w * 0 + 0.01, eta=0.01, eps=1e-6), dim=0),
         arrays((6,), (6,), (6,)) + arrays((6,), low=0.5, high=1.0)),
+    # AdamW with a device-side rescale_grad (one weight skipped by an inf scale), the moments updated in place
+    "adamw": (lambda w, g, m, w1, g1, m1, v, v1: mx.nd.concat(
+        mx.nd.contrib.adamw_update(w, g, m, v, 0.5, lr=0.1, eta=0.5, wd=0.01), m, v,
+        *mx.nd.contrib.multi_adamw_update([w, w1], [g, g1], [m, m1], [v, v1], float("inf"), [0.1, 0.2], [0.0, 0.1],
+                                          [1.0, 1.0]), m1, dim=0),
+        arrays((5,), (5,), (5,), (3,), (3,), (3,)) + arrays((5,), (3,), low=0.5, high=1.0)),
 }
 
 
