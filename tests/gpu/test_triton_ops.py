@@ -125,6 +125,10 @@ CASES = {
         *mx.nd.contrib.multi_adamw_update([w, w1], [g, g1], [m, m1], [v, v1], float("inf"), [0.1, 0.2], [0.0, 0.1],
                                           [1.0, 1.0]), m1, dim=0),
         arrays((5,), (5,), (5,), (3,), (3,), (3,)) + arrays((5,), (3,), low=0.5, high=1.0)),
+    "multi_lamb": (lambda w, g, m, w1, g1, m1, v, v1: mx.nd.concat(*[x.reshape((-1,)) for x in (
+        *mx.nd.contrib.multi_lamb_update([w, w1], [g, g1], [m, m1], [v, v1], [1, 3], [0.1, 0.2], [0.01, 0.0],
+                                         lower_bound=0.5), m, v1)], dim=0),
+        arrays((40, 50), (40, 50), (40, 50), (3,), (3,), (3,)) + arrays((40, 50), (3,), low=0.5, high=1.0)),
 }
 
 

@@ -2,7 +2,7 @@
 MXNet 1.9's Python functions there: the imperative control flow
 (``foreach``, ``while_loop``, ``cond``: plain Python loops and branches over
 NDArrays, recorded by autograd op by op), ``isinf``/``isfinite``/``isnan``,
-``rand_zipfian`` and the AdamW optimizer updates."""
+``rand_zipfian`` and the AdamW / multi-tensor LAMB optimizer updates."""
 import math
 
 import numpy as np
@@ -14,7 +14,8 @@ from .register import OpNamespace
 _ops = OpNamespace("contrib")
 
 __all__ = ["foreach", "while_loop", "cond", "isinf", "isfinite", "isnan", "rand_zipfian", "adamw_update",
-           "mp_adamw_update", "multi_adamw_update", "multi_mp_adamw_update"]
+           "mp_adamw_update", "multi_adamw_update", "multi_mp_adamw_update", "multi_lamb_update",
+           "multi_mp_lamb_update"]
 
 
 def __getattr__(name):
@@ -243,3 +244,20 @@ def multi_mp_adamw_update(weights, grads, mean, var, weights32, rescale_grad, lr
                                             num_weights=size or len(weights), lrs=lrs, wds=wds, etas=etas, out=out,
                                             name=name, **kwargs)
 
+
+def multi_lamb_update(weights, grads, mean, var, step_count, lrs, wds, out=None, num_tensors=0, **kwargs):
+    """LAMB's update of every weight in one call (``_multi_lamb_update``);
+    step_count, lrs and wds hold one value per weight."""
+    from . import _internal
+    return _internal._multi_lamb_update(*_interleave(weights, grads, mean, var), out=out,
+                                        num_tensors=num_tensors or len(weights), step_count=step_count,
+                                        learning_rates=lrs, wds=wds, **kwargs)
+
+
+def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, wds, out=None, num_tensors=0,
+                         **kwargs):
+    """multi_lamb_update on the float32 master copies weights32 (``_multi_mp_lamb_update``)."""
+    from . import _internal
+    return _internal._multi_mp_lamb_update(*_interleave(weights, grads, mean, var, weights32), out=out,
+                                           num_tensors=num_tensors or len(weights), step_count=step_count,
+                                           learning_rates=lrs, wds=wds, **kwargs)
