@@ -186,3 +186,41 @@ def multi_lars(lrs, weights_sum_sq, grads_sum_sq, wds, eta, eps, rescale_grad=1.
     with np.errstate(divide="ignore", invalid="ignore"):
         lars = lrs * _f32(eta) * w_norm / (np.sqrt(gss) * _f32(rescale_grad) + wds * w_norm + _f32(eps))
     return np.where((w_norm > 0) & (gss > 0), lars, lrs)
+
+
+def adamw(weight, grad, mean, var, weight32=None, rescale_grad=1.0, lr=0.1, eta=1.0, beta1=0.9, beta2=0.999,
+          epsilon=1e-8, wd=0.0, clip_gradient=-1.0):
+    """(_adamw_update's new weight, [new mean, new var]); mp_: weight32 given,
+    its new value appended to the states.  rescale_grad 0, inf or NaN skips
+    the update: the weight and the states come back unchanged."""
+    lr, eta, beta1, beta2, epsilon, wd = (_f32(x) for x in (lr, eta, beta1, beta2, epsilon, wd))
+    states = [np.asarray(s, np.float64) for s in (mean, var) + (() if weight32 is None else (weight32,))]
+    scale = _f32(rescale_grad)
+    if not np.isfinite(scale) or scale == 0:
+        return np.asarray(weight, np.float64), states
+    w = np.asarray(weight if weight32 is None else weight32, np.float64)
+    g = clip(scale * np.asarray(grad, np.float64), _f32(clip_gradient))
+    mean = beta1 * states[0] + (1 - beta1) * g
+    var = beta2 * states[1] + (1 - beta2) * g * g
+    out = w - eta * (lr * mean / (np.sqrt(var) + epsilon) + wd * w)
+    return out, [mean, var] + ([] if weight32 is None else [out])
+
+
+def multi_lamb(groups, learning_rates, wds, step_count, beta1=0.9, beta2=0.999, epsilon=1e-6, rescale_grad=1.0,
+               lower_bound=-1.0, upper_bound=-1.0, clip_gradient=-1.0, bias_correction=True):
+    """_multi_lamb_update / _multi_mp_lamb_update: groups holds one (weight,
+    grad, mean, var[, weight32]) per tensor; returns one (new weight, [new
+    mean, new var[, new weight32]]) per tensor.  Each is LAMB's two phases
+    with r1 = ||weight|| (the weight as given, also in mixed precision) and
+    r2 = the norm of phase 1's direction."""
+    results = []
+    for group, lr, wd, t in zip(groups, learning_rates, wds, step_count):
+        weight, grad, mean, var = group[:4]
+        weight32 = group[4] if len(group) == 5 else None
+        g, mean, var = lamb_phase1(weight, grad, mean, var, weight32, beta1=beta1, beta2=beta2, epsilon=epsilon, t=t,
+                                   bias_correction=bias_correction, wd=wd, rescale_grad=rescale_grad,
+                                   clip_gradient=clip_gradient)
+        r1, r2 = np.linalg.norm(np.asarray(weight, np.float64)), np.linalg.norm(g)
+        out = lamb_phase2(weight, g, [r1], [r2], weight32, lr=lr, lower_bound=lower_bound, upper_bound=upper_bound)
+        results.append((out, [mean, var] + ([] if weight32 is None else [out])))
+    return results

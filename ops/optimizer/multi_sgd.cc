@@ -7,7 +7,7 @@
 // preloaded_* forms take lrs and wds as two float32 arrays after the
 // weights' inputs instead of as parameters, so a caller changes them
 // without building a new op call.
-#include "ops/optimizer/update_op.h"
+#include "ops/optimizer/multi_update.h"
 
 namespace mx {
 namespace op {
@@ -19,100 +19,51 @@ struct MultiSGDKind {
   bool momentum;
   bool mixed_precision;
   bool preloaded;
-  // Inputs per weight.
-  int stride() const { return 2 + momentum + mixed_precision; }
-};
 
-int NumWeights(const Attrs& attrs) {
-  const int64_t n = attrs.Int("num_weights");
-  MX_CHECK(n >= 1, kValue, "operator ", attrs.op()->name, ": num_weights must be >= 1, got ", n);
-  return static_cast<int>(n);
-}
-
-std::vector<std::string> InputNames(MultiSGDKind kind, const Attrs& attrs) {
-  std::vector<std::string> names;
-  for (int i = 0, n = NumWeights(attrs); i < n; ++i) {
-    const std::string k = std::to_string(i);
-    names.insert(names.end(), {"weight_" + k, "grad_" + k});
-    if (kind.momentum) names.push_back("mom_" + k);
-    if (kind.mixed_precision) names.push_back("weight32_" + k);
+  WeightGroups Groups() const {
+    std::vector<std::string> names = {"weight", "grad"};
+    if (momentum) names.push_back("mom");
+    if (mixed_precision) names.push_back("weight32");
+    const int same_type = mixed_precision ? 2 : static_cast<int>(names.size());
+    return {names, same_type, "num_weights", preloaded ? std::vector<std::string>{"lrs", "wds"}
+                                                       : std::vector<std::string>{}};
   }
-  if (kind.preloaded) names.insert(names.end(), {"lrs", "wds"});
-  return names;
-}
+};
 
 // Weight i's inputs and output i share a shape; lrs and wds hold one value
 // per weight.
 InferShapeFn MultiSGDShapes(MultiSGDKind kind) {
-  return [kind](const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-    const OpDef& op = *attrs.op();
-    const int n = NumWeights(attrs), stride = kind.stride();
+  return [kind, groups = kind.Groups()](const Attrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+    const int n = groups.Count(attrs), first_shared = n * groups.stride();
     if (kind.preloaded) {
       const Shape one_per_weight({static_cast<int64_t>(n)});
-      for (int k : {n * stride, n * stride + 1}) {
+      for (int k : {first_shared, first_shared + 1}) {
         Shape& s = (*in)[k];
-        MX_CHECK(s.ndim() < 0 || s == one_per_weight, kValue, "operator ", op.name, ": ",
-                 k == n * stride ? "lrs" : "wds", " must have shape ", one_per_weight.ToString(), " (num_weights=", n,
-                 "), got ", s.ToString());
+        MX_CHECK(s.ndim() < 0 || s == one_per_weight, kValue, "operator ", attrs.op()->name, ": ",
+                 k == first_shared ? "lrs" : "wds", " must have shape ", one_per_weight.ToString(),
+                 " (num_weights=", n, "), got ", s.ToString());
         s = one_per_weight;
       }
     } else {
-      for (const char* name : {"lrs", "wds"}) {
-        const int64_t len = attrs.Get(name).len;
-        MX_CHECK(len == n, kValue, "operator ", op.name, ": ", name, " has ", len, " value(s) for num_weights=", n,
-                 " weights");
-      }
+      groups.CheckPerWeight(attrs, {"lrs", "wds"});
     }
-    bool known = true;
-    for (int i = 0; i < n; ++i) {
-      Shape s = (*out)[i];
-      for (int j = 0; j < stride; ++j) AssignShape(&s, (*in)[i * stride + j], op, "weight group");
-      for (int j = 0; j < stride; ++j) AssignShape(&(*in)[i * stride + j], s, op, "weight group");
-      AssignShape(&(*out)[i], s, op, "output");
-      known = known && s.ndim() >= 0;
-    }
-    return known;
+    return groups.Shapes(attrs, in, out);
   };
 }
 
 // Weights, grads and outputs share one floating-point dtype; mixed
 // precision's mom and weight32, and preloaded lrs and wds, are float32.
 InferTypeFn MultiSGDTypes(MultiSGDKind kind) {
-  return [kind](const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
-    const OpDef& op = *attrs.op();
-    const int n = NumWeights(attrs), stride = kind.stride();
-    int t = -1;
-    for (int i = 0; i < n; ++i) {
-      const int same = kind.mixed_precision ? 2 : stride;
-      for (int j = 0; j < same; ++j) AssignType(&t, (*in)[i * stride + j], op, "weight group");
-      AssignType(&t, (*out)[i], op, "output");
-      for (int j = same; j < stride; ++j) AssignType(&(*in)[i * stride + j], kFloat32, op, "float32 state");
-    }
+  return [kind, groups = kind.Groups()](const Attrs& attrs, std::vector<int>* in, std::vector<int>* out) {
+    const int first_shared = groups.Count(attrs) * groups.stride();
     if (kind.preloaded)
-      for (int k : {n * stride, n * stride + 1}) AssignType(&(*in)[k], kFloat32, op, "lrs/wds");
-    if (t < 0) return false;
-    CheckFloatType(attrs, t, "weight");
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < (kind.mixed_precision ? 2 : stride); ++j) (*in)[i * stride + j] = t;
-      (*out)[i] = t;
-    }
-    return true;
+      for (int k : {first_shared, first_shared + 1}) AssignType(&(*in)[k], kFloat32, *attrs.op(), "lrs/wds");
+    return groups.Types(attrs, in, out) >= 0;
   };
 }
 
 void RegisterMultiSGD(const std::string& name, MultiSGDKind kind, const std::string& description) {
-  OpDef& op = Registry::Get().Register(name).Describe(description).Inputs({"data"});
-  op.num_inputs_fn = [kind](const Attrs& attrs) {
-    return NumWeights(attrs) * kind.stride() + (kind.preloaded ? 2 : 0);
-  };
-  op.input_names_fn = [kind](const Attrs& attrs) { return InputNames(kind, attrs); };
-  op.num_outputs_fn = NumWeights;
-  op.mutate_inputs_fn = [kind](const Attrs& attrs) {
-    std::vector<int> states;
-    for (int i = 0, n = NumWeights(attrs); i < n; ++i)
-      for (int j = 2; j < kind.stride(); ++j) states.push_back(i * kind.stride() + j);
-    return states;
-  };
+  OpDef& op = RegisterMultiUpdate(name, description, kind.Groups());
   op.Shapes(MultiSGDShapes(kind)).Types(MultiSGDTypes(kind));
   if (!kind.preloaded)
     op.Param("lrs", "tuple of <float>", nullptr, "Learning rates.").Param("wds", "tuple of <float>", nullptr, kWdDoc);

@@ -136,6 +136,16 @@ CASES = {
     "bipartite_matching_prior": (lambda s, d: mx.nd.concat(
         *mx.nd.contrib.bipartite_matching(s, threshold=0.3), mx.nd.contrib.MultiBoxPrior(
             d, sizes=(0.5, 0.2), ratios=(1, 2), clip=True).reshape((2, -1)), dim=1), arrays((2, 4, 3), (1, 1, 2, 3))),
+    # AdamW with a device-side rescale_grad (one weight skipped by an inf scale), the moments updated in place
+    "adamw": (lambda w, g, m, w1, g1, m1, v, v1: mx.nd.concat(
+        mx.nd.contrib.adamw_update(w, g, m, v, 0.5, lr=0.1, eta=0.5, wd=0.01), m, v,
+        *mx.nd.contrib.multi_adamw_update([w, w1], [g, g1], [m, m1], [v, v1], float("inf"), [0.1, 0.2], [0.0, 0.1],
+                                          [1.0, 1.0]), m1, dim=0),
+        arrays((5,), (5,), (5,), (3,), (3,), (3,)) + arrays((5,), (3,), low=0.5, high=1.0)),
+    "multi_lamb": (lambda w, g, m, w1, g1, m1, v, v1: mx.nd.concat(*[x.reshape((-1,)) for x in (
+        *mx.nd.contrib.multi_lamb_update([w, w1], [g, g1], [m, m1], [v, v1], [1, 3], [0.1, 0.2], [0.01, 0.0],
+                                         lower_bound=0.5), m, v1)], dim=0),
+        arrays((40, 50), (40, 50), (40, 50), (3,), (3,), (3,)) + arrays((40, 50), (3,), low=0.5, high=1.0)),
 }
 
 

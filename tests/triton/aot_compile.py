@@ -125,6 +125,15 @@ def optimizer_ops():
                  + [((8,), "float32")] * bool(mp), [((8,), dtype)], lr=0.1, lower_bound=-1.0, upper_bound=-1.0)
     call("multi_lars", [((4,), "float32")] * 4, [((4,), "float32")], eta=0.1, eps=1e-8, rescale_grad=1.0)
     for dtype in ("float32", "float64", "float16"):
+        for mp in ("", "mp_"):
+            state = "float32" if mp else dtype
+            group = [((8,), dtype)] * 2 + [((8,), state)] * 2 + [((8,), "float32")] * bool(mp)
+            call(f"_{mp}adamw_update", group + [((1,), "float32")], [((8,), dtype)], lr=0.1, eta=1.0, wd=0.0,
+                 beta1=0.9, beta2=0.999, epsilon=1e-8, clip_gradient=-1.0)
+            call(f"_multi_{mp}lamb_update", group, [((8,), dtype)], learning_rates=(0.1,), wds=(0.0,), step_count=(1,),
+                 num_tensors=1, beta1=0.9, beta2=0.999, epsilon=1e-6, rescale_grad=1.0, lower_bound=-1.0,
+                 upper_bound=-1.0, clip_gradient=-1.0, bias_correction=True)
+    for dtype in ("float32", "float64", "float16"):
         for init in (True, False):
             call("multi_all_finite", [((8,), dtype)], [((1,), "float32")], num_arrays=1, init_output=init)
         call("multi_sum_sq", [((8,), dtype)], [((1,), "float32")], num_arrays=1)

@@ -1,14 +1,15 @@
 """The optimizer update kernels (mx_triton/ops/optimizer.py, multi_array.py)
 against the float64 references of MXNet 1.9's formulas (tests/_optimizer_ref.py):
 the new weight and every state updated in place; multi_sum_sq, all_finite,
-reset_arrays, LAMB's phases and multi_lars."""
+reset_arrays, LAMB's phases, multi_lars, AdamW (adamw.py) and multi-tensor
+LAMB (multi_lamb.py)."""
 import numpy as np
 import pytest
 
 pytest.importorskip("triton")
 
-from _optimizer_ref import (MIXED, MULTI, OPS, all_finite, initial_states, lamb_phase1, lamb_phase2,  # noqa: E402
-                            multi_lars, multi_reference, param_sets, reference, sum_sq)
+from _optimizer_ref import (MIXED, MULTI, OPS, adamw, all_finite, initial_states, lamb_phase1,  # noqa: E402
+                            lamb_phase2, multi_lamb, multi_lars, multi_reference, param_sets, reference, sum_sq)
 from _run import TOLERANCE, rounded, run_op  # noqa: E402
 
 RNG = np.random.default_rng(7)
@@ -141,3 +142,74 @@ def test_multi_lars():
     params = {"eta": 0.01, "eps": 1e-3, "rescale_grad": 0.5}
     out = run_op("multi_lars", [(a, "float32") for a in arrays], [((6,), "float32")], params)
     np.testing.assert_allclose(out, multi_lars(*arrays, **params), rtol=1e-6)
+
+
+ADAMW = {"beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6, "clip_gradient": 0.3}
+
+
+@pytest.mark.parametrize("rescale_grad", [0.5, 0.0, np.inf, np.nan])
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("multi", [False, True], ids=["single", "multi"])
+@pytest.mark.parametrize("mixed", [False, True], ids=["plain", "mp"])
+def test_adamw(mixed, multi, dtype, rescale_grad):
+    state = "float32" if mixed else dtype
+    shapes, lrs, wds, etas = ([(37,), (5, 3)], [0.1, 0.2], [0.01, 0.0], [1.0, 0.5]) if multi else \
+        ([(37,)], [0.1], [0.01], [0.5])
+    groups = []
+    for shape in shapes:
+        weight = rounded(RNG.standard_normal(shape), dtype)
+        grad = rounded(RNG.standard_normal(shape) * 2, dtype)
+        mean, var = rounded(RNG.standard_normal(shape) * 0.1, state), rounded(RNG.uniform(0.5, 1, shape), state)
+        groups.append([weight, grad, mean, var] + [rounded(weight + 0.25, "float32")] * mixed)
+    inputs = [(a, dtype if j < 2 else state if j < 4 else "float32") for group in groups for j, a in enumerate(group)]
+    inputs.append((np.array([rescale_grad]), "float32"))
+    if multi:
+        attrs = dict(ADAMW, lrs=tuple(lrs), wds=tuple(wds), etas=tuple(etas), num_weights=len(shapes))
+    else:
+        attrs = dict(ADAMW, lr=lrs[0], wd=wds[0], eta=etas[0])
+    op = "_%s%sadamw_update" % ("multi_" if multi else "", "mp_" if mixed else "")
+    outs, updated = run_op(op, inputs, [(s, dtype) for s in shapes], attrs, read_inputs=True)
+    outs = outs if multi else [outs]
+    stride = len(groups[0])
+    tol = max(TOLERANCE[dtype], TOLERANCE[state]) * 10
+    for k, group in enumerate(groups):
+        want, want_states = adamw(*group[:4], *group[4:], rescale_grad=rescale_grad, lr=lrs[k], wd=wds[k],
+                                  eta=etas[k], **ADAMW)
+        if not np.isfinite(rescale_grad) or rescale_grad == 0:
+            want = group[0]  # skipped: the output is the weight, not weight32
+        np.testing.assert_allclose(outs[k], want, rtol=tol, atol=tol)
+        for got, want_state in zip(updated[k * stride + 2:(k + 1) * stride], want_states):
+            np.testing.assert_allclose(got, want_state, rtol=TOLERANCE[state] * 10, atol=TOLERANCE[state] * 10)
+
+
+LAMB = [{}, {"beta1": 0.8, "beta2": 0.99, "epsilon": 1e-4, "rescale_grad": 0.5, "clip_gradient": 0.3,
+             "lower_bound": 0.5, "upper_bound": 2.0},
+        {"bias_correction": False, "upper_bound": 0.0}]
+LAMB_DEFAULTS = {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-6, "rescale_grad": 1.0, "lower_bound": -1.0,
+                 "upper_bound": -1.0, "clip_gradient": -1.0, "bias_correction": True}
+
+
+@pytest.mark.parametrize("params", LAMB, ids=["defaults", "bounded", "no_bias_correction"])
+@pytest.mark.parametrize("dtype", ["float32", "float16", "float64"])
+@pytest.mark.parametrize("mixed", [False, True], ids=["plain", "mp"])
+def test_multi_lamb(mixed, dtype, params):
+    state = "float32" if mixed else dtype
+    shapes, lrs, wds, steps = [(2500,), (5, 3)], [0.1, 0.05], [0.01, 0.0], [1, 4]
+    groups = []
+    for shape in shapes:
+        weight = rounded(RNG.standard_normal(shape), dtype)
+        grad = rounded(RNG.standard_normal(shape) * 2, dtype)
+        mean, var = rounded(RNG.standard_normal(shape) * 0.1, state), rounded(RNG.uniform(0.5, 1, shape), state)
+        groups.append([weight, grad, mean, var] + [rounded(weight + 0.25, "float32")] * mixed)
+    inputs = [(a, dtype if j < 2 else "float32" if j == 4 else state) for group in groups for j, a in enumerate(group)]
+    attrs = dict(LAMB_DEFAULTS, **params, learning_rates=tuple(lrs), wds=tuple(wds), step_count=tuple(steps),
+                 num_tensors=len(shapes))
+    op = "_multi_mp_lamb_update" if mixed else "_multi_lamb_update"
+    outs, updated = run_op(op, inputs, [(s, dtype) for s in shapes], attrs, read_inputs=True)
+    expected = multi_lamb(groups, lrs, wds, steps, **params)
+    stride = len(groups[0])
+    tol = max(TOLERANCE[dtype], TOLERANCE[state]) * 10
+    for k, (want, want_states) in enumerate(expected):
+        np.testing.assert_allclose(outs[k], want, rtol=tol, atol=tol)
+        for got, want_state in zip(updated[k * stride + 2:(k + 1) * stride], want_states):
+            np.testing.assert_allclose(got, want_state, rtol=tol, atol=tol)

@@ -1,8 +1,8 @@
 """mx.nd.contrib: the contributed ops (registered as `_contrib_<name>`) and
 MXNet 1.9's Python functions there: the imperative control flow
 (``foreach``, ``while_loop``, ``cond``: plain Python loops and branches over
-NDArrays, recorded by autograd op by op), ``isinf``/``isfinite``/``isnan``
-and ``rand_zipfian``."""
+NDArrays, recorded by autograd op by op), ``isinf``/``isfinite``/``isnan``,
+``rand_zipfian`` and the AdamW / multi-tensor LAMB optimizer updates."""
 import math
 
 import numpy as np
@@ -13,7 +13,9 @@ from .register import OpNamespace
 
 _ops = OpNamespace("contrib")
 
-__all__ = ["foreach", "while_loop", "cond", "isinf", "isfinite", "isnan", "rand_zipfian"]
+__all__ = ["foreach", "while_loop", "cond", "isinf", "isfinite", "isnan", "rand_zipfian", "adamw_update",
+           "mp_adamw_update", "multi_adamw_update", "multi_mp_adamw_update", "multi_lamb_update",
+           "multi_mp_lamb_update"]
 
 
 def __getattr__(name):
@@ -186,3 +188,76 @@ def rand_zipfian(true_classes, num_sampled, range_max, ctx=None):
         return op.log((classes + 2.0) / (classes + 1.0)) / log_range * num_sampled
 
     return sampled, expected_count(true_classes.as_in_context(ctx)), expected_count(sampled)
+
+
+# -- optimizer updates -------------------------------------------------------------
+
+def _rescale_grad_array(rescale_grad, ctx):
+    """rescale_grad as the array the AdamW ops read (a number: a float32 (1,) array)."""
+    if isinstance(rescale_grad, NDArray):
+        return rescale_grad.as_in_context(ctx)
+    from . import full
+    return full((1,), rescale_grad, ctx=ctx)
+
+
+def _interleave(*lists):
+    return [array for group in zip(*lists) for array in group]
+
+
+def adamw_update(weight, grad, mean, var, rescale_grad, lr, eta, beta1=0.9, beta2=0.999, epsilon=1e-8, wd=0,
+                 clip_gradient=-1, out=None, name=None, **kwargs):
+    """AdamW's update of weight (``_adamw_update``); mean and var are updated in
+    place.  rescale_grad: a number or an array; 0, inf or NaN skips the update."""
+    from . import _internal
+    return _internal._adamw_update(weight, grad, mean, var, _rescale_grad_array(rescale_grad, weight.context), lr=lr,
+                                   eta=eta, beta1=beta1, beta2=beta2, epsilon=epsilon, wd=wd,
+                                   clip_gradient=clip_gradient, out=out, name=name, **kwargs)
+
+
+def mp_adamw_update(weight, grad, mean, var, weight32, rescale_grad, lr, eta, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                    wd=0, clip_gradient=-1, out=None, name=None, **kwargs):
+    """adamw_update on the float32 master copy weight32 (``_mp_adamw_update``)."""
+    from . import _internal
+    return _internal._mp_adamw_update(weight, grad, mean, var, weight32,
+                                      _rescale_grad_array(rescale_grad, weight.context), lr=lr, eta=eta, beta1=beta1,
+                                      beta2=beta2, epsilon=epsilon, wd=wd, clip_gradient=clip_gradient, out=out,
+                                      name=name, **kwargs)
+
+
+def multi_adamw_update(weights, grads, mean, var, rescale_grad, lrs, wds, etas, out=None, name=None, size=0,
+                       **kwargs):
+    """adamw_update of every weight in one call (``_multi_adamw_update``);
+    size: the number of weights (0: len(weights))."""
+    from . import _internal
+    return _internal._multi_adamw_update(*_interleave(weights, grads, mean, var),
+                                         _rescale_grad_array(rescale_grad, weights[0].context),
+                                         num_weights=size or len(weights), lrs=lrs, wds=wds, etas=etas, out=out,
+                                         name=name, **kwargs)
+
+
+def multi_mp_adamw_update(weights, grads, mean, var, weights32, rescale_grad, lrs, wds, etas, out=None, name=None,
+                          size=0, **kwargs):
+    """mp_adamw_update of every weight in one call (``_multi_mp_adamw_update``)."""
+    from . import _internal
+    return _internal._multi_mp_adamw_update(*_interleave(weights, grads, mean, var, weights32),
+                                            _rescale_grad_array(rescale_grad, weights[0].context),
+                                            num_weights=size or len(weights), lrs=lrs, wds=wds, etas=etas, out=out,
+                                            name=name, **kwargs)
+
+
+def multi_lamb_update(weights, grads, mean, var, step_count, lrs, wds, out=None, num_tensors=0, **kwargs):
+    """LAMB's update of every weight in one call (``_multi_lamb_update``);
+    step_count, lrs and wds hold one value per weight."""
+    from . import _internal
+    return _internal._multi_lamb_update(*_interleave(weights, grads, mean, var), out=out,
+                                        num_tensors=num_tensors or len(weights), step_count=step_count,
+                                        learning_rates=lrs, wds=wds, **kwargs)
+
+
+def multi_mp_lamb_update(weights, grads, mean, var, weights32, step_count, lrs, wds, out=None, num_tensors=0,
+                         **kwargs):
+    """multi_lamb_update on the float32 master copies weights32 (``_multi_mp_lamb_update``)."""
+    from . import _internal
+    return _internal._multi_mp_lamb_update(*_interleave(weights, grads, mean, var, weights32), out=out,
+                                           num_tensors=num_tensors or len(weights), step_count=step_count,
+                                           learning_rates=lrs, wds=wds, **kwargs)
